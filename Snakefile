@@ -1,0 +1,22 @@
+# Tomography k-means workflow: cluster the depth profiles of 3D seismic
+# tomography models for a range of k and regenerate the paper's figures.
+# This file is the table of contents: config, one include per stage, the target.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/demo.smk"
+include: "rules/extract.smk"
+include: "rules/fit.smk"
+include: "rules/gather.smk"
+
+
+rule all:
+    input:
+        final_outputs(),
+    default_target: True

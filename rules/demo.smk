@@ -1,0 +1,18 @@
+# The embedded demo model: a synthetic Western-US model made on the fly, so the
+# default run needs no download.
+
+
+rule demo_model:
+    output:
+        model="resources/demo/wus_synthetic.nc",
+    log:
+        "resources/demo/logs/demo_model.log",
+    benchmark:
+        "resources/demo/benchmarks/demo_model.tsv"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../envs/io.yaml"
+    script:
+        "../scripts/make_demo_model.py"

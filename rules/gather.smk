@@ -1,0 +1,61 @@
+# Stage 3: all fits of a model -> inertia table, knee, labels cube, elbow figure.
+
+
+rule gather_inertia:
+    input:
+        fits=fit_files,
+    output:
+        table="results/{model}/inertia.csv",
+        selection="results/{model}/k_selection.json",
+    params:
+        sensitivity=config["knee"]["sensitivity"],
+    log:
+        "results/{model}/logs/gather_inertia.log",
+    benchmark:
+        "results/{model}/benchmarks/gather_inertia.tsv"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        "../envs/io.yaml"
+    script:
+        "../scripts/gather_inertia.py"
+
+
+rule gather_labels:
+    input:
+        profiles="results/{model}/profiles.nc",
+        fits=fit_files,
+    output:
+        labels="results/{model}/labels.nc",
+    log:
+        "results/{model}/logs/gather_labels.log",
+    benchmark:
+        "results/{model}/benchmarks/gather_labels.tsv"
+    resources:
+        mem_mb=lambda wildcards, input: 1000 + 4 * input.size_mb,
+        runtime=10,
+    conda:
+        "../envs/io.yaml"
+    script:
+        "../scripts/gather_labels.py"
+
+
+rule plot_elbow:
+    input:
+        table="results/{model}/inertia.csv",
+        selection="results/{model}/k_selection.json",
+    output:
+        png="results/{model}/figures/elbow.png",
+        pdf="results/{model}/figures/elbow.pdf",
+    log:
+        "results/{model}/logs/plot_elbow.log",
+    benchmark:
+        "results/{model}/benchmarks/plot_elbow.tsv"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        "../envs/plot.yaml"
+    script:
+        "../scripts/plot_elbow.py"

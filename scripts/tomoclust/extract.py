@@ -1,0 +1,288 @@
+"""Read a tomography model in any common layout and stack its depth profiles.
+
+Whatever the file's dimension order, coordinate names, longitude convention
+(0..360 or -180..180, with or without a duplicated meridian), coordinate
+direction or fill values, the profiles come out in one canonical order:
+latitude ascending, then longitude ascending, depth ascending in km.
+That makes every later result independent of how the file is stored.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+LATITUDE_NAMES = ("latitude", "lat", "y", "nav_lat")
+LONGITUDE_NAMES = ("longitude", "lon", "x", "nav_lon")
+DEPTH_NAMES = ("depth", "dep", "z", "depth_km")
+DEPTH_UNITS_KM = {"km", "kilometer", "kilometers", "kilometre", "kilometres"}
+DEPTH_UNITS_M = {"m", "meter", "meters", "metre", "metres"}
+
+STATUS_COMPLETE, STATUS_INCOMPLETE, STATUS_EMPTY = 0, 1, 2
+
+log = logging.getLogger(__name__)
+
+
+class ModelInputError(ValueError):
+    """A model file or its config entry cannot be used; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One entry of the config's ``models`` list."""
+
+    name: str
+    path: str
+    variable: str
+    region: dict | None = None
+    depth: tuple[float, float] | None = None
+    dims: dict | None = None
+
+    @classmethod
+    def from_config(cls, entry: dict) -> "ModelSpec":
+        depth = entry.get("depth")
+        return cls(
+            name=entry["name"],
+            path=str(entry["path"]),
+            variable=entry["variable"],
+            region=entry.get("region"),
+            depth=tuple(depth) if depth is not None else None,
+            dims=entry.get("dims"),
+        )
+
+    def error(self, message: str, key: str | None = None) -> ModelInputError:
+        where = f"model '{self.name}' (file {self.path})"
+        hint = f" Fix `models[name={self.name}].{key}` in the config." if key else ""
+        return ModelInputError(f"{where}: {message}.{hint}")
+
+
+def _find_dimension(da: xr.DataArray, spec: ModelSpec, role: str, candidates: tuple[str, ...]) -> str:
+    override = (spec.dims or {}).get(role)
+    if override:
+        if override not in da.dims:
+            raise spec.error(f"dims.{role} = '{override}' is not a dimension of '{spec.variable}' (it has {list(da.dims)})", f"dims.{role}")
+        return override
+    lowered = {str(d).lower(): d for d in da.dims}
+    for name in candidates:
+        if name in lowered:
+            return lowered[name]
+    raise spec.error(
+        f"no {role} dimension found in variable '{spec.variable}' with dims {list(da.dims)}; "
+        f"looked for {list(candidates)}; map yours with `dims: {{{role}: <name>}}`",
+        f"dims.{role}",
+    )
+
+
+def wrap_longitude(lon: np.ndarray, convention: str) -> np.ndarray:
+    """Longitudes in [-180, 180) for convention '180', in [0, 360) for '360'."""
+    lon = np.asarray(lon, dtype=float)
+    if convention == "180":
+        return (lon + 180.0) % 360.0 - 180.0
+    return lon % 360.0
+
+
+def longitude_window(lon_range) -> tuple[str, tuple[float, float] | None]:
+    """Choose the longitude convention in which a region is one contiguous interval.
+
+    Returns the convention and the (min, max) window in it, or None for the
+    whole globe. A region crossing the antimeridian (e.g. [120, 300] or
+    [170, -170]) is contiguous in 0..360; any other in -180..180.
+    """
+    if lon_range is None:
+        return "180", None
+    lo, hi = (float(v) for v in lon_range)
+    if hi - lo >= 360.0:
+        return "180", None
+    lo180 = float(wrap_longitude(lo, "180"))
+    hi180 = float(wrap_longitude(hi, "180"))
+    if hi180 == -180.0 and hi > lo:
+        hi180 = 180.0
+    if lo180 <= hi180 and not (lo > hi):
+        return "180", (lo180, hi180)
+    lo360 = float(wrap_longitude(lo, "360"))
+    hi360 = float(wrap_longitude(hi, "360"))
+    if hi360 <= lo360:
+        hi360 += 360.0
+    return "360", (lo360, hi360)
+
+
+def _depth_in_km(depth: xr.DataArray, spec: ModelSpec) -> np.ndarray:
+    units = str(depth.attrs.get("units", "")).strip().lower()
+    values = np.asarray(depth.values, dtype=float)
+    if units in DEPTH_UNITS_M:
+        log.info("model %s: depth units '%s' converted to km", spec.name, units)
+        return values / 1000.0
+    if units in DEPTH_UNITS_KM:
+        return values
+    if units:
+        raise spec.error(f"depth units '{units}' are not understood (expected km or m)", "dims.depth")
+    if np.nanmax(np.abs(values)) > 6400.0:
+        raise spec.error(
+            "depth has no units attribute and values up to "
+            f"{np.nanmax(values):g}, deeper than the Earth's radius in km; is it in metres? "
+            "Add units='m' to the file's depth variable",
+            "path",
+        )
+    log.warning("model %s: depth has no units attribute; assuming km", spec.name)
+    return values
+
+
+def open_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.DataArray:
+    """Open the model lazily as a DataArray on canonical (depth, latitude, longitude).
+
+    Latitude and depth ascend, longitudes follow the convention that keeps the
+    configured region contiguous, a duplicated meridian is dropped. Nothing but
+    coordinates is read here; values are dask-backed in latitude blocks of
+    about ``block_mb`` MB so later steps never load the whole file.
+    """
+    path = Path(spec.path)
+    if not path.is_file():
+        raise spec.error("file not found", "path")
+    try:
+        probe = xr.open_dataset(path, decode_times=False)
+    except Exception as exc:  # netCDF4/h5 raise several types for a non-netCDF file
+        raise spec.error(f"cannot be read as netCDF/HDF5 ({type(exc).__name__}: {exc})", "path") from exc
+    with probe:
+        if spec.variable not in probe.data_vars:
+            raise spec.error(
+                f"variable '{spec.variable}' not in file; it has {sorted(map(str, probe.data_vars))}", "variable"
+            )
+        probe_var = probe[spec.variable]
+        lat_dim = _find_dimension(probe_var, spec, "latitude", LATITUDE_NAMES)
+        lon_dim = _find_dimension(probe_var, spec, "longitude", LONGITUDE_NAMES)
+        depth_dim = _find_dimension(probe_var, spec, "depth", DEPTH_NAMES)
+        extra = [d for d in probe_var.dims if d not in (lat_dim, lon_dim, depth_dim)]
+        if any(probe_var.sizes[d] != 1 for d in extra):
+            raise spec.error(f"variable '{spec.variable}' has extra dimensions {extra}; only depth, latitude, longitude are supported", "variable")
+        row_bytes = probe_var.sizes[lon_dim] * probe_var.sizes[depth_dim] * max(probe_var.dtype.itemsize, 4)
+        rows = int(max(1, min(probe_var.sizes[lat_dim], block_mb * 1e6 // row_bytes)))
+
+    ds = xr.open_dataset(path, decode_times=False, chunks={lat_dim: rows, lon_dim: -1, depth_dim: -1})
+    da = ds[spec.variable]
+    da = da.isel({d: 0 for d in da.dims if d not in (lat_dim, lon_dim, depth_dim)}, drop=True)
+    for dim in (lat_dim, lon_dim, depth_dim):
+        if dim not in da.coords:
+            raise spec.error(f"dimension '{dim}' has no coordinate values", f"dims")
+    depth_km = _depth_in_km(da[depth_dim], spec)
+    da = da.assign_coords({depth_dim: depth_km})
+    da = da.rename({lat_dim: "latitude", lon_dim: "longitude", depth_dim: "depth"})
+    da = da.transpose("depth", "latitude", "longitude")
+    da = da.isel(depth=np.argsort(da["depth"].values, kind="stable"), latitude=np.argsort(da["latitude"].values, kind="stable"))
+    return da
+
+
+def select_region(da: xr.DataArray, spec: ModelSpec) -> xr.DataArray:
+    """Apply the config's region and depth range; wrap and deduplicate longitudes."""
+    region = spec.region or {}
+    convention, window = longitude_window(region.get("lon"))
+    lon = wrap_longitude(da["longitude"].values, convention)
+    unique_lon, first = np.unique(lon, return_index=True)
+    if unique_lon.size < lon.size:
+        log.info("model %s: dropped %d duplicated longitude column(s) (e.g. both -180 and 180)", spec.name, lon.size - unique_lon.size)
+    da = da.isel(longitude=first).assign_coords(longitude=unique_lon)
+    if window is not None:
+        da = da.sel(longitude=slice(*window))
+    if region.get("lat") is not None:
+        lat_lo, lat_hi = sorted(float(v) for v in region["lat"])
+        da = da.sel(latitude=slice(lat_lo, lat_hi))
+    if spec.depth is not None:
+        d_lo, d_hi = sorted(float(v) for v in spec.depth)
+        da = da.sel(depth=slice(d_lo, d_hi))
+    for dim, key in (("latitude", "region.lat"), ("longitude", "region.lon"), ("depth", "depth")):
+        if da.sizes[dim] == 0:
+            raise spec.error(f"the {key} selection leaves no {dim} in the model", key)
+    if da.sizes["depth"] < 2:
+        raise spec.error("the depth range keeps fewer than 2 depths; a profile needs at least 2", "depth")
+    return da
+
+
+def stack_complete_profiles(da: xr.DataArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (profiles[n, depth], status[lat, lon], flat grid index of each profile).
+
+    Works through latitude blocks (the dask chunks) so memory stays bounded by
+    one block plus the profile matrix. A profile is complete when every depth
+    is finite.
+    """
+    n_depth, n_lat, n_lon = (da.sizes[d] for d in ("depth", "latitude", "longitude"))
+    rows = int(da.chunks[1][0]) if da.chunks else n_lat
+    status = np.empty((n_lat, n_lon), dtype=np.int8)
+    blocks, indices = [], []
+    for start in range(0, n_lat, rows):
+        block = np.asarray(da.isel(latitude=slice(start, start + rows)).values)  # depth, lat, lon
+        finite = np.isfinite(block)
+        complete = finite.all(axis=0)
+        status_block = np.where(complete, STATUS_COMPLETE, np.where(finite.any(axis=0), STATUS_INCOMPLETE, STATUS_EMPTY))
+        status[start : start + block.shape[1]] = status_block
+        lat_i, lon_i = np.nonzero(complete)
+        blocks.append(block[:, lat_i, lon_i].T)
+        indices.append((lat_i + start) * n_lon + lon_i)
+    dtype = da.dtype if np.issubdtype(da.dtype, np.floating) else np.float64
+    profiles = np.concatenate(blocks).astype(dtype, copy=False) if blocks else np.empty((0, n_depth), dtype)
+    return profiles, status, np.concatenate(indices)
+
+
+def profiles_dataset(spec: ModelSpec, da: xr.DataArray, profiles: np.ndarray, status: np.ndarray, flat_index: np.ndarray) -> xr.Dataset:
+    n_lon = da.sizes["longitude"]
+    lat_index = (flat_index // n_lon).astype(np.int32)
+    lon_index = (flat_index % n_lon).astype(np.int32)
+    lat = da["latitude"].values.astype(float)
+    lon = da["longitude"].values.astype(float)
+    value_attrs = {k: v for k, v in da.attrs.items() if k in ("long_name", "display_name", "standard_name", "units")}
+    value_attrs.setdefault("long_name", spec.variable)
+    ds = xr.Dataset(
+        data_vars={
+            "profiles": (("profile", "depth"), profiles, {**value_attrs, "source_variable": spec.variable}),
+            "profile_lat_index": (("profile",), lat_index, {"long_name": "index of the profile's latitude in the latitude coordinate"}),
+            "profile_lon_index": (("profile",), lon_index, {"long_name": "index of the profile's longitude in the longitude coordinate"}),
+            "profile_status": (
+                ("latitude", "longitude"),
+                status,
+                {
+                    "long_name": "completeness of the depth profile at each grid point",
+                    "flag_values": np.array([STATUS_COMPLETE, STATUS_INCOMPLETE, STATUS_EMPTY], dtype=np.int8),
+                    "flag_meanings": "complete incomplete_dropped no_data",
+                },
+            ),
+        },
+        coords={
+            "depth": ("depth", da["depth"].values.astype(float), {"long_name": "depth below earth surface", "units": "km", "positive": "down"}),
+            "latitude": ("latitude", lat, {"standard_name": "latitude", "units": "degrees_north"}),
+            "longitude": ("longitude", lon, {"standard_name": "longitude", "units": "degrees_east"}),
+            "profile_latitude": (("profile",), lat[lat_index], {"standard_name": "latitude", "units": "degrees_north"}),
+            "profile_longitude": (("profile",), lon[lon_index], {"standard_name": "longitude", "units": "degrees_east"}),
+        },
+        attrs={
+            "title": f"Depth profiles of model {spec.name}",
+            "model": spec.name,
+            "Conventions": "CF-1.8",
+            "profile_order": "latitude ascending, then longitude ascending",
+            "n_grid_points": int(status.size),
+            "n_profiles": int(profiles.shape[0]),
+            "n_incomplete_dropped": int((status == STATUS_INCOMPLETE).sum()),
+            "n_no_data": int((status == STATUS_EMPTY).sum()),
+        },
+    )
+    return ds
+
+
+def extract_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.Dataset:
+    """Everything between the model file and ``profiles.nc``."""
+    da = select_region(open_model(spec, block_mb=block_mb), spec)
+    log.info(
+        "model %s: grid %d lat x %d lon x %d depths (%.1f..%.1f km), lat %.2f..%.2f, lon %.2f..%.2f",
+        spec.name, da.sizes["latitude"], da.sizes["longitude"], da.sizes["depth"],
+        float(da.depth[0]), float(da.depth[-1]), float(da.latitude[0]), float(da.latitude[-1]),
+        float(da.longitude[0]), float(da.longitude[-1]),
+    )
+    profiles, status, flat_index = stack_complete_profiles(da)
+    ds = profiles_dataset(spec, da, profiles, status, flat_index)
+    log.info(
+        "model %s: %d complete profiles kept of %d grid points; dropped %d incomplete, %d with no data",
+        spec.name, ds.attrs["n_profiles"], ds.attrs["n_grid_points"], ds.attrs["n_incomplete_dropped"], ds.attrs["n_no_data"],
+    )
+    if profiles.shape[0] == 0:
+        raise spec.error("no complete depth profile left after masking NaN/fill values in the selected region and depth range", "depth")
+    return ds

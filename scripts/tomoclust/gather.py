@@ -1,0 +1,94 @@
+"""Gather per-k fits into tables, the knee, and the labels cube on the model grid."""
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+NO_PROFILE = -1
+log = logging.getLogger(__name__)
+
+
+def inertia_table(fit_paths) -> pd.DataFrame:
+    rows = []
+    for path in fit_paths:
+        with xr.open_dataset(path) as fit:
+            rows.append(
+                {
+                    "k": int(fit["k"]),
+                    "inertia": float(fit["inertia"]),
+                    "n_iter": int(fit["n_iter"]),
+                    "smallest_cluster": int(fit["cluster_size"].min()),
+                    "metric": fit.attrs.get("fit_metric", ""),
+                    "units": fit["centers"].attrs.get("units", ""),
+                }
+            )
+    return pd.DataFrame(rows).sort_values("k").reset_index(drop=True)
+
+
+def find_knee(k: np.ndarray, inertia: np.ndarray, sensitivity: float = 1.0) -> dict:
+    """The elbow of inertia(k) by the Kneedle algorithm (kneed).
+
+    Returns a dict for ``k_selection.json``; ``knee`` is None when the curve has
+    no knee (too few k, or a straight line), never a guess.
+    """
+    from kneed import KneeLocator
+
+    k = np.asarray(k, dtype=int)
+    inertia = np.asarray(inertia, dtype=float)
+    knee = None
+    if k.size >= 3:
+        locator = KneeLocator(k, inertia, curve="convex", direction="decreasing", S=sensitivity, interp_method="interp1d")
+        knee = None if locator.knee is None else int(locator.knee)
+    result = {
+        "knee": knee,
+        "method": "kneed.KneeLocator(curve='convex', direction='decreasing')",
+        "sensitivity": sensitivity,
+        "k_min": int(k.min()) if k.size else None,
+        "k_max": int(k.max()) if k.size else None,
+        "criterion": "inertia",
+    }
+    if knee is None:
+        log.warning("no knee found in inertia(k) for k=%s..%s; widen k.min..k.max", result["k_min"], result["k_max"])
+    else:
+        log.info("knee of inertia(k) at k=%d (k=%d..%d)", knee, result["k_min"], result["k_max"])
+    return result
+
+
+def labels_cube(profiles_ds: xr.Dataset, fit_paths) -> xr.Dataset:
+    """labels(k, latitude, longitude) on the model's grid, -1 where there is no profile."""
+    n_lat, n_lon = profiles_ds.sizes["latitude"], profiles_ds.sizes["longitude"]
+    lat_i = profiles_ds["profile_lat_index"].values
+    lon_i = profiles_ds["profile_lon_index"].values
+    ks, layers = [], []
+    for path in fit_paths:
+        with xr.open_dataset(path) as fit:
+            layer = np.full((n_lat, n_lon), NO_PROFILE, dtype=np.int32)
+            layer[lat_i, lon_i] = fit["labels"].values
+            ks.append(int(fit["k"]))
+            layers.append(layer)
+    order = np.argsort(ks)
+    ds = xr.Dataset(
+        data_vars={
+            "labels": (
+                ("k", "latitude", "longitude"),
+                np.stack([layers[i] for i in order]) if layers else np.empty((0, n_lat, n_lon), np.int32),
+                {
+                    "long_name": "cluster category (0 = slowest centre)",
+                    # No _FillValue on purpose: readers would turn the ints into floats with NaN.
+                    "comment": "-1 where the grid point has no complete profile",
+                    "valid_min": np.int32(0),
+                },
+            )
+        },
+        coords={
+            "k": ("k", np.asarray(ks, dtype=np.int32)[order], {"long_name": "number of clusters"}),
+            "latitude": profiles_ds["latitude"],
+            "longitude": profiles_ds["longitude"],
+        },
+        attrs={"title": f"k-means categories of model {profiles_ds.attrs.get('model', '?')}", "model": profiles_ds.attrs.get("model", ""), "Conventions": "CF-1.8"},
+    )
+    return ds

@@ -1,0 +1,54 @@
+"""Shared fixtures: the workflow's modules on sys.path, small hand-made models."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared"
+SHARED_MODELS = SHARED / "data" / "models"
+sys.path.insert(0, str(PROJECT / "scripts"))
+
+needs_shared_models = pytest.mark.skipif(
+    not (SHARED_MODELS / "SEMum_vs.nc").is_file(),
+    reason=f"real tomography models not found at {SHARED_MODELS} (../shared is absent on this machine)",
+)
+
+
+def small_global_model(n_depth: int = 5, step: float = 30.0) -> xr.Dataset:
+    """A global model on lon -180..180 (both ends present), lat -90..90, with a few NaN profiles."""
+    lat = np.arange(-90.0, 90.0 + step / 2, step)
+    lon = np.arange(-180.0, 180.0 + step / 2, step)
+    depth = np.linspace(50.0, 650.0, n_depth)
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=(n_depth, lat.size, lon.size))
+    # The +180 column is the same meridian as -180: same data, as in real files.
+    values[:, :, -1] = values[:, :, 0]
+    values[:, 1, 2] = np.nan  # an empty profile
+    values[-1, 2, 3] = np.nan  # an incomplete one
+    return xr.Dataset(
+        {"vs": (("depth", "latitude", "longitude"), values.astype(np.float32), {"units": "percent"})},
+        coords={
+            "depth": ("depth", depth, {"units": "km", "positive": "down"}),
+            "latitude": ("latitude", lat, {"units": "degrees_north"}),
+            "longitude": ("longitude", lon, {"units": "degrees_east"}),
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_model():
+    from tomoclust.demo import make_demo_model
+
+    return make_demo_model()
+
+
+@pytest.fixture
+def small_model_file(tmp_path):
+    path = tmp_path / "global.nc"
+    small_global_model().to_netcdf(path)
+    return path

@@ -1,0 +1,193 @@
+"""Reading models stored in every common convention gives the same canonical profiles."""
+import numpy as np
+import pytest
+import xarray as xr
+from conftest import needs_shared_models, SHARED_MODELS, small_global_model
+
+from tomoclust.extract import (
+    STATUS_COMPLETE,
+    STATUS_EMPTY,
+    STATUS_INCOMPLETE,
+    ModelInputError,
+    ModelSpec,
+    extract_model,
+    longitude_window,
+    wrap_longitude,
+)
+
+
+def _extract(ds, tmp_path, variable="vs", name="m", encoding=None, **spec):
+    path = tmp_path / f"{name}.nc"
+    ds.to_netcdf(path, encoding=encoding)
+    return extract_model(ModelSpec(name=name, path=str(path), variable=variable, **spec), block_mb=0.001)
+
+
+@pytest.fixture
+def canonical(tmp_path):
+    return _extract(small_global_model(), tmp_path, name="canonical")
+
+
+def _assert_same_profiles(result, reference):
+    np.testing.assert_array_equal(result["profiles"].values, reference["profiles"].values)
+    np.testing.assert_array_equal(result["latitude"].values, reference["latitude"].values)
+    np.testing.assert_array_equal(result["longitude"].values, reference["longitude"].values)
+    np.testing.assert_array_equal(result["depth"].values, reference["depth"].values)
+    np.testing.assert_array_equal(result["profile_status"].values, reference["profile_status"].values)
+
+
+def test_canonical_order_and_duplicate_meridian(canonical):
+    lon = canonical["longitude"].values
+    assert lon[0] == -180.0 and lon[-1] == 150.0, "the +180 column duplicates -180 and is dropped"
+    assert np.all(np.diff(lon) > 0) and np.all(np.diff(canonical["latitude"].values) > 0)
+    lat_i = canonical["profile_lat_index"].values
+    lon_i = canonical["profile_lon_index"].values
+    flat = lat_i * lon.size + lon_i
+    assert np.all(np.diff(flat) > 0), "profiles ordered by latitude then longitude"
+    status = canonical["profile_status"].values
+    assert (status == STATUS_EMPTY).sum() == 1 and (status == STATUS_INCOMPLETE).sum() == 1
+    assert canonical.attrs["n_profiles"] == (status == STATUS_COMPLETE).sum() == status.size - 2
+    assert canonical.attrs["n_incomplete_dropped"] == 1 and canonical.attrs["n_no_data"] == 1
+
+
+def test_profiles_hold_the_file_values(canonical):
+    ds = small_global_model()
+    i = 5
+    lat = canonical["profile_latitude"].values[i]
+    lon = canonical["profile_longitude"].values[i]
+    expected = ds["vs"].sel(latitude=lat, longitude=lon).values
+    np.testing.assert_array_equal(canonical["profiles"].values[i], expected)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["transposed", "short_names", "lon_0_360", "descending_lat", "descending_depth", "fill_value", "unsorted_lon", "depth_in_m"],
+)
+def test_storage_conventions_give_identical_profiles(variant, tmp_path, canonical):
+    ds = small_global_model()
+    encoding = None
+    if variant == "transposed":
+        ds = ds.transpose("longitude", "depth", "latitude")
+    elif variant == "short_names":
+        ds = ds.rename({"latitude": "lat", "longitude": "lon"})
+    elif variant == "lon_0_360":
+        ds = ds.isel(longitude=slice(0, -1))  # 0..330 has no duplicated meridian
+        ds = ds.assign_coords(longitude=ds.longitude % 360).sortby("longitude")
+    elif variant == "descending_lat":
+        ds = ds.isel(latitude=slice(None, None, -1))
+    elif variant == "descending_depth":
+        ds = ds.isel(depth=slice(None, None, -1))
+    elif variant == "fill_value":
+        encoding = {"vs": {"_FillValue": np.float32(-99999.0)}}
+    elif variant == "unsorted_lon":
+        ds = ds.isel(longitude=np.random.default_rng(0).permutation(ds.sizes["longitude"]))
+    elif variant == "depth_in_m":
+        ds = ds.assign_coords(depth=("depth", ds.depth.values * 1000.0, {"units": "m"}))
+    result = _extract(ds, tmp_path, name=variant, encoding=encoding)
+    _assert_same_profiles(result, canonical)
+
+
+def test_fill_value_is_stored_as_number_not_nan(tmp_path, canonical):
+    path = tmp_path / "fill.nc"
+    small_global_model().to_netcdf(path, encoding={"vs": {"_FillValue": np.float32(-99999.0)}})
+    with xr.open_dataset(path, mask_and_scale=False) as raw:
+        assert (raw["vs"].values == -99999.0).any(), "the test file really uses a fill value"
+
+
+@pytest.mark.parametrize(
+    "lon_range, convention, window",
+    [
+        (None, "180", None),
+        ([-125, -100], "180", (-125.0, -100.0)),
+        ([235, 260], "180", (-125.0, -100.0)),
+        ([0, 180], "180", (0.0, 180.0)),
+        ([170, -170], "360", (170.0, 190.0)),
+        ([120, 300], "360", (120.0, 300.0)),
+        ([0, 360], "180", None),
+        ([-180, 180], "180", None),
+    ],
+)
+def test_longitude_window(lon_range, convention, window):
+    assert longitude_window(lon_range) == (convention, window)
+
+
+def test_wrap_longitude():
+    np.testing.assert_array_equal(wrap_longitude([0, 180, 190, 358, -180], "180"), [0, -180, -170, -2, -180])
+    np.testing.assert_array_equal(wrap_longitude([-170, -2, 0, 180], "360"), [190, 358, 0, 180])
+
+
+def test_region_across_antimeridian(tmp_path):
+    result = _extract(small_global_model(), tmp_path, region={"lat": [-30, 30], "lon": [150, -150]})
+    np.testing.assert_array_equal(result["longitude"].values, [150.0, 180.0, 210.0])
+    np.testing.assert_array_equal(result["latitude"].values, [-30.0, 0.0, 30.0])
+
+
+def test_region_and_depth_selection(tmp_path):
+    result = _extract(small_global_model(), tmp_path, region={"lat": [60, -60], "lon": [-60, 60]}, depth=(100, 500))
+    np.testing.assert_array_equal(result["latitude"].values, [-60.0, -30.0, 0.0, 30.0, 60.0])
+    np.testing.assert_array_equal(result["longitude"].values, [-60.0, -30.0, 0.0, 30.0, 60.0])
+    np.testing.assert_array_equal(result["depth"].values, [200.0, 350.0, 500.0])
+
+
+def test_demo_model_conventions(demo_model):
+    assert demo_model["dvs"].dims == ("depth", "latitude", "longitude")
+    assert demo_model["depth"].attrs["units"] == "km" and demo_model["depth"].attrs["positive"] == "down"
+    assert demo_model["dvs"].attrs["units"] == "percent"
+    assert demo_model.attrs["geospatial_lon_min"] == -125.0
+    province = demo_model["province"].values
+    assert set(np.unique(province)) == {-1, 0, 1, 2, 3, 4, 5}
+    complete = np.isfinite(demo_model["dvs"].values).all(axis=0)
+    np.testing.assert_array_equal(province >= 0, complete)
+    assert 9_500 <= complete.sum() <= 12_000, "about 11,000 profiles"
+    assert (np.isfinite(demo_model["dvs"].values).any(axis=0) & ~complete).sum() > 0, "some incomplete profiles"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"path": "nowhere.nc"}, "file not found"),
+        ({"variable": "dvp"}, "variable 'dvp' not in file; it has ['vs']"),
+        ({"region": {"lat": [10, 20]}}, "region.lat"),
+        ({"depth": (700, 900)}, "depth"),
+        ({"dims": {"depth": "radius"}}, "dims.depth"),
+    ],
+)
+def test_clear_errors(small_model_file, change, message):
+    spec = {"name": "bad", "path": str(small_model_file), "variable": "vs", **change}
+    with pytest.raises(ModelInputError) as error:
+        extract_model(ModelSpec(**spec))
+    assert message in str(error.value)
+    assert "model 'bad'" in str(error.value)
+
+
+def test_not_a_netcdf_file(tmp_path):
+    path = tmp_path / "notes.nc"
+    path.write_text("not a netCDF file")
+    with pytest.raises(ModelInputError, match="cannot be read as netCDF"):
+        extract_model(ModelSpec(name="txt", path=str(path), variable="vs"))
+
+
+def test_unrecognised_dimension_names(tmp_path):
+    ds = small_global_model().rename({"latitude": "theta"})
+    path = tmp_path / "theta.nc"
+    ds.to_netcdf(path)
+    with pytest.raises(ModelInputError, match=r"looked for .*'lat'.*dims: \{latitude: <name>\}"):
+        extract_model(ModelSpec(name="theta", path=str(path), variable="vs"))
+    mapped = extract_model(ModelSpec(name="theta", path=str(path), variable="vs", dims={"latitude": "theta"}))
+    assert mapped.sizes["latitude"] == 7
+
+
+@needs_shared_models
+def test_semum_0_360_longitudes():
+    spec = ModelSpec(name="semum", path=str(SHARED_MODELS / "SEMum_vs.nc"), variable="v", depth=(80, 350))
+    ds = extract_model(spec)
+    assert ds.sizes["longitude"] == 180 and ds["longitude"].values.min() == -180.0 and ds["longitude"].values.max() == 178.0
+    assert ds.sizes["profile"] == 16_380
+    np.testing.assert_array_equal(ds["depth"].values, [80, 100, 150, 200, 250, 300, 350])
+
+
+@needs_shared_models
+def test_s362anim_duplicate_meridian_dropped():
+    spec = ModelSpec(name="s362", path=str(SHARED_MODELS / "S362ANI+M_vs.nc"), variable="v", depth=(1000, 2800))
+    ds = extract_model(spec)
+    assert ds.sizes["longitude"] == 180, "-180 and 180 are one meridian"
+    assert ds.sizes["profile"] == 91 * 180

@@ -1,0 +1,123 @@
+"""Fits, category ordering, knee and labels cube; the demo's known answer."""
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from sklearn.metrics import adjusted_rand_score
+
+from tomoclust.extract import ModelSpec, extract_model
+from tomoclust.fit import depth_average, fit_dataset, fit_kmeans, order_by_velocity
+from tomoclust.gather import find_knee, inertia_table, labels_cube
+
+
+def test_depth_average_weights_by_thickness():
+    depth = np.array([0.0, 10.0, 100.0])
+    # Trapezoid: the 10-100 km layer (value 1) counts 9 times as much as 0-10 (value 0..).
+    assert depth_average(np.array([0.0, 0.0, 1.0]), depth) == pytest.approx(0.45)
+    assert depth_average(np.array([2.0, 2.0, 2.0]), depth) == pytest.approx(2.0)
+
+
+def test_order_by_velocity_slowest_first():
+    centers = np.array([[1.0, 1.0], [-2.0, -2.0], [0.0, 0.5]])
+    labels = np.array([0, 1, 2, 1])
+    new_labels, new_centers, key = order_by_velocity(labels, centers, np.array([0.0, 1.0]))
+    np.testing.assert_array_equal(new_labels, [2, 0, 1, 0])
+    np.testing.assert_array_equal(new_centers[:, 0], [-2.0, 0.0, 1.0])
+    assert np.all(np.diff(key) > 0)
+
+
+@pytest.fixture(scope="module")
+def demo_profiles(tmp_path_factory, demo_model):
+    path = tmp_path_factory.mktemp("demo") / "demo.nc"
+    demo_model.to_netcdf(path)
+    profiles = extract_model(ModelSpec(name="demo", path=str(path), variable="dvs"))
+    truth = demo_model["province"].values[profiles["profile_lat_index"].values, profiles["profile_lon_index"].values]
+    return profiles, truth
+
+
+@pytest.fixture(scope="module")
+def demo_fits(demo_profiles):
+    profiles, _ = demo_profiles
+    X, depth = profiles["profiles"].values, profiles["depth"].values
+    return {k: fit_kmeans(X, depth, k, random_state=0) for k in range(2, 21)}
+
+
+def test_demo_k6_recovers_provinces(demo_profiles, demo_fits):
+    _, truth = demo_profiles
+    assert (truth >= 0).all(), "every extracted profile has a ground-truth province"
+    assert adjusted_rand_score(truth, demo_fits[6].labels) >= 0.9
+
+
+def test_demo_knee_near_six(demo_fits):
+    ks = np.array(sorted(demo_fits))
+    selection = find_knee(ks, np.array([demo_fits[k].inertia for k in ks]))
+    assert selection["knee"] is not None and abs(selection["knee"] - 6) <= 2
+
+
+def test_every_k_is_ordered_slowest_first(demo_fits):
+    for k, fit in demo_fits.items():
+        assert fit.centers.shape[0] == k
+        assert np.all(np.diff(fit.depth_mean_of_centers) > 0), f"k={k}"
+        assert set(np.unique(fit.labels)) == set(range(k))
+
+
+def test_fit_is_deterministic(demo_profiles):
+    profiles, _ = demo_profiles
+    X, depth = profiles["profiles"].values, profiles["depth"].values
+    a = fit_kmeans(X, depth, 5, random_state=3)
+    b = fit_kmeans(X, depth, 5, random_state=3)
+    np.testing.assert_array_equal(a.labels, b.labels)
+    assert a.inertia == b.inertia
+
+
+def test_fit_rejects_bad_k_and_metric():
+    X = np.zeros((3, 4))
+    with pytest.raises(ValueError, match="between 2 and the number of profiles"):
+        fit_kmeans(X, np.arange(4.0), 5)
+    with pytest.raises(ValueError, match="fit.metric"):
+        fit_kmeans(X, np.arange(4.0), 2, metric="cosine")
+
+
+def test_dtw_metric_runs(demo_profiles):
+    profiles, _ = demo_profiles
+    X = profiles["profiles"].values[::40]
+    result = fit_kmeans(X, profiles["depth"].values, 3, metric="dtw", max_iter=3,
+                        metric_params={"global_constraint": "sakoe_chiba", "sakoe_chiba_radius": 2})
+    assert result.centers.shape == (3, X.shape[1])
+
+
+def test_fit_file_gather_and_labels_cube(tmp_path, demo_profiles, demo_fits):
+    profiles, truth = demo_profiles
+    paths = []
+    for k in (4, 2, 3):  # out of order on purpose
+        path = tmp_path / f"k{k}.nc"
+        fit_dataset(demo_fits[k], profiles, k, {"metric": "euclidean"}).to_netcdf(path)
+        paths.append(path)
+    table = inertia_table(paths)
+    assert table["k"].tolist() == [2, 3, 4]
+    assert np.all(np.diff(table["inertia"]) < 0)
+    assert table.loc[0, "units"] == "percent" and table.loc[0, "metric"] == "euclidean"
+
+    cube = labels_cube(profiles, paths)
+    path = tmp_path / "labels.nc"
+    cube.to_netcdf(path)
+    with xr.open_dataset(path) as reread:
+        labels = reread["labels"]
+        assert labels.dims == ("k", "latitude", "longitude")
+        assert labels.dtype.kind == "i", "readers get ints, not floats with NaN"
+        np.testing.assert_array_equal(reread["k"].values, [2, 3, 4])
+        status = profiles["profile_status"].values
+        assert np.all((labels.sel(k=3).values == -1) == (status != 0))
+        lat_i, lon_i = profiles["profile_lat_index"].values, profiles["profile_lon_index"].values
+        np.testing.assert_array_equal(labels.sel(k=4).values[lat_i, lon_i], demo_fits[4].labels)
+
+
+def test_find_knee_on_a_known_curve():
+    k = np.arange(2, 16)
+    inertia = np.where(k <= 5, 100.0 - 28.0 * (k - 2), 16.0 - 0.5 * (k - 5))
+    assert find_knee(k, inertia)["knee"] == 5
+
+
+def test_find_knee_without_knee_says_none():
+    assert find_knee(np.array([2, 3]), np.array([2.0, 1.0]))["knee"] is None
+    assert find_knee(np.arange(2, 10), np.linspace(10, 2, 8))["knee"] is None

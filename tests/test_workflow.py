@@ -1,0 +1,137 @@
+"""End to end: the Snakemake workflow on a small demo config in a temporary directory."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import xarray as xr
+import yaml
+from conftest import PROJECT, SHARED_MODELS, needs_shared_models
+
+WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "envs", "report")
+
+
+def copy_workflow(dest: Path) -> Path:
+    for name in WORKFLOW_FILES:
+        src = PROJECT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=600,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return result
+
+
+def write_config(path: Path, k_max: int) -> Path:
+    config = {
+        "models": [
+            {"name": "small", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs",
+             "region": {"lat": [36, 44], "lon": [-118, -108]}, "depth": [20, 600]}
+        ],
+        "k": {"min": 2, "max": k_max},
+    }
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+@pytest.fixture(scope="module")
+def workflow_run(tmp_path_factory):
+    workdir = copy_workflow(tmp_path_factory.mktemp("workflow"))
+    config = write_config(workdir / "small.yaml", k_max=4)
+    snakemake(workdir, "--configfile", str(config))
+    return workdir, config
+
+
+def test_outputs_of_the_contract(workflow_run):
+    workdir, _ = workflow_run
+    out = workdir / "results" / "small"
+    for rel in ["profiles.nc", "inertia.csv", "k_selection.json", "labels.nc", "figures/elbow.png", "figures/elbow.pdf",
+                "fits/k2.nc", "fits/k3.nc", "fits/k4.nc", "logs/extract_profiles.log", "logs/fit/k3.log"]:
+        assert (out / rel).is_file(), rel
+    table = pd.read_csv(out / "inertia.csv")
+    assert table["k"].tolist() == [2, 3, 4] and {"k", "inertia"} <= set(table.columns)
+    selection = json.loads((out / "k_selection.json").read_text())
+    assert "knee" in selection
+    with xr.open_dataset(out / "labels.nc") as labels:
+        assert labels["labels"].dims == ("k", "latitude", "longitude")
+        assert labels["latitude"].min() >= 36 and labels["longitude"].max() <= -108
+    with xr.open_dataset(out / "fits" / "k3.nc") as fit:
+        assert int(fit["k"]) == 3 and fit.attrs["fit_metric"] == "euclidean"
+        assert len(fit.attrs["source_sha256"]) == 64 and "tslearn" in fit.attrs["software_versions"]
+    assert "complete profiles kept" in (out / "logs" / "extract_profiles.log").read_text()
+    assert (out / "figures" / "elbow.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_rerun_does_nothing_and_k_max_fits_only_new_k(workflow_run):
+    workdir, config = workflow_run
+    dry = snakemake(workdir, "--configfile", str(config), "--dry-run")
+    assert "Nothing to be done" in dry.stdout + dry.stderr
+
+    fits = workdir / "results" / "small" / "fits"
+    before = {p.name: p.stat().st_mtime_ns for p in fits.glob("k*.nc")}
+    bigger = write_config(workdir / "bigger.yaml", k_max=6)
+    snakemake(workdir, "--configfile", str(bigger))
+    after = {p.name: p.stat().st_mtime_ns for p in fits.glob("k*.nc")}
+    assert set(after) == {"k2.nc", "k3.nc", "k4.nc", "k5.nc", "k6.nc"}
+    assert all(after[name] == mtime for name, mtime in before.items()), "existing fits were not redone"
+    table = pd.read_csv(workdir / "results" / "small" / "inertia.csv")
+    assert table["k"].tolist() == [2, 3, 4, 5, 6]
+
+
+def test_lint_is_clean(workflow_run):
+    workdir, config = workflow_run
+    result = snakemake(workdir, "--configfile", str(config), "--lint", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Congratulations" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ({"models": [{"name": "a", "path": "x.nc"}]}, "variable"),
+        ({"models": [{"name": "a", "path": "x.nc", "variable": "v", "colour": "red"}]}, "colour"),
+        ({"k": {"min": 1, "max": 5}}, "minimum"),
+        ({"k": {"min": 6, "max": 5}}, "`k.min` (6) is larger than `k.max` (5)"),
+        ({"fit": {"metric": "cosine"}}, "cosine"),
+        ({"models": [{"name": "a", "path": "x.nc", "variable": "v"}, {"name": "a", "path": "y.nc", "variable": "v"}]}, "duplicated in `models`: ['a']"),
+    ],
+)
+def test_bad_config_is_refused_with_a_message(tmp_path, config, message):
+    workdir = copy_workflow(tmp_path)
+    bad = workdir / "bad.yaml"
+    bad.write_text(yaml.safe_dump(config))
+    result = snakemake(workdir, "--configfile", str(bad), "--dry-run", check=False)
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+
+
+@needs_shared_models
+def test_real_global_models_run(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    config = {
+        "models": [
+            {"name": "semum", "path": str(SHARED_MODELS / "SEMum_vs.nc"), "variable": "v", "depth": [80, 350]},
+            {"name": "s362anim", "path": str(SHARED_MODELS / "S362ANI+M_vs.nc"), "variable": "v", "depth": [1000, 2800]},
+        ],
+        "k": {"min": 2, "max": 3},
+    }
+    (workdir / "real.yaml").write_text(yaml.safe_dump(config))
+    snakemake(workdir, "--configfile", "real.yaml")
+    for name in ("semum", "s362anim"):
+        with xr.open_dataset(workdir / "results" / name / "labels.nc") as labels:
+            assert labels.sizes == {"k": 2, "latitude": 91, "longitude": 180}
+            assert (labels["labels"].values >= 0).all(), "global models have a profile everywhere"
