@@ -9,11 +9,15 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+report: "report/workflow.rst"
+
+
 include: "rules/common.smk"
 include: "rules/demo.smk"
 include: "rules/extract.smk"
 include: "rules/fit.smk"
 include: "rules/gather.smk"
+include: "rules/figures.smk"
 
 
 rule all:

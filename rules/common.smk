@@ -15,14 +15,20 @@ def _check_config(config):
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
         raise ValueError(f"config: model names must be unique; duplicated in `models`: {duplicated}")
-    if config["k"]["min"] > config["k"]["max"]:
-        raise ValueError(f"config: `k.min` ({config['k']['min']}) is larger than `k.max` ({config['k']['max']})")
+    k_min, k_max = config["k"]["min"], config["k"]["max"]
+    if k_min > k_max:
+        raise ValueError(f"config: `k.min` ({k_min}) is larger than `k.max` ({k_max})")
+    for key, value in (("maps.k", config["maps"]["k"]), ("figure_k", config["figure_k"])):
+        outside = [] if isinstance(value, str) else [k for k in value if not k_min <= k <= k_max]
+        if outside:
+            raise ValueError(f"config: `{key}` lists k = {outside}, outside k.min..k.max = {k_min}..{k_max}")
 
 
 _check_config(config)
 
 MODELS = {entry["name"]: entry for entry in config["models"]}
 K_VALUES = list(range(config["k"]["min"], config["k"]["max"] + 1))
+MAP_K_VALUES = K_VALUES if config["maps"]["k"] == "all" else sorted(set(config["maps"]["k"]))
 
 
 wildcard_constraints:
@@ -50,5 +56,13 @@ def final_outputs():
         "results/{model}/labels.nc",
         "results/{model}/figures/elbow.png",
         "results/{model}/figures/elbow.pdf",
+        "results/{model}/figures/summary.pdf",
+        "results/{model}/figures/summary.png",
     ]
-    return expand(per_model, model=list(MODELS))
+    per_k = [
+        "results/{model}/figures/maps/k{k}.png",
+        "results/{model}/figures/maps/k{k}.pdf",
+        "results/{model}/figures/profiles/k{k}.png",
+        "results/{model}/figures/profiles/k{k}.pdf",
+    ]
+    return expand(per_model, model=list(MODELS)) + expand(per_k, model=list(MODELS), k=MAP_K_VALUES)

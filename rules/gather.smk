@@ -1,4 +1,4 @@
-# Stage 3: all fits of a model -> inertia table, knee, labels cube, elbow figure.
+# Stage 3: all fits of a model -> inertia table, knee, labels cube.
 
 
 rule gather_inertia:
@@ -40,22 +40,3 @@ rule gather_labels:
     script:
         "../scripts/gather_labels.py"
 
-
-rule plot_elbow:
-    input:
-        table="results/{model}/inertia.csv",
-        selection="results/{model}/k_selection.json",
-    output:
-        png="results/{model}/figures/elbow.png",
-        pdf="results/{model}/figures/elbow.pdf",
-    log:
-        "results/{model}/logs/plot_elbow.log",
-    benchmark:
-        "results/{model}/benchmarks/plot_elbow.tsv"
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../envs/plot.yaml"
-    script:
-        "../scripts/plot_elbow.py"

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
@@ -76,6 +77,31 @@ def test_outputs_of_the_contract(workflow_run):
     assert (out / "figures" / "elbow.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_figures_of_every_k(workflow_run):
+    workdir, _ = workflow_run
+    figures = workdir / "results" / "small" / "figures"
+    for k in (2, 3, 4):
+        for kind in ("maps", "profiles"):
+            assert (figures / kind / f"k{k}.png").read_bytes()[:4] == b"\x89PNG"
+            assert (figures / kind / f"k{k}.pdf").read_bytes()[:4] == b"%PDF"
+    summary = (figures / "summary.pdf").read_bytes()
+    assert summary.startswith(b"%PDF") and b"/FontFile2" in summary, "vector PDF with embedded fonts"
+    map_log = (workdir / "results" / "small" / "logs" / "maps" / "k3.log").read_text()
+    assert "map projection: LambertConformal" in map_log
+
+
+def test_categories_are_ordered_slowest_first_in_stored_fits(workflow_run):
+    from tomoclust.fit import depth_average
+
+    workdir, _ = workflow_run
+    for path in sorted((workdir / "results" / "small" / "fits").glob("k*.nc")):
+        with xr.open_dataset(path) as fit:
+            key = depth_average(fit["centers"].values, fit["depth"].values)
+            assert np.all(np.diff(key) > 0), path.name
+            np.testing.assert_allclose(key, fit["center_depth_mean"].values)
+            assert set(np.unique(fit["labels"].values)) == set(range(int(fit["k"])))
+
+
 def test_rerun_does_nothing_and_k_max_fits_only_new_k(workflow_run):
     workdir, config = workflow_run
     dry = snakemake(workdir, "--configfile", str(config), "--dry-run")
@@ -135,3 +161,21 @@ def test_real_global_models_run(tmp_path):
         with xr.open_dataset(workdir / "results" / name / "labels.nc") as labels:
             assert labels.sizes == {"k": 2, "latitude": 91, "longitude": 180}
             assert (labels["labels"].values >= 0).all(), "global models have a profile everywhere"
+
+
+def test_report_renders_in_headless_chromium(workflow_run, tmp_path):
+    from browser import open_report_result, chromium_unavailable_reason
+
+    reason = chromium_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    workdir, config = workflow_run
+    report = workdir / "report.html"
+    snakemake(workdir, "--configfile", str(config), "--report", str(report))
+    assert report.stat().st_size > 0
+    shown = open_report_result(report, category="Category maps", row=["small", "3"], screenshot=tmp_path / "report.png")
+    assert shown["image_width"] > 500, "the k=3 map was decoded and drawn"
+    assert "k = 3" in shown["text"] and "mapped back to" in shown["text"], "caption shown"
+    assert (tmp_path / "report.png").stat().st_size > 20_000
+    shown = open_report_result(report, category="Choosing k", row=["small", "elbow"])
+    assert shown["image_width"] > 500

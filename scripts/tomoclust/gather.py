@@ -58,18 +58,21 @@ def find_knee(k: np.ndarray, inertia: np.ndarray, sensitivity: float = 1.0) -> d
     return result
 
 
+def labels_on_grid(profiles_ds: xr.Dataset, labels: np.ndarray) -> np.ndarray:
+    """Per-profile labels put back on the (latitude, longitude) grid, -1 where no profile."""
+    grid = np.full((profiles_ds.sizes["latitude"], profiles_ds.sizes["longitude"]), NO_PROFILE, dtype=np.int32)
+    grid[profiles_ds["profile_lat_index"].values, profiles_ds["profile_lon_index"].values] = labels
+    return grid
+
+
 def labels_cube(profiles_ds: xr.Dataset, fit_paths) -> xr.Dataset:
     """labels(k, latitude, longitude) on the model's grid, -1 where there is no profile."""
     n_lat, n_lon = profiles_ds.sizes["latitude"], profiles_ds.sizes["longitude"]
-    lat_i = profiles_ds["profile_lat_index"].values
-    lon_i = profiles_ds["profile_lon_index"].values
     ks, layers = [], []
     for path in fit_paths:
         with xr.open_dataset(path) as fit:
-            layer = np.full((n_lat, n_lon), NO_PROFILE, dtype=np.int32)
-            layer[lat_i, lon_i] = fit["labels"].values
             ks.append(int(fit["k"]))
-            layers.append(layer)
+            layers.append(labels_on_grid(profiles_ds, fit["labels"].values))
     order = np.argsort(ks)
     ds = xr.Dataset(
         data_vars={

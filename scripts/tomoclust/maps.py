@@ -1,0 +1,208 @@
+"""Geographic category maps with cartopy, working with no network.
+
+cartopy downloads Natural Earth data the first time a feature is drawn; on
+an offline machine that fails. Here a feature is drawn only when its
+shapefile is already on disk; otherwise the map is drawn without it and the
+log says so once.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .plotting import plt
+
+log = logging.getLogger(__name__)
+
+NATURAL_EARTH = {
+    "coastline": ("physical", "coastline"),
+    "borders": ("cultural", "admin_0_boundary_lines_land"),
+}
+_warned: set[str] = set()
+
+
+@dataclass
+class MapStyle:
+    """What the config's ``maps`` section decides about every map."""
+
+    projection: str = "auto"
+    basemap_dirs: list[str] = field(default_factory=list)
+    resolution: str = "110m"
+    overlays: list[str] = field(default_factory=list)
+    allow_download: bool = False
+
+    @classmethod
+    def from_config(cls, maps: dict) -> "MapStyle":
+        dirs = [maps["basemap_dir"]] if maps.get("basemap_dir") else []
+        return cls(
+            projection=maps.get("projection", "auto"),
+            basemap_dirs=dirs,
+            resolution=maps.get("resolution", "110m"),
+            overlays=list(maps.get("overlays", [])),
+            allow_download=bool(maps.get("allow_download", False)),
+        )
+
+
+def _warn_once(message: str, *args) -> None:
+    text = message % args
+    if text not in _warned:
+        _warned.add(text)
+        log.warning(text)
+
+
+def category_colors(k: int) -> np.ndarray:
+    """RGBA colour of each category id, slow (red) to fast (blue).
+
+    Ids are ordered slowest first at every k, so k = 3 reads red / yellow / blue
+    (slow / neutral / fast) and the same rank keeps the same end of the palette.
+    """
+    from matplotlib import colormaps
+
+    positions = np.linspace(0.0, 1.0, k) if k > 1 else np.array([0.5])
+    return colormaps["RdYlBu"](0.04 + 0.92 * positions)
+
+
+def natural_earth_file(kind: str, style: MapStyle) -> Path | None:
+    """The on-disk shapefile of a Natural Earth feature, or None (never downloads)."""
+    import cartopy
+
+    category, name = NATURAL_EARTH[kind]
+    relative = Path("shapefiles", "natural_earth", category, f"ne_{style.resolution}_{name}.shp")
+    candidates = [*style.basemap_dirs, os.environ.get("CARTOPY_DATA_DIR"),
+                  cartopy.config.get("pre_existing_data_dir"), cartopy.config.get("data_dir")]
+    for directory in candidates:
+        if directory and (Path(directory) / relative).is_file():
+            return Path(directory) / relative
+    return None
+
+
+def choose_projection(lon_min: float, lon_max: float, lat_min: float, lat_max: float, name: str = "auto"):
+    """A projection suited to the extent, or the named cartopy CRS.
+
+    Global (≥ 300° of longitude): Robinson. Polar caps: polar stereographic.
+    Otherwise Lambert conformal with standard parallels at 1/6 and 5/6 of the
+    latitude span (Mercator for a band straddling the equator).
+    """
+    import cartopy.crs as ccrs
+
+    central_lon = 0.5 * (lon_min + lon_max)
+    if name != "auto":
+        projection = getattr(ccrs, name, None)
+        if projection is None:
+            raise ValueError(f"maps.projection '{name}' is not a cartopy.crs projection (e.g. Robinson, LambertConformal, PlateCarree)")
+        try:
+            return projection(central_longitude=central_lon)
+        except TypeError:
+            return projection()
+    if lon_max - lon_min >= 300.0:
+        return ccrs.Robinson(central_longitude=0.0 if lon_min < 0 else 180.0)
+    if lat_min >= 55.0:
+        return ccrs.NorthPolarStereo(central_longitude=central_lon)
+    if lat_max <= -55.0:
+        return ccrs.SouthPolarStereo(central_longitude=central_lon)
+    if lat_min < 0.0 < lat_max and max(abs(lat_min), abs(lat_max)) < 30.0:
+        return ccrs.Mercator(central_longitude=central_lon)
+    span = lat_max - lat_min
+    parallels = (lat_min + span / 6.0, lat_max - span / 6.0)
+    if parallels[0] < 0.0 < parallels[1]:
+        return ccrs.PlateCarree(central_longitude=central_lon)
+    return ccrs.LambertConformal(central_longitude=central_lon, central_latitude=0.5 * (lat_min + lat_max), standard_parallels=parallels)
+
+
+def _cell_edges(centres: np.ndarray) -> np.ndarray:
+    centres = np.asarray(centres, dtype=float)
+    if centres.size == 1:
+        return np.array([centres[0] - 0.5, centres[0] + 0.5])
+    mid = 0.5 * (centres[1:] + centres[:-1])
+    return np.concatenate([[2 * centres[0] - mid[0]], mid, [2 * centres[-1] - mid[-1]]])
+
+
+def draw_basemap(ax, style: MapStyle) -> list[str]:
+    """Coastlines, borders and overlays that are on disk; returns what was drawn."""
+    import cartopy.crs as ccrs
+    import cartopy.io.shapereader as shpreader
+
+    drawn = []
+    for kind, kwargs in (("coastline", {"lw": 0.6, "edgecolor": "0.15"}), ("borders", {"lw": 0.4, "edgecolor": "0.35"})):
+        path = natural_earth_file(kind, style)
+        if path is not None:
+            ax.add_geometries(shpreader.Reader(str(path)).geometries(), ccrs.PlateCarree(), facecolor="none", **kwargs)
+            drawn.append(f"{kind} ({path})")
+        elif style.allow_download:
+            import cartopy.feature as cfeature
+
+            feature = cfeature.COASTLINE if kind == "coastline" else cfeature.BORDERS
+            ax.add_feature(feature.with_scale(style.resolution), facecolor="none", **kwargs)
+            drawn.append(f"{kind} (cartopy download)")
+        else:
+            _warn_once(
+                "no Natural Earth %s at %s resolution on disk (looked in maps.basemap_dir, CARTOPY_DATA_DIR and cartopy's data dirs); "
+                "drawing without it. Set maps.basemap_dir to a cartopy data directory, or maps.allow_download: true on a machine with internet",
+                kind, style.resolution,
+            )
+    for overlay in style.overlays:
+        if not Path(overlay).is_file():
+            _warn_once("overlay %s not found; drawing without it (maps.overlays)", overlay)
+            continue
+        ax.add_geometries(shpreader.Reader(str(overlay)).geometries(), ccrs.PlateCarree(), facecolor="none", edgecolor="0.3", lw=0.35)
+        drawn.append(f"overlay ({overlay})")
+    return drawn
+
+
+def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyle):
+    """Categories as filled grid cells on a cartopy GeoAxes; returns the mesh."""
+    import cartopy.crs as ccrs
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    cmap = ListedColormap(category_colors(k))
+    norm = BoundaryNorm(np.arange(-0.5, k + 0.5), k)
+    masked = np.ma.masked_less(labels2d, 0)
+    mesh = ax.pcolormesh(_cell_edges(lon), _cell_edges(lat), masked, cmap=cmap, norm=norm,
+                         transform=ccrs.PlateCarree(), rasterized=True)
+    lon_edges, lat_edges = _cell_edges(lon), _cell_edges(lat)
+    if lon_edges[-1] - lon_edges[0] < 359.0:
+        ax.set_extent([lon_edges[0], lon_edges[-1], max(lat_edges[0], -90), min(lat_edges[-1], 90)], crs=ccrs.PlateCarree())
+    else:
+        ax.set_global()
+    draw_basemap(ax, style)
+    gl = ax.gridlines(draw_labels=True, lw=0.3, color="0.5", alpha=0.6, x_inline=False, y_inline=False)
+    gl.top_labels = gl.right_labels = False
+    gl.xlabel_style = gl.ylabel_style = {"size": 7}
+    return mesh
+
+
+def category_labels(center_means: np.ndarray, sizes: np.ndarray, units: str) -> list[str]:
+    total = max(int(np.sum(sizes)), 1)
+    return [f"{i}: {m:+.2f} {units}, {100 * n / total:.0f}%" for i, (m, n) in enumerate(zip(center_means, sizes))]
+
+
+def add_category_colorbar(fig, mesh, ax, k: int, names: list[str] | None = None, cax=None):
+    """Discrete colour bar, category 0 (slowest) on top; ``names`` label the ticks."""
+    if cax is None:
+        cbar = fig.colorbar(mesh, ax=ax, ticks=np.arange(k), shrink=0.85, pad=0.03, fraction=0.04)
+    else:
+        cbar = fig.colorbar(mesh, cax=cax, ticks=np.arange(k))
+    tick_names = names if names is not None and k <= 16 else [str(i) for i in range(k)]
+    cbar.ax.set_yticklabels(tick_names, fontsize=7 if k <= 16 else 6)
+    if names is not None:
+        cbar.set_label("category: depth-averaged centre, share of profiles (0 slowest)", fontsize=7)
+    else:
+        cbar.set_label("category (0 slowest)", fontsize=7)
+    cbar.ax.invert_yaxis()
+    return cbar
+
+
+def plot_category_map(lat, lon, labels2d, k, center_means, sizes, units, title, style: MapStyle):
+    """A complete single-map figure."""
+    projection = choose_projection(float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)), style.projection)
+    log.info("map projection: %s", type(projection).__name__)
+    fig = plt.figure(figsize=(6.4, 4.6))
+    ax = fig.add_subplot(1, 1, 1, projection=projection)
+    mesh = draw_category_map(ax, lat, lon, labels2d, k, style)
+    add_category_colorbar(fig, mesh, ax, k, category_labels(center_means, sizes, units))
+    ax.set_title(title)
+    return fig

@@ -1,0 +1,129 @@
+"""Maps, profile figures and the manuscript panel, offline."""
+import logging
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import PROJECT, SHARED
+
+from tomoclust.maps import MapStyle, category_colors, choose_projection, natural_earth_file, plot_category_map
+from tomoclust.plotting import save_figure
+from tomoclust.profile_plots import cluster_statistics, plot_cluster_profiles
+from tomoclust.summary import choose_figure_k
+
+SHARED_BASEMAP = SHARED / "data" / "basemap" / "cartopy"
+
+
+def test_colors_run_slow_red_to_fast_blue():
+    for k in (2, 3, 6, 20):
+        colors = category_colors(k)
+        assert colors.shape == (k, 4)
+        assert colors[0, 0] > colors[0, 2], "category 0 (slowest) is red"
+        assert colors[-1, 2] > colors[-1, 0], "category k-1 (fastest) is blue"
+    assert len({tuple(c) for c in category_colors(12)}) == 12
+
+
+def test_projection_suits_the_extent():
+    assert type(choose_projection(-125, -100, 30, 50)).__name__ == "LambertConformal"
+    assert type(choose_projection(-180, 178, -90, 90)).__name__ == "Robinson"
+    assert type(choose_projection(0, 358, -90, 90)).__name__ == "Robinson"
+    assert type(choose_projection(-40, 40, 60, 88)).__name__ == "NorthPolarStereo"
+    assert type(choose_projection(100, 160, -10, 10)).__name__ == "Mercator"
+    assert type(choose_projection(-125, -100, 30, 50, "PlateCarree")).__name__ == "PlateCarree"
+    with pytest.raises(ValueError, match="maps.projection 'Nonsense'"):
+        choose_projection(-125, -100, 30, 50, "Nonsense")
+
+
+def test_cluster_statistics():
+    profiles = np.array([[0.0, 1.0], [2.0, 3.0], [10.0, 10.0]])
+    mean, std, sizes = cluster_statistics(profiles, np.array([0, 0, 1]), 2)
+    np.testing.assert_allclose(mean, [[1.0, 2.0], [10.0, 10.0]])
+    np.testing.assert_allclose(std, [[1.0, 1.0], [0.0, 0.0]])
+    np.testing.assert_array_equal(sizes, [2, 1])
+
+
+def test_choose_figure_k():
+    ks = list(range(2, 21))
+    assert choose_figure_k("auto", 6, ks) == [5, 6, 7]
+    assert choose_figure_k("auto", 2, ks) == [2, 3, 4]
+    assert choose_figure_k("auto", 20, ks) == [18, 19, 20]
+    assert choose_figure_k("auto", None, [2, 3, 4]) == [2, 3, 4]
+    assert choose_figure_k([3, 8, 30], 6, ks) == [3, 8]
+
+
+def _small_map_inputs():
+    lat = np.arange(30.0, 50.1, 1.0)
+    lon = np.arange(-125.0, -99.9, 1.0)
+    labels = (np.add.outer(np.arange(lat.size), np.arange(lon.size)) % 3).astype(np.int32)
+    labels[:2, :3] = -1
+    return lat, lon, labels
+
+
+def test_map_and_profile_figures_are_written(tmp_path):
+    lat, lon, labels = _small_map_inputs()
+    style = MapStyle(basemap_dirs=[str(SHARED_BASEMAP)])
+    fig = plot_category_map(lat, lon, labels, 3, np.array([-1.0, 0.0, 1.0]), np.array([10, 20, 30]), "%", "t", style)
+    save_figure(fig, tmp_path / "map.png", tmp_path / "map.pdf")
+    assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"
+    pdf = (tmp_path / "map.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf, "vector PDF with embedded TrueType fonts"
+
+    rng = np.random.default_rng(0)
+    profiles = rng.normal(size=(60, 8))
+    fig = plot_cluster_profiles(profiles, np.arange(60) % 4, rng.normal(size=(4, 8)), np.linspace(50, 400, 8), 4, "%", "t")
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(axes) == 4
+    bottom, top = axes[0].get_ylim()
+    assert bottom > top, "depth increases downward"
+    save_figure(fig, tmp_path / "profiles.png")
+
+
+@pytest.mark.skipif(not SHARED_BASEMAP.is_dir(), reason=f"offline basemap not found at {SHARED_BASEMAP} (../shared is absent)")
+def test_coastline_from_the_offline_basemap():
+    style = MapStyle(basemap_dirs=[str(SHARED_BASEMAP)])
+    assert natural_earth_file("coastline", style) == SHARED_BASEMAP / "shapefiles/natural_earth/physical/ne_110m_coastline.shp"
+
+
+OFFLINE_MAP_SCRIPT = textwrap.dedent(
+    """
+    import logging, socket, sys
+    import numpy as np
+
+    def no_network(*args, **kwargs):
+        raise OSError("network disabled by the test")
+
+    socket.socket.connect = no_network
+    socket.create_connection = no_network
+    sys.path.insert(0, sys.argv[1])
+    logging.basicConfig(level=logging.WARNING, stream=sys.stdout)
+    import cartopy
+    from tomoclust.maps import MapStyle, natural_earth_file, plot_category_map
+    from tomoclust.plotting import save_figure
+
+    style = MapStyle()
+    assert natural_earth_file("coastline", style) is None, cartopy.config
+    lat = np.arange(30.0, 50.1, 1.0); lon = np.arange(-125.0, -99.9, 1.0)
+    labels = (np.add.outer(np.arange(lat.size), np.arange(lon.size)) % 3).astype(np.int32)
+    fig = plot_category_map(lat, lon, labels, 3, np.array([-1.0, 0.0, 1.0]), np.array([1, 1, 1]), "%", "offline", style)
+    save_figure(fig, sys.argv[2] + "/offline.png", sys.argv[2] + "/offline.pdf")
+    print("RENDERED")
+    """
+)
+
+
+def test_maps_render_with_no_network_and_no_basemap(tmp_path):
+    """No CARTOPY_DATA_DIR, an empty home (so cartopy's own data dir is empty), sockets disabled."""
+    env = {k: v for k, v in os.environ.items() if k != "CARTOPY_DATA_DIR"}
+    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"), MPLCONFIGDIR=str(tmp_path / "mpl"))
+    script = tmp_path / "offline_map.py"
+    script.write_text(OFFLINE_MAP_SCRIPT)
+    result = subprocess.run([sys.executable, str(script), str(PROJECT / "scripts"), str(tmp_path)],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "RENDERED" in result.stdout
+    assert result.stdout.count("no Natural Earth coastline") == 1, "one clear warning"
+    assert (tmp_path / "offline.png").stat().st_size > 10_000
