@@ -13,7 +13,7 @@ import xarray as xr
 import yaml
 from conftest import PROJECT, SHARED_MODELS, needs_shared_models
 
-WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "envs", "report")
+WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "envs", "report", "profiles")
 
 
 def copy_workflow(dest: Path) -> Path:

@@ -1,0 +1,91 @@
+"""The workflow through `--profile profiles/slurm` on a real (one-node) SLURM cluster.
+
+tests/slurm/start_slurm.sh starts one on this machine (CI does); without a
+cluster the test skips.
+"""
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from test_workflow import copy_workflow, snakemake, write_config
+
+TARGETS = ("results/small/inertia.csv", "results/small/labels.nc")
+# Fast polling for a local cluster; the profile's own values suit a real one.
+LOCAL_CLUSTER_FLAGS = (
+    "--slurm-no-account", "--slurm-status-command", "squeue",
+    "--slurm-init-seconds-before-status-checks", "1", "--seconds-between-status-checks", "2",
+)
+
+
+def slurm_unavailable_reason():
+    if shutil.which("sinfo") is None or shutil.which("sbatch") is None:
+        return "SLURM is not installed (tests/slurm/start_slurm.sh installs and starts a local one)"
+    result = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True, timeout=20)
+    if result.returncode != 0 or not re.search(r"idle|mixed|alloc", result.stdout):
+        return f"no SLURM node accepts jobs (sinfo: {result.stdout.strip() or result.stderr.strip()}); run tests/slurm/start_slurm.sh"
+    return None
+
+
+@pytest.fixture(scope="module")
+def slurm_and_local_runs(tmp_path_factory):
+    reason = slurm_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    runs = {}
+    for mode in ("slurm", "local"):
+        workdir = copy_workflow(tmp_path_factory.mktemp(mode))
+        config = write_config(workdir / "small.yaml", k_max=4)
+        args = [*TARGETS, "--configfile", str(config)]
+        if mode == "slurm":
+            args = ["--profile", "profiles/slurm", *LOCAL_CLUSTER_FLAGS, *args]
+        result = snakemake(workdir, *args)
+        runs[mode] = (workdir, result.stdout + result.stderr)
+    return runs
+
+
+def test_every_job_ran_as_a_slurm_job(slurm_and_local_runs):
+    _, output = slurm_and_local_runs["slurm"]
+    submitted = dict(re.findall(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_(\w+?)/", output))
+    fits = [job for job, rule in submitted.items() if rule == "fit_kmeans"]
+    assert len(fits) == 3, output[-3000:]
+    assert {"extract_profiles", "gather_inertia", "gather_labels"} <= set(submitted.values())
+    states = subprocess.run(["squeue", "--states=all", "-h", "-j", ",".join(submitted), "-o", "%i %T"],
+                            capture_output=True, text=True, check=True).stdout.split("\n")
+    finished = dict(line.split() for line in states if line.strip())
+    assert set(finished) == set(submitted)
+    assert set(finished.values()) == {"COMPLETED"}
+
+
+def test_slurm_results_equal_local_bit_for_bit(slurm_and_local_runs):
+    slurm_dir, _ = slurm_and_local_runs["slurm"]
+    local_dir, _ = slurm_and_local_runs["local"]
+    for k in (2, 3, 4):
+        with xr.open_dataset(slurm_dir / f"results/small/fits/k{k}.nc") as a, xr.open_dataset(local_dir / f"results/small/fits/k{k}.nc") as b:
+            np.testing.assert_array_equal(a["labels"].values, b["labels"].values)
+            np.testing.assert_array_equal(a["centers"].values, b["centers"].values)
+            assert float(a["inertia"]) == float(b["inertia"])
+    pd.testing.assert_frame_equal(pd.read_csv(slurm_dir / "results/small/inertia.csv"), pd.read_csv(local_dir / "results/small/inertia.csv"))
+    with xr.open_dataset(slurm_dir / "results/small/labels.nc") as a, xr.open_dataset(local_dir / "results/small/labels.nc") as b:
+        np.testing.assert_array_equal(a["labels"].values, b["labels"].values)
+
+
+def test_rerun_through_the_profile_redoes_nothing(slurm_and_local_runs):
+    workdir, _ = slurm_and_local_runs["slurm"]
+    result = snakemake(workdir, "--profile", "profiles/slurm", *LOCAL_CLUSTER_FLAGS, *TARGETS,
+                       "--configfile", str(workdir / "small.yaml"), "--dry-run")
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_profiles_are_valid_yaml_with_the_documented_keys():
+    import yaml
+    from conftest import PROJECT
+
+    slurm = yaml.safe_load((PROJECT / "profiles/slurm/config.yaml").read_text())
+    assert slurm["executor"] == "slurm" and slurm["retries"] >= 1 and slurm["rerun-incomplete"] is True
+    assert {"mem_mb", "runtime"} <= set(slurm["default-resources"])
+    local = yaml.safe_load((PROJECT / "profiles/local/config.yaml").read_text())
+    assert local["cores"] == "all"
