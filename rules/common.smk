@@ -31,6 +31,31 @@ K_VALUES = list(range(config["k"]["min"], config["k"]["max"] + 1))
 MAP_K_VALUES = K_VALUES if config["maps"]["k"] == "all" else sorted(set(config["maps"]["k"]))
 
 
+# A local run shares one warm worker process for the heavy imports
+# (scripts/tomoclust/warm.py); cluster jobs and dry runs never start one.
+_warm_worker = None
+
+
+onstart:
+    global _warm_worker
+    if config["warm_worker"] and workflow.local_exec and workflow.is_main_process:
+        from tomoclust.warm import start_worker
+
+        _warm_worker = start_worker()
+
+
+onsuccess:
+    from tomoclust.warm import stop_worker
+
+    stop_worker(_warm_worker)
+
+
+onerror:
+    from tomoclust.warm import stop_worker
+
+    stop_worker(_warm_worker)
+
+
 wildcard_constraints:
     model="[A-Za-z0-9][A-Za-z0-9_.-]*",
     k="[0-9]+",

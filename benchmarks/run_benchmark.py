@@ -1,0 +1,220 @@
+"""Side-by-side benchmark: the notebook recipe against the Snakemake workflow.
+
+    .venv/bin/python benchmarks/run_benchmark.py                 # SEMum + demo, cores 1 and 2, 3 repetitions
+    .venv/bin/python benchmarks/run_benchmark.py --models demo --repeats 1 --k-max 10   # quick look
+
+For each model and core count the runs alternate (notebook, dask notebook,
+workflow; the order rotates every repetition) from a clean output folder, and
+each is measured for wall time, CPU time (user+sys of the whole process tree,
+from wait4) and peak memory (the tree's proportional set size, sampled every
+50 ms). Medians go into a Markdown table (benchmarks/results/latest.md) and the
+raw numbers into latest.json; the per-rule times come from Snakemake's own
+benchmark files. Needs ../shared/data/models for SEMum (skipped when absent).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared" / "data"
+WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "envs", "report", "profiles")
+
+
+def _children(pid_map: dict[int, int], root: int) -> set[int]:
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in pid_map.items():
+            if ppid == parent and pid not in tree:
+                tree.add(pid)
+                frontier.append(pid)
+    return tree
+
+
+def _tree_memory(root: int) -> int:
+    """Proportional set size (PSS) of the process tree, bytes.
+
+    PSS splits pages shared between processes (the warm worker's forked
+    children share its imported libraries) instead of counting them once per
+    process, as a sum of RSS would.
+    """
+    pid_map = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                pid_map[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    total = 0
+    for pid in _children(pid_map, root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            continue
+    return total
+
+
+def measure(cmd: list[str], cwd: Path, env: dict) -> dict:
+    """Run a command; wall time, CPU time of its whole tree, peak tree RSS."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_memory(proc.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{stderr.decode()[-3000:]}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": peak / 1e6}
+
+
+def model_sources(names: list[str], workdir: Path) -> dict[str, dict]:
+    sources = {}
+    for name in names:
+        if name == "semum":
+            path = SHARED / "models" / "SEMum_vs.nc"
+            if not path.is_file():
+                print(f"skipping semum: {path} not found", file=sys.stderr)
+                continue
+            sources["semum"] = {"path": str(path), "variable": "v"}
+        elif name == "demo":
+            sys.path.insert(0, str(PROJECT / "scripts"))
+            from tomoclust.demo import make_demo_model
+
+            path = workdir / "demo_model.nc"
+            if not path.is_file():
+                make_demo_model().to_netcdf(path)
+            sources["demo"] = {"path": str(path), "variable": "dvs"}
+    return sources
+
+
+def prepare_workflow(root: Path, name: str, source: dict, k_min: int, k_max: int) -> tuple[Path, list[str]]:
+    workdir = root / f"workflow_{name}"
+    workdir.mkdir()
+    for item in WORKFLOW_FILES:
+        src = PROJECT / item
+        (shutil.copytree(src, workdir / item, ignore=shutil.ignore_patterns("__pycache__")) if src.is_dir() else shutil.copy2(src, workdir / item))
+    basemap = SHARED / "basemap" / "cartopy"
+    config = {
+        "models": [{"name": name, **source}],
+        "k": {"min": k_min, "max": k_max},
+        "fit": {"metric": "euclidean", "max_iter": 10, "n_init": 1, "random_state": 0},
+        "maps": {"k": "all", "basemap_dir": str(basemap), "overlays": []},
+    }
+    (workdir / "bench.yaml").write_text(json.dumps(config))
+    targets = [f"results/{name}/figures/elbow.png"] + [f"results/{name}/figures/maps/k{k}.png" for k in range(k_min, k_max + 1)]
+    return workdir, targets
+
+
+def clean(workdir: Path) -> None:
+    for item in ("results", ".snakemake", "notebook_out"):
+        shutil.rmtree(workdir / item, ignore_errors=True)
+
+
+def rule_times(workdir: Path, name: str) -> dict[str, float]:
+    """Median wall time per rule from Snakemake's benchmark files of the last run."""
+    per_rule: dict[str, list[float]] = {}
+    for tsv in (workdir / "results" / name / "benchmarks").rglob("*.tsv"):
+        rule = tsv.parent.name if tsv.parent.name != "benchmarks" else tsv.stem
+        rule = {"fit": "fit_kmeans", "maps": "plot_map", "profiles": "plot_profiles"}.get(rule, rule)
+        lines = tsv.read_text().splitlines()
+        per_rule.setdefault(rule, []).append(float(lines[1].split("\t")[0]))
+    return {rule: statistics.median(values) for rule, values in sorted(per_rule.items())}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models", nargs="+", default=["semum", "demo"])
+    parser.add_argument("--cores", nargs="+", type=int, default=[1, 2])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--k-min", type=int, default=3)
+    parser.add_argument("--k-max", type=int, default=50)
+    parser.add_argument("--no-dask", action="store_true", help="leave out the dask.delayed notebook variant")
+    parser.add_argument("--no-cold", action="store_true", help="leave out the workflow run without the warm worker")
+    parser.add_argument("--out", type=Path, default=PROJECT / "benchmarks" / "results")
+    args = parser.parse_args()
+
+    env = {**os.environ, "CARTOPY_DATA_DIR": str(SHARED / "basemap" / "cartopy"), "MPLBACKEND": "Agg"}
+    python = sys.executable
+    root = Path(tempfile.mkdtemp(prefix="tomoclust-bench-"))
+    rows, raw = [], {}
+    for name, source in model_sources(args.models, root).items():
+        workdir, targets = prepare_workflow(root, name, source, args.k_min, args.k_max)
+        for cores in args.cores:
+            workflow = [python, "-m", "snakemake", *targets, "--cores", str(cores), "--quiet", "all", "--configfile", "bench.yaml"]
+            variants = {
+                "notebook (serial loop)": [python, str(PROJECT / "benchmarks" / "notebook_recipe.py"), source["path"], source["variable"],
+                                           str(workdir / "notebook_out"), "--k-min", str(args.k_min), "--k-max", str(args.k_max)],
+                f"workflow (--cores {cores})": workflow,
+            }
+            if not args.no_cold:
+                variants[f"workflow (--cores {cores}, warm_worker off)"] = workflow + ["--config", "warm_worker=False"]
+            if not args.no_dask:
+                variants[f"notebook (dask.delayed, {cores} workers)"] = variants["notebook (serial loop)"] + ["--dask", str(cores)]
+            results = {label: [] for label in variants}
+            rules = {label: [] for label in variants if label.startswith("workflow")}
+            labels = list(variants)
+            for rep in range(args.repeats):
+                order = labels[rep % len(labels):] + labels[: rep % len(labels)]
+                for label in order:
+                    clean(workdir)
+                    results[label].append(measure(variants[label], workdir, env))
+                    if label in rules:
+                        rules[label].append(rule_times(workdir, name))
+                    print(f"{name} cores={cores} rep={rep + 1} {label}: {results[label][-1]}", file=sys.stderr)
+            per_rule = {label: {rule: statistics.median(run[rule] for run in runs) for rule in runs[0]} for label, runs in rules.items()}
+            baseline = statistics.median(r["wall_s"] for r in results["notebook (serial loop)"])
+            for label, runs in results.items():
+                med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+                rows.append((name, cores, label, med, med["wall_s"] / baseline))
+            raw[f"{name}/cores{cores}"] = {"runs": results, "workflow_rule_median_s": per_rule}
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    header = (f"k = {args.k_min}..{args.k_max}, euclidean, max_iter = 10; medians of {args.repeats} runs; "
+              f"ratio = wall time / notebook serial loop's wall time on the same model. Machine: {os.cpu_count()} cores.\n\n"
+              "| model | cores | variant | wall (s) | CPU (s) | peak memory, PSS (MB) | wall ratio |\n|---|---|---|---|---|---|---|\n")
+    table = header + "".join(
+        f"| {name} | {cores} | {label} | {m['wall_s']:.1f} | {m['cpu_s']:.1f} | {m['peak_rss_mb']:.0f} | {ratio:.2f} |\n"
+        for name, cores, label, m, ratio in rows
+    )
+    table += "\nMedian wall time of one job per rule (Snakemake benchmark files):\n"
+    for key, value in raw.items():
+        for label, times in value["workflow_rule_median_s"].items():
+            table += f"\n- {key}, {label}: " + ", ".join(f"{rule} {s:.2f} s" for rule, s in times.items())
+    (args.out / "latest.md").write_text(table + "\n")
+    (args.out / "latest.json").write_text(json.dumps(raw, indent=1))
+    print(table)
+    shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

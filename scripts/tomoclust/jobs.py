@@ -1,0 +1,182 @@
+"""What each rule does, given its inputs, outputs, params and log.
+
+``job`` is Snakemake's ``snakemake`` object or a :class:`tomoclust.warm.JobSpec`
+with the same attributes (input, output, params, wildcards, log, threads), so a
+job runs the same in a script process, in the warm worker, or in a test.
+Heavy imports stay inside the functions: a light job never pays for tslearn
+or cartopy.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+from .logs import setup_logging
+
+
+def _log_path(job) -> str | None:
+    return str(job.log[0]) if len(job.log) else None
+
+
+def demo_model(job):
+    from .demo import make_demo_model
+    from .provenance import write_netcdf
+
+    log = setup_logging(_log_path(job))
+    ds = make_demo_model()
+    log.info("demo model: %d grid points, %d complete profiles, %d depths",
+             ds["province"].size, int((ds["province"] >= 0).sum()), ds.sizes["depth"])
+    write_netcdf(ds, job.output.model)
+
+
+def extract_profiles(job):
+    from .extract import ModelSpec, extract_model
+    from .provenance import provenance_attrs, write_netcdf
+
+    setup_logging(_log_path(job))
+    spec = ModelSpec.from_config(dict(job.params.model))
+    profiles = extract_model(spec, block_mb=job.params.block_mb)
+    profiles.attrs.update(provenance_attrs(dict(job.params.model), inputs={"source": job.input.model}))
+    write_netcdf(profiles, job.output.profiles)
+
+
+def fit_kmeans(job):
+    import xarray as xr
+
+    from .fit import fit_dataset, fit_kmeans as fit
+    from .provenance import provenance_attrs, write_netcdf
+
+    setup_logging(_log_path(job))
+    log = logging.getLogger("tomoclust.fit")
+    k = int(job.params.k)
+    fit_params = dict(job.params.fit)
+    with xr.open_dataset(job.input.profiles) as profiles_ds:
+        profiles_ds = profiles_ds.load()
+    result = fit(profiles_ds["profiles"].values, profiles_ds["depth"].values, k, **fit_params)
+    sizes = sorted(int((result.labels == c).sum()) for c in range(k))
+    log.info("model %s k=%d: inertia %.6g after %d iterations; cluster sizes %s",
+             profiles_ds.attrs.get("model"), k, result.inertia, result.n_iter, sizes)
+    fit_ds = fit_dataset(result, profiles_ds, k, fit_params)
+    fit_ds.attrs.update(provenance_attrs({"k": k, "fit": fit_params}, inputs={"profiles": job.input.profiles}))
+    fit_ds.attrs["source_sha256"] = profiles_ds.attrs.get("source_sha256", "")
+    write_netcdf(fit_ds, job.output.fit)
+
+
+def gather_inertia(job):
+    from .gather import find_knee, inertia_table
+    from .provenance import write_text
+
+    setup_logging(_log_path(job))
+    table = inertia_table(list(job.input.fits))
+    selection = find_knee(table["k"].to_numpy(), table["inertia"].to_numpy(), job.params.sensitivity)
+    selection["model"] = job.wildcards.model
+    selection["units"] = str(table["units"].iloc[0]) if len(table) else ""
+    write_text(table.drop(columns="units").to_csv(index=False), job.output.table)
+    write_text(json.dumps(selection, indent=2) + "\n", job.output.selection)
+
+
+def gather_labels(job):
+    import xarray as xr
+
+    from .gather import labels_cube
+    from .provenance import provenance_attrs, write_netcdf
+
+    log = setup_logging(_log_path(job))
+    with xr.open_dataset(job.input.profiles) as profiles_ds:
+        cube = labels_cube(profiles_ds.load(), list(job.input.fits))
+    cube.attrs.update(provenance_attrs({"model": job.wildcards.model}))
+    cube.attrs["source_sha256"] = profiles_ds.attrs.get("source_sha256", "")
+    log.info("labels for k=%s on a %d x %d grid", cube["k"].values.tolist(), cube.sizes["latitude"], cube.sizes["longitude"])
+    write_netcdf(cube, job.output.labels)
+
+
+def plot_elbow(job):
+    import pandas as pd
+
+    from .plotting import plot_elbow as plot, save_figure
+
+    log = setup_logging(_log_path(job))
+    table = pd.read_csv(job.input.table)
+    with open(job.input.selection) as handle:
+        selection = json.load(handle)
+    save_figure(plot(table, selection, job.wildcards.model, units=selection.get("units", "")), job.output.png, job.output.pdf)
+    log.info("elbow figure with knee k=%s", selection.get("knee"))
+
+
+def plot_map(job):
+    import xarray as xr
+
+    from .gather import labels_on_grid
+    from .maps import MapStyle, plot_category_map
+    from .plotting import display_units, save_figure
+
+    log = setup_logging(_log_path(job))
+    with xr.open_dataset(job.input.profiles) as profiles_ds, xr.open_dataset(job.input.fit) as fit:
+        k = int(fit["k"])
+        fig = plot_category_map(
+            profiles_ds["latitude"].values, profiles_ds["longitude"].values, labels_on_grid(profiles_ds, fit["labels"].values), k,
+            fit["center_depth_mean"].values, fit["cluster_size"].values, display_units(fit["centers"].attrs.get("units", "")),
+            title=f"{job.wildcards.model}: k = {k} categories ({fit.attrs.get('fit_metric', '')})",
+            style=MapStyle.from_config(dict(job.params.maps)),
+        )
+    save_figure(fig, job.output.png, job.output.pdf)
+    log.info("map of %d categories written", k)
+
+
+def plot_profiles(job):
+    import xarray as xr
+
+    from .plotting import display_units, save_figure
+    from .profile_plots import plot_cluster_profiles
+
+    log = setup_logging(_log_path(job))
+    with xr.open_dataset(job.input.profiles) as profiles_ds, xr.open_dataset(job.input.fit) as fit:
+        k = int(fit["k"])
+        fig = plot_cluster_profiles(
+            profiles_ds["profiles"].values, fit["labels"].values, fit["centers"].values, profiles_ds["depth"].values, k,
+            units=display_units(fit["centers"].attrs.get("units", "")),
+            title=f"{job.wildcards.model}: cluster profiles at k = {k}",
+        )
+    save_figure(fig, job.output.png, job.output.pdf)
+    log.info("profile figure of %d categories written", k)
+
+
+def plot_summary(job):
+    import pandas as pd
+    import xarray as xr
+
+    from .gather import labels_on_grid
+    from .maps import MapStyle
+    from .plotting import display_units, save_figure
+    from .summary import choose_figure_k, plot_summary as plot
+
+    log = setup_logging(_log_path(job))
+    table = pd.read_csv(job.input.table)
+    with open(job.input.selection) as handle:
+        selection = json.load(handle)
+    fit_paths = {int(str(p).rsplit("/k", 1)[1].removesuffix(".nc")): p for p in job.input.fits}
+    figure_k = job.params.figure_k if isinstance(job.params.figure_k, str) else list(job.params.figure_k)
+    ks = choose_figure_k(figure_k, selection.get("knee"), list(fit_paths))
+    log.info("manuscript panel shows k = %s", ks)
+    with xr.open_dataset(job.input.profiles) as profiles_ds:
+        profiles_ds = profiles_ds.load()
+    fits = {}
+    for k in ks:
+        with xr.open_dataset(fit_paths[k]) as fit:
+            labels = fit["labels"].values
+            fits[k] = (labels_on_grid(profiles_ds, labels), labels, fit["centers"].values,
+                       fit["center_depth_mean"].values, fit["cluster_size"].values)
+    fig = plot(
+        table, selection, profiles_ds["latitude"].values, profiles_ds["longitude"].values, fits,
+        profiles_ds["profiles"].values, profiles_ds["depth"].values,
+        display_units(profiles_ds["profiles"].attrs.get("units", "")), job.wildcards.model,
+        MapStyle.from_config(dict(job.params.maps)),
+    )
+    save_figure(fig, job.output.png, job.output.pdf, dpi=300)
+
+
+JOBS = {
+    job.__name__: job
+    for job in (demo_model, extract_profiles, fit_kmeans, gather_inertia, gather_labels,
+                plot_elbow, plot_map, plot_profiles, plot_summary)
+}
