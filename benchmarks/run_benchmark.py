@@ -128,6 +128,7 @@ def prepare_workflow(root: Path, name: str, source: dict, k_min: int, k_max: int
         "k": {"min": k_min, "max": k_max},
         "fit": {"metric": "euclidean", "max_iter": 10, "n_init": 1, "random_state": 0},
         "maps": {"k": "all", "basemap_dir": str(basemap), "overlays": []},
+        "stability": {"restarts": 0},  # issue 7: the notebook has no restarts; criteria stay on
     }
     (workdir / "bench.yaml").write_text(json.dumps(config))
     targets = [f"results/{name}/figures/elbow.png"] + [f"results/{name}/figures/maps/k{k}.png" for k in range(k_min, k_max + 1)]
@@ -150,6 +151,34 @@ def rule_times(workdir: Path, name: str) -> dict[str, float]:
     return {rule: statistics.median(values) for rule, values in sorted(per_rule.items())}
 
 
+def stability_cost(root: Path, repeats: int, cores: int, out: Path, env: dict) -> str:
+    """Issue 7's budget: the whole default demo run with the default criteria and stability, against restarts: 0."""
+    workdir = root / "workflow_default"
+    workdir.mkdir()
+    for item in WORKFLOW_FILES:
+        src = PROJECT / item
+        (shutil.copytree(src, workdir / item, ignore=shutil.ignore_patterns("__pycache__")) if src.is_dir() else shutil.copy2(src, workdir / item))
+    (workdir / "no_stability.yaml").write_text(json.dumps({"stability": {"restarts": 0}}))
+    base = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--quiet", "all"]
+    variants = {"default (stability restarts 4)": base, "stability restarts 0": base + ["--configfile", "no_stability.yaml"]}
+    results = {label: [] for label in variants}
+    for rep in range(repeats):
+        for label in (list(variants) if rep % 2 == 0 else list(variants)[::-1]):
+            for item in ("results", ".snakemake"):
+                shutil.rmtree(workdir / item, ignore_errors=True)
+            results[label].append(measure(variants[label], workdir, env))
+            print(f"default demo run, {label}, rep {rep + 1}: {results[label][-1]}", file=sys.stderr)
+    med = {label: statistics.median(r["wall_s"] for r in runs) for label, runs in results.items()}
+    ratio = med["default (stability restarts 4)"] / med["stability restarts 0"]
+    text = (f"Whole default demo run (`snakemake --cores {cores}`, k = 2..20, every figure), medians of {repeats}: "
+            + ", ".join(f"{label} {wall:.1f} s" for label, wall in med.items())
+            + f"; restart stability costs {100 * (ratio - 1):+.0f} % wall time (the criteria are on in both).\n")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "stability_cost.md").write_text(text)
+    (out / "stability_cost.json").write_text(json.dumps(results, indent=1))
+    return text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", nargs="+", default=["semum", "demo"])
@@ -160,11 +189,17 @@ def main() -> int:
     parser.add_argument("--no-dask", action="store_true", help="leave out the dask.delayed notebook variant")
     parser.add_argument("--no-cold", action="store_true", help="leave out the workflow run without the warm worker")
     parser.add_argument("--out", type=Path, default=PROJECT / "benchmarks" / "results")
+    parser.add_argument("--stability-cost", action="store_true",
+                        help="instead: the whole default demo run with and without restart stability (issue 7's budget)")
     args = parser.parse_args()
 
     env = {**os.environ, "CARTOPY_DATA_DIR": str(SHARED / "basemap" / "cartopy"), "MPLBACKEND": "Agg"}
     python = sys.executable
     root = Path(tempfile.mkdtemp(prefix="tomoclust-bench-"))
+    if args.stability_cost:
+        print(stability_cost(root, args.repeats, max(args.cores), args.out, env))
+        shutil.rmtree(root, ignore_errors=True)
+        return 0
     rows, raw = [], {}
     for name, source in model_sources(args.models, root).items():
         workdir, targets = prepare_workflow(root, name, source, args.k_min, args.k_max)

@@ -6,8 +6,11 @@ from snakemake.utils import validate
 
 validate(config, "../schemas/config.schema.yaml", set_default=True)
 
-# The workflow's own modules, for the few checks done at parse time.
+# The workflow's own modules, for the warm worker started in onstart.
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+
+
+DEMO_MODEL_PATH = "resources/demo/wus_synthetic.nc"
 
 
 def _check_config(config):
@@ -15,6 +18,14 @@ def _check_config(config):
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
         raise ValueError(f"config: model names must be unique; duplicated in `models`: {duplicated}")
+    for entry in config["models"]:
+        path = Path(entry["path"])
+        if str(entry["path"]) != DEMO_MODEL_PATH and not path.is_file():
+            where = "is a directory, not a file" if path.is_dir() else "not found"
+            raise ValueError(
+                f"config: model '{entry['name']}': file '{entry['path']}' {where} "
+                f"(relative paths start at {Path.cwd()}); fix `models[name={entry['name']}].path`"
+            )
     k_min, k_max = config["k"]["min"], config["k"]["max"]
     if k_min > k_max:
         raise ValueError(f"config: `k.min` ({k_min}) is larger than `k.max` ({k_max})")
@@ -73,6 +84,11 @@ def fit_files(wildcards):
     return expand("results/{model}/fits/k{k}.nc", model=wildcards.model, k=K_VALUES)
 
 
+def fits_up_to(wildcards):
+    """Fits of k.min..k: what a figure of k needs to colour categories by their lineage."""
+    return expand("results/{model}/fits/k{k}.nc", model=wildcards.model, k=[k for k in K_VALUES if k <= int(wildcards.k)])
+
+
 def final_outputs():
     per_model = [
         "results/{model}/profiles.nc",
@@ -81,6 +97,13 @@ def final_outputs():
         "results/{model}/labels.nc",
         "results/{model}/figures/elbow.png",
         "results/{model}/figures/elbow.pdf",
+        "results/{model}/criteria.csv",
+        "results/{model}/figures/k_selection.png",
+        "results/{model}/figures/k_selection.pdf",
+        "results/{model}/lineage.csv",
+        "results/{model}/categories.csv",
+        "results/{model}/figures/lineage.png",
+        "results/{model}/figures/lineage.pdf",
         "results/{model}/figures/summary.pdf",
         "results/{model}/figures/summary.png",
     ]

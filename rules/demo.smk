@@ -4,7 +4,7 @@
 
 rule demo_model:
     output:
-        model="resources/demo/wus_synthetic.nc",
+        model=DEMO_MODEL_PATH,
     log:
         "resources/demo/logs/demo_model.log",
     benchmark:

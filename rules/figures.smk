@@ -28,10 +28,66 @@ rule plot_elbow:
         "../scripts/plot_elbow.py"
 
 
+rule plot_k_selection:
+    input:
+        criteria="results/{model}/criteria.csv",
+        selection="results/{model}/k_selection.json",
+    output:
+        png=report(
+            "results/{model}/figures/k_selection.png",
+            caption="../report/k_selection.rst",
+            category="Criteria for k",
+            subcategory="{model}",
+            labels={"model": "{model}", "figure": "criteria"},
+        ),
+        pdf="results/{model}/figures/k_selection.pdf",
+    log:
+        "results/{model}/logs/plot_k_selection.log",
+    benchmark:
+        "results/{model}/benchmarks/plot_k_selection.tsv"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        "../envs/plot.yaml"
+    script:
+        "../scripts/plot_k_selection.py"
+
+
+rule plot_lineage:
+    input:
+        lineage="results/{model}/lineage.csv",
+        categories="results/{model}/categories.csv",
+        selection="results/{model}/k_selection.json",
+    output:
+        png=report(
+            "results/{model}/figures/lineage.png",
+            caption="../report/lineage.rst",
+            category="Lineage across k",
+            subcategory="{model}",
+            labels={"model": "{model}", "figure": "lineage"},
+        ),
+        pdf="results/{model}/figures/lineage.pdf",
+    params:
+        figure_k_span=config["lineage"]["figure_k_span"],
+    log:
+        "results/{model}/logs/plot_lineage.log",
+    benchmark:
+        "results/{model}/benchmarks/plot_lineage.tsv"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        "../envs/plot.yaml"
+    script:
+        "../scripts/plot_lineage.py"
+
+
 rule plot_map:
     input:
         profiles="results/{model}/profiles.nc",
         fit="results/{model}/fits/k{k}.nc",
+        lineage=fits_up_to,
     output:
         png=report(
             "results/{model}/figures/maps/k{k}.png",
@@ -60,6 +116,7 @@ rule plot_profiles:
     input:
         profiles="results/{model}/profiles.nc",
         fit="results/{model}/fits/k{k}.nc",
+        lineage=fits_up_to,
     output:
         png=report(
             "results/{model}/figures/profiles/k{k}.png",
@@ -69,6 +126,8 @@ rule plot_profiles:
             labels={"model": "{model}", "k": "{k}", "figure": "profiles"},
         ),
         pdf="results/{model}/figures/profiles/k{k}.pdf",
+    params:
+        maps=config["maps"],
     log:
         "results/{model}/logs/profiles/k{k}.log",
     benchmark:

@@ -9,6 +9,8 @@ rule fit_kmeans:
     params:
         k=lambda wildcards: int(wildcards.k),
         fit=config["fit"],
+        criteria=config["criteria"],
+        stability=config["stability"],
     log:
         "results/{model}/logs/fit/k{k}.log",
     benchmark:

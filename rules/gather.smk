@@ -1,4 +1,4 @@
-# Stage 3: all fits of a model -> inertia table, knee, labels cube.
+# Stage 3: all fits of a model -> inertia and criteria tables, knee and preferred k, labels cube.
 
 
 rule gather_inertia:
@@ -6,6 +6,7 @@ rule gather_inertia:
         fits=fit_files,
     output:
         table="results/{model}/inertia.csv",
+        criteria="results/{model}/criteria.csv",
         selection="results/{model}/k_selection.json",
     params:
         sensitivity=config["knee"]["sensitivity"],
@@ -40,3 +41,22 @@ rule gather_labels:
     script:
         "../scripts/gather_labels.py"
 
+
+
+rule gather_lineage:
+    input:
+        fits=fit_files,
+    output:
+        lineage="results/{model}/lineage.csv",
+        categories="results/{model}/categories.csv",
+    log:
+        "results/{model}/logs/gather_lineage.log",
+    benchmark:
+        "results/{model}/benchmarks/gather_lineage.tsv"
+    resources:
+        mem_mb=lambda wildcards, input: 1000 + 2 * input.size_mb,
+        runtime=10,
+    conda:
+        "../envs/io.yaml"
+    script:
+        "../scripts/gather_lineage.py"

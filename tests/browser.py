@@ -37,7 +37,7 @@ def _wait_for(predicate, timeout: float = 20.0):
 
 
 def open_report_result(report: Path, category: str, row: list[str], screenshot: Path | None = None) -> dict:
-    """Open a category of the report, show the result whose row starts with ``row``, open its caption.
+    """Open a category of the report, show the result whose row holds the words ``row``, open its caption.
 
     Returns the width of the largest decoded image and the page text.
     """
@@ -58,7 +58,7 @@ def open_report_result(report: Path, category: str, row: list[str], screenshot: 
         link[0].click()
 
         def result_row():
-            rows = [r for r in nav().find_elements(By.TAG_NAME, "tr") if r.text.split()[: len(row)] == row]
+            rows = [r for r in nav().find_elements(By.TAG_NAME, "tr") if set(row) <= set(r.text.split())]
             return rows[0] if rows else None
 
         _wait_for(result_row).find_element(By.CSS_SELECTOR, "a[iconname=eye]").click()

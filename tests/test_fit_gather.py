@@ -7,7 +7,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from tomoclust.extract import ModelSpec, extract_model
 from tomoclust.fit import depth_average, fit_dataset, fit_kmeans, order_by_velocity
-from tomoclust.gather import find_knee, inertia_table, labels_cube
+from tomoclust.gather import find_knee, fit_table, labels_cube
 
 
 def test_depth_average_weights_by_thickness():
@@ -93,7 +93,7 @@ def test_fit_file_gather_and_labels_cube(tmp_path, demo_profiles, demo_fits):
         path = tmp_path / f"k{k}.nc"
         fit_dataset(demo_fits[k], profiles, k, {"metric": "euclidean"}).to_netcdf(path)
         paths.append(path)
-    table = inertia_table(paths)
+    table = fit_table(paths)
     assert table["k"].tolist() == [2, 3, 4]
     assert np.all(np.diff(table["inertia"]) < 0)
     assert table.loc[0, "units"] == "percent" and table.loc[0, "metric"] == "euclidean"

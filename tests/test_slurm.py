@@ -7,11 +7,8 @@ import re
 import shutil
 import subprocess
 
-import numpy as np
-import pandas as pd
 import pytest
-import xarray as xr
-from test_workflow import copy_workflow, snakemake, write_config
+from test_workflow import assert_same_results, copy_workflow, snakemake, write_config
 
 TARGETS = ("results/small/inertia.csv", "results/small/labels.nc")
 # Fast polling for a local cluster; the profile's own values suit a real one.
@@ -61,16 +58,7 @@ def test_every_job_ran_as_a_slurm_job(slurm_and_local_runs):
 
 
 def test_slurm_results_equal_local_bit_for_bit(slurm_and_local_runs):
-    slurm_dir, _ = slurm_and_local_runs["slurm"]
-    local_dir, _ = slurm_and_local_runs["local"]
-    for k in (2, 3, 4):
-        with xr.open_dataset(slurm_dir / f"results/small/fits/k{k}.nc") as a, xr.open_dataset(local_dir / f"results/small/fits/k{k}.nc") as b:
-            np.testing.assert_array_equal(a["labels"].values, b["labels"].values)
-            np.testing.assert_array_equal(a["centers"].values, b["centers"].values)
-            assert float(a["inertia"]) == float(b["inertia"])
-    pd.testing.assert_frame_equal(pd.read_csv(slurm_dir / "results/small/inertia.csv"), pd.read_csv(local_dir / "results/small/inertia.csv"))
-    with xr.open_dataset(slurm_dir / "results/small/labels.nc") as a, xr.open_dataset(local_dir / "results/small/labels.nc") as b:
-        np.testing.assert_array_equal(a["labels"].values, b["labels"].values)
+    assert_same_results(slurm_and_local_runs["slurm"][0], slurm_and_local_runs["local"][0])
 
 
 def test_rerun_through_the_profile_redoes_nothing(slurm_and_local_runs):

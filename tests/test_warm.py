@@ -15,7 +15,11 @@ def fake_snakemake(tmp_path, k, name):
     return SimpleNamespace(
         input=Namedlist(fromdict={"profiles": str(tmp_path / "profiles.nc")}),
         output=Namedlist(fromdict={"fit": str(tmp_path / f"{name}_k{k}.nc")}),
-        params=Namedlist(fromdict={"k": k, "fit": {"metric": "euclidean", "max_iter": 20, "n_init": 1, "random_state": 0}}),
+        params=Namedlist(fromdict={
+            "k": k, "fit": {"metric": "euclidean", "max_iter": 20, "n_init": 1, "random_state": 0},
+            "criteria": {"silhouette_sample": 500, "random_state": 0},
+            "stability": {"restarts": 2, "subsample": 300, "random_state": 0},
+        }),
         log=Namedlist([str(tmp_path / f"{name}_k{k}.log")]),
         wildcards=Namedlist(fromdict={"model": "small", "k": str(k)}),
         threads=1,
@@ -61,7 +65,7 @@ def test_worker_failure_reaches_the_job_and_its_log(tmp_path, profiles_file, wor
     with pytest.raises(SystemExit) as exit_info:
         warm.run_job("fit_kmeans", fake_snakemake(tmp_path, too_many, "bad"))
     assert exit_info.value.code == 1
-    message = "must be between 2 and the number of profiles"
+    message = f"k={too_many} is more than the"
     assert message in capsys.readouterr().err
     assert message in (tmp_path / f"bad_k{too_many}.log").read_text()
     assert not (tmp_path / f"bad_k{too_many}.nc").exists()

@@ -17,6 +17,7 @@ WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "en
 
 
 def copy_workflow(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
     for name in WORKFLOW_FILES:
         src = PROJECT / name
         if src.is_dir():
@@ -35,6 +36,20 @@ def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.Compl
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return result
+
+
+def assert_same_results(a: Path, b: Path, model: str = "small") -> None:
+    """Fits (labels, centres, inertia), inertia.csv and labels.nc of two workdirs are bit-identical."""
+    fits = sorted((a / "results" / model / "fits").glob("k*.nc"))
+    assert fits
+    for fit in fits:
+        with xr.open_dataset(fit) as x, xr.open_dataset(b / "results" / model / "fits" / fit.name) as y:
+            np.testing.assert_array_equal(x["labels"].values, y["labels"].values)
+            np.testing.assert_array_equal(x["centers"].values, y["centers"].values)
+            assert float(x["inertia"]) == float(y["inertia"])
+    pd.testing.assert_frame_equal(pd.read_csv(a / "results" / model / "inertia.csv"), pd.read_csv(b / "results" / model / "inertia.csv"))
+    with xr.open_dataset(a / "results" / model / "labels.nc") as x, xr.open_dataset(b / "results" / model / "labels.nc") as y:
+        np.testing.assert_array_equal(x["labels"].values, y["labels"].values)
 
 
 def write_config(path: Path, k_max: int) -> Path:

@@ -82,8 +82,19 @@ def fit_kmeans(
     )
 
 
-def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict) -> xr.Dataset:
-    """The self-describing contents of ``fits/k{k}.nc``."""
+CRITERIA_DESCRIPTIONS = {
+    "distortion": "mean euclidean distance of a profile to its centre",
+    "silhouette": "mean silhouette coefficient (scikit-learn) on a fixed-seed subsample",
+    "calinski_harabasz": "Calinski-Harabasz index (scikit-learn)",
+    "davies_bouldin": "Davies-Bouldin index (scikit-learn)",
+    "stability_ari_mean": "mean pairwise adjusted Rand index between the fit and its restarts on a subsample",
+    "stability_ari_min": "smallest pairwise adjusted Rand index between the fit and its restarts",
+    "stability_inertia_spread": "(max - min) / min of the restarts' inertia",
+}
+
+
+def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict, scores: dict | None = None) -> xr.Dataset:
+    """The self-describing contents of ``fits/k{k}.nc``; ``scores`` adds per-k criteria."""
     value_attrs = {a: v for a, v in profiles_ds["profiles"].attrs.items() if a in ("units", "long_name", "display_name")}
     k_ids = np.arange(k, dtype=np.int32)
     ds = xr.Dataset(
@@ -117,4 +128,6 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
             **{f"fit_{name}": str(value) for name, value in params.items()},
         },
     )
+    for name, value in (scores or {}).items():
+        ds[name] = ((), float(value), {"long_name": CRITERIA_DESCRIPTIONS.get(name, name)})
     return ds

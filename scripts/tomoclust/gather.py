@@ -12,21 +12,41 @@ NO_PROFILE = -1
 log = logging.getLogger(__name__)
 
 
-def inertia_table(fit_paths) -> pd.DataFrame:
+INERTIA_COLUMNS = ["k", "inertia", "n_iter", "smallest_cluster", "metric"]
+
+
+def fit_table(fit_paths) -> pd.DataFrame:
+    """One row per k: inertia, iterations, and every per-k criterion the fits hold."""
     rows = []
     for path in fit_paths:
         with xr.open_dataset(path) as fit:
-            rows.append(
-                {
-                    "k": int(fit["k"]),
-                    "inertia": float(fit["inertia"]),
-                    "n_iter": int(fit["n_iter"]),
-                    "smallest_cluster": int(fit["cluster_size"].min()),
-                    "metric": fit.attrs.get("fit_metric", ""),
-                    "units": fit["centers"].attrs.get("units", ""),
-                }
-            )
+            row = {
+                "k": int(fit["k"]),
+                "inertia": float(fit["inertia"]),
+                "n_iter": int(fit["n_iter"]),
+                "smallest_cluster": int(fit["cluster_size"].min()),
+                "metric": fit.attrs.get("fit_metric", ""),
+                "units": fit["centers"].attrs.get("units", ""),
+            }
+            for name, var in fit.data_vars.items():
+                if var.ndim == 0 and name not in row:
+                    row[name] = float(var)
+            rows.append(row)
     return pd.DataFrame(rows).sort_values("k").reset_index(drop=True)
+
+
+def k_selection(table: pd.DataFrame, sensitivity: float = 1.0) -> dict:
+    """``k_selection.json``: the inertia knee, and the k each criterion prefers."""
+    from .criteria import preferred_k
+
+    selection = find_knee(table["k"].to_numpy(), table["inertia"].to_numpy(), sensitivity)
+    preferred = {"inertia_knee": selection["knee"]}
+    if "distortion" in table:
+        preferred["distortion_knee"] = find_knee(table["k"].to_numpy(), table["distortion"].to_numpy(), sensitivity)["knee"]
+    preferred.update(preferred_k(table))
+    selection["preferred"] = preferred
+    selection["units"] = str(table["units"].iloc[0]) if len(table) else ""
+    return selection
 
 
 def find_knee(k: np.ndarray, inertia: np.ndarray, sensitivity: float = 1.0) -> dict:

@@ -43,6 +43,7 @@ def extract_profiles(job):
 def fit_kmeans(job):
     import xarray as xr
 
+    from .criteria import restart_stability, validity_criteria
     from .fit import fit_dataset, fit_kmeans as fit
     from .provenance import provenance_attrs, write_netcdf
 
@@ -52,26 +53,40 @@ def fit_kmeans(job):
     fit_params = dict(job.params.fit)
     with xr.open_dataset(job.input.profiles) as profiles_ds:
         profiles_ds = profiles_ds.load()
-    result = fit(profiles_ds["profiles"].values, profiles_ds["depth"].values, k, **fit_params)
+    n_profiles = profiles_ds.sizes["profile"]
+    if k > n_profiles:
+        raise ValueError(
+            f"model '{job.wildcards.model}': k={k} is more than the {n_profiles} complete profiles in "
+            f"{job.input.profiles}; lower `k.max` to at most {n_profiles} (or widen the model's region/depth)"
+        )
+    X, depth = profiles_ds["profiles"].values, profiles_ds["depth"].values
+    result = fit(X, depth, k, **fit_params)
     sizes = sorted(int((result.labels == c).sum()) for c in range(k))
     log.info("model %s k=%d: inertia %.6g after %d iterations; cluster sizes %s",
              profiles_ds.attrs.get("model"), k, result.inertia, result.n_iter, sizes)
-    fit_ds = fit_dataset(result, profiles_ds, k, fit_params)
-    fit_ds.attrs.update(provenance_attrs({"k": k, "fit": fit_params}, inputs={"profiles": job.input.profiles}))
+    criteria, stability = dict(job.params.criteria), dict(job.params.stability)
+    scores = validity_criteria(X, result.labels, result.centers, criteria["silhouette_sample"], criteria["random_state"])
+    scores.update(restart_stability(X, depth, result.labels, k, fit_params, stability["restarts"], stability["subsample"],
+                                    stability["random_state"]))
+    log.info("model %s k=%d: %s", profiles_ds.attrs.get("model"), k, ", ".join(f"{n} {v:.4g}" for n, v in scores.items()))
+    fit_ds = fit_dataset(result, profiles_ds, k, fit_params, scores)
+    fit_ds.attrs.update(provenance_attrs({"k": k, "fit": fit_params, "criteria": criteria, "stability": stability},
+                                         inputs={"profiles": job.input.profiles}))
     fit_ds.attrs["source_sha256"] = profiles_ds.attrs.get("source_sha256", "")
     write_netcdf(fit_ds, job.output.fit)
 
 
 def gather_inertia(job):
-    from .gather import find_knee, inertia_table
+    from .gather import INERTIA_COLUMNS, fit_table, k_selection
     from .provenance import write_text
 
-    setup_logging(_log_path(job))
-    table = inertia_table(list(job.input.fits))
-    selection = find_knee(table["k"].to_numpy(), table["inertia"].to_numpy(), job.params.sensitivity)
+    log = setup_logging(_log_path(job))
+    table = fit_table(list(job.input.fits))
+    selection = k_selection(table, job.params.sensitivity)
     selection["model"] = job.wildcards.model
-    selection["units"] = str(table["units"].iloc[0]) if len(table) else ""
-    write_text(table.drop(columns="units").to_csv(index=False), job.output.table)
+    log.info("preferred k: %s", selection["preferred"])
+    write_text(table[INERTIA_COLUMNS].to_csv(index=False), job.output.table)
+    write_text(table.drop(columns="units").to_csv(index=False), job.output.criteria)
     write_text(json.dumps(selection, indent=2) + "\n", job.output.selection)
 
 
@@ -90,6 +105,48 @@ def gather_labels(job):
     write_netcdf(cube, job.output.labels)
 
 
+def gather_lineage(job):
+    import pandas as pd
+    import xarray as xr
+
+    from .lineage import colors_table, labels_from_fits, lineage_edges, lineage_positions
+    from .provenance import write_text
+
+    log = setup_logging(_log_path(job))
+    labels = labels_from_fits(list(job.input.fits))
+    edges = lineage_edges(labels)
+    nodes = []
+    for path in job.input.fits:
+        with xr.open_dataset(path) as fit:
+            for c in range(int(fit["k"])):
+                nodes.append({"k": int(fit["k"]), "category": c, "size": int(fit["cluster_size"][c]),
+                              "center_depth_mean": float(fit["center_depth_mean"][c])})
+    categories = pd.DataFrame(nodes).merge(colors_table(lineage_positions(labels)), on=["k", "category"])
+    splits = edges[(edges["share_of_category"] < 0.95) & (edges["share_of_next"] > 0.5)]
+    log.info("lineage over k=%d..%d: %d links, %d categories that split", min(labels), max(labels), len(edges),
+             splits.groupby(["k", "category"]).ngroups)
+    write_text(edges.to_csv(index=False, float_format="%.6g"), job.output.lineage)
+    write_text(categories.to_csv(index=False, float_format="%.6g"), job.output.categories)
+
+
+def plot_lineage(job):
+    import pandas as pd
+
+    from .lineage import plot_lineage as plot
+    from .plotting import display_units, save_figure
+
+    setup_logging(_log_path(job))
+    with open(job.input.selection) as handle:
+        units = display_units(json.load(handle).get("units", ""))
+    edges = pd.read_csv(job.input.lineage)
+    categories = pd.read_csv(job.input.categories)
+    k_max = categories["k"].min() + job.params.figure_k_span - 1
+    edges = edges[edges["k_next"] <= k_max]
+    categories = categories[categories["k"] <= k_max]
+    fig = plot(edges, categories, categories[["k", "category", "color"]], job.wildcards.model, units)
+    save_figure(fig, job.output.png, job.output.pdf)
+
+
 def plot_elbow(job):
     import pandas as pd
 
@@ -103,39 +160,55 @@ def plot_elbow(job):
     log.info("elbow figure with knee k=%s", selection.get("knee"))
 
 
+def plot_k_selection(job):
+    import pandas as pd
+
+    from .plotting import plot_k_selection as plot, save_figure
+
+    setup_logging(_log_path(job))
+    table = pd.read_csv(job.input.criteria)
+    with open(job.input.selection) as handle:
+        selection = json.load(handle)
+    save_figure(plot(table, selection, job.wildcards.model), job.output.png, job.output.pdf)
+
+
 def plot_map(job):
     import xarray as xr
 
     from .gather import labels_on_grid
+    from .lineage import figure_colors
     from .maps import MapStyle, plot_category_map
     from .plotting import display_units, save_figure
 
     log = setup_logging(_log_path(job))
     with xr.open_dataset(job.input.profiles) as profiles_ds, xr.open_dataset(job.input.fit) as fit:
         k = int(fit["k"])
+        colors = figure_colors(list(job.input.lineage), k, job.params.maps["colors"])
         fig = plot_category_map(
             profiles_ds["latitude"].values, profiles_ds["longitude"].values, labels_on_grid(profiles_ds, fit["labels"].values), k,
             fit["center_depth_mean"].values, fit["cluster_size"].values, display_units(fit["centers"].attrs.get("units", "")),
             title=f"{job.wildcards.model}: k = {k} categories ({fit.attrs.get('fit_metric', '')})",
-            style=MapStyle.from_config(dict(job.params.maps)),
+            style=MapStyle.from_config(dict(job.params.maps)), colors=colors,
         )
     save_figure(fig, job.output.png, job.output.pdf)
-    log.info("map of %d categories written", k)
+    log.info("map of %d categories written (%s colours)", k, job.params.maps["colors"])
 
 
 def plot_profiles(job):
     import xarray as xr
 
+    from .lineage import figure_colors
     from .plotting import display_units, save_figure
     from .profile_plots import plot_cluster_profiles
 
     log = setup_logging(_log_path(job))
     with xr.open_dataset(job.input.profiles) as profiles_ds, xr.open_dataset(job.input.fit) as fit:
         k = int(fit["k"])
+        colors = figure_colors(list(job.input.lineage), k, job.params.maps["colors"])
         fig = plot_cluster_profiles(
             profiles_ds["profiles"].values, fit["labels"].values, fit["centers"].values, profiles_ds["depth"].values, k,
             units=display_units(fit["centers"].attrs.get("units", "")),
-            title=f"{job.wildcards.model}: cluster profiles at k = {k}",
+            title=f"{job.wildcards.model}: cluster profiles at k = {k}", colors=colors,
         )
     save_figure(fig, job.output.png, job.output.pdf)
     log.info("profile figure of %d categories written", k)
@@ -146,6 +219,7 @@ def plot_summary(job):
     import xarray as xr
 
     from .gather import labels_on_grid
+    from .lineage import figure_colors
     from .maps import MapStyle
     from .plotting import display_units, save_figure
     from .summary import choose_figure_k, plot_summary as plot
@@ -171,6 +245,7 @@ def plot_summary(job):
         profiles_ds["profiles"].values, profiles_ds["depth"].values,
         display_units(profiles_ds["profiles"].attrs.get("units", "")), job.wildcards.model,
         MapStyle.from_config(dict(job.params.maps)),
+        colors={k: figure_colors(list(job.input.fits), k, job.params.maps["colors"]) for k in ks},
     )
     save_figure(fig, job.output.png, job.output.pdf, dpi=300)
 
@@ -178,5 +253,5 @@ def plot_summary(job):
 JOBS = {
     job.__name__: job
     for job in (demo_model, extract_profiles, fit_kmeans, gather_inertia, gather_labels,
-                plot_elbow, plot_map, plot_profiles, plot_summary)
+                gather_lineage, plot_lineage, plot_elbow, plot_k_selection, plot_map, plot_profiles, plot_summary)
 }

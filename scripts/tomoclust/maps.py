@@ -54,16 +54,21 @@ def _warn_once(message: str, *args) -> None:
         log.warning(text)
 
 
-def category_colors(k: int) -> np.ndarray:
-    """RGBA colour of each category id, slow (red) to fast (blue).
-
-    Ids are ordered slowest first at every k, so k = 3 reads red / yellow / blue
-    (slow / neutral / fast) and the same rank keeps the same end of the palette.
-    """
+def palette_colors(positions) -> np.ndarray:
+    """RGBA on the red (slow, 0) - yellow - blue (fast, 1) palette."""
     from matplotlib import colormaps
 
-    positions = np.linspace(0.0, 1.0, k) if k > 1 else np.array([0.5])
-    return colormaps["RdYlBu"](0.04 + 0.92 * positions)
+    return colormaps["RdYlBu"](0.04 + 0.92 * np.asarray(positions, dtype=float))
+
+
+def category_colors(k: int) -> np.ndarray:
+    """RGBA of each category id by rank, slow (red) to fast (blue).
+
+    Ids are ordered slowest first at every k, so k = 3 reads red / yellow / blue
+    (slow / neutral / fast). tomoclust.lineage refines this so that a category
+    persisting from k-1 keeps its colour.
+    """
+    return palette_colors(np.linspace(0.0, 1.0, k) if k > 1 else [0.5])
 
 
 def natural_earth_file(kind: str, style: MapStyle) -> Path | None:
@@ -153,19 +158,20 @@ def draw_basemap(ax, style: MapStyle) -> list[str]:
     return drawn
 
 
-def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyle):
+def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyle, colors=None):
     """Categories as filled grid cells on a cartopy GeoAxes; returns the mesh."""
     import cartopy.crs as ccrs
     from matplotlib.colors import BoundaryNorm, ListedColormap
 
-    cmap = ListedColormap(category_colors(k))
+    cmap = ListedColormap(category_colors(k) if colors is None else colors)
     norm = BoundaryNorm(np.arange(-0.5, k + 0.5), k)
     masked = np.ma.masked_less(labels2d, 0)
-    mesh = ax.pcolormesh(_cell_edges(lon), _cell_edges(lat), masked, cmap=cmap, norm=norm,
-                         transform=ccrs.PlateCarree(), rasterized=True)
-    lon_edges, lat_edges = _cell_edges(lon), _cell_edges(lat)
+    # Cells reaching past a pole make cartopy re-project them one polygon at a
+    # time (seconds for a global grid); clipped at ±90° they stay one fast mesh.
+    lon_edges, lat_edges = _cell_edges(lon), np.clip(_cell_edges(lat), -90.0, 90.0)
+    mesh = ax.pcolormesh(lon_edges, lat_edges, masked, cmap=cmap, norm=norm, transform=ccrs.PlateCarree(), rasterized=True)
     if lon_edges[-1] - lon_edges[0] < 359.0:
-        ax.set_extent([lon_edges[0], lon_edges[-1], max(lat_edges[0], -90), min(lat_edges[-1], 90)], crs=ccrs.PlateCarree())
+        ax.set_extent([lon_edges[0], lon_edges[-1], lat_edges[0], lat_edges[-1]], crs=ccrs.PlateCarree())
     else:
         ax.set_global()
     draw_basemap(ax, style)
@@ -196,13 +202,13 @@ def add_category_colorbar(fig, mesh, ax, k: int, names: list[str] | None = None,
     return cbar
 
 
-def plot_category_map(lat, lon, labels2d, k, center_means, sizes, units, title, style: MapStyle):
+def plot_category_map(lat, lon, labels2d, k, center_means, sizes, units, title, style: MapStyle, colors=None):
     """A complete single-map figure."""
     projection = choose_projection(float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)), style.projection)
     log.info("map projection: %s", type(projection).__name__)
     fig = plt.figure(figsize=(6.4, 4.6))
     ax = fig.add_subplot(1, 1, 1, projection=projection)
-    mesh = draw_category_map(ax, lat, lon, labels2d, k, style)
+    mesh = draw_category_map(ax, lat, lon, labels2d, k, style, colors)
     add_category_colorbar(fig, mesh, ax, k, category_labels(center_means, sizes, units))
     ax.set_title(title)
     return fig

@@ -66,3 +66,40 @@ def plot_elbow(table, selection: dict, model: str, units: str = ""):
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.grid(alpha=0.3, lw=0.5)
     return fig
+
+
+K_SELECTION_PANELS = (
+    ("inertia", "inertia", "inertia_knee"),
+    ("distortion", "distortion", "distortion_knee"),
+    ("silhouette", "silhouette ↑", "silhouette"),
+    ("calinski_harabasz", "Calinski–Harabasz ↑", "calinski_harabasz"),
+    ("davies_bouldin", "Davies–Bouldin ↓", "davies_bouldin"),
+    ("stability_ari_mean", "restart stability (ARI) ↑", None),
+)
+
+
+def plot_k_selection(table, selection: dict, model: str):
+    """Every criterion against k on a shared x axis, the knee and each preferred k marked."""
+    panels = [p for p in K_SELECTION_PANELS if p[0] in table and table[p[0]].notna().any()]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(4.8, 1.35 * len(panels) + 0.6), sharex=True, squeeze=False)
+    preferred = selection.get("preferred", {})
+    knee = selection.get("knee")
+    for ax, (column, label, preferred_key) in zip(axes[:, 0], panels):
+        ax.plot(table["k"], table[column], "o-", color="0.25", ms=2.5, lw=1.0)
+        if column == "stability_ari_mean" and "stability_ari_min" in table:
+            ax.fill_between(table["k"], table["stability_ari_min"], table[column], color="0.6", alpha=0.3, lw=0, label="min–mean")
+            ax.set_ylim(top=1.02)
+        if knee is not None:
+            ax.axvline(knee, color="tab:red", lw=0.8, ls="--")
+        best = preferred.get(preferred_key) if preferred_key else None
+        if best is not None and (table["k"] == best).any():
+            ax.plot([best], [float(table.loc[table["k"] == best, column].iloc[0])], "s", color="tab:blue", ms=5, zorder=3)
+            ax.annotate(f"k = {best}", (best, float(table.loc[table["k"] == best, column].iloc[0])), xytext=(5, 4),
+                        textcoords="offset points", color="tab:blue", fontsize=7)
+        ax.set_ylabel(label, fontsize=7)
+        ax.grid(alpha=0.3, lw=0.5)
+    axes[-1, 0].set_xlabel("number of clusters k")
+    axes[-1, 0].xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    axes[0, 0].set_title(f"{model}: criteria against k (knee dashed, preferred k ■)")
+    fig.align_ylabels(axes[:, 0])
+    return fig

@@ -23,9 +23,9 @@ def cluster_statistics(profiles: np.ndarray, labels: np.ndarray, k: int) -> tupl
     return mean, std, sizes
 
 
-def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed: int = 0):
+def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed: int = 0, colors=None):
     """One panel per category on the given axes (at least k of them)."""
-    colors = category_colors(k)
+    colors = category_colors(k) if colors is None else colors
     _, std, sizes = cluster_statistics(profiles, labels, k)
     total = max(int(sizes.sum()), 1)
     rng = np.random.default_rng(seed)
@@ -48,12 +48,12 @@ def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed
     return sizes
 
 
-def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max_columns: int = 6):
+def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max_columns: int = 6, colors=None):
     n_cols = min(k, max_columns)
     n_rows = math.ceil(k / n_cols)
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.35 * n_cols + 0.8, 2.3 * n_rows + 0.6), sharex=True, sharey=True, squeeze=False)
     flat = axes.ravel()
-    draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units)
+    draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units, colors=colors)
     for ax in flat[k:]:
         ax.set_visible(False)
     for ax in axes[:, 0]:

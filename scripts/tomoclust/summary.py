@@ -35,8 +35,8 @@ def choose_figure_k(figure_k, knee: int | None, k_values: list[int]) -> list[int
     return available[start : start + 3]
 
 
-def draw_centres(ax, centers, std, depth, k, units):
-    colors = category_colors(k)
+def draw_centres(ax, centers, std, depth, k, units, colors=None):
+    colors = category_colors(k) if colors is None else colors
     for c in range(k):
         ax.fill_betweenx(depth, centers[c] - std[c], centers[c] + std[c], color=colors[c], alpha=0.25, lw=0)
         ax.plot(centers[c], depth, color=colors[c], lw=1.5)
@@ -46,8 +46,9 @@ def draw_centres(ax, centers, std, depth, k, units):
     ax.grid(alpha=0.25, lw=0.4)
 
 
-def plot_summary(table, selection, lat, lon, fits: dict, profiles, depth, units, model, style: MapStyle):
-    """fits: {k: (labels2d, labels, centers, center_means, sizes)} for the chosen k."""
+def plot_summary(table, selection, lat, lon, fits: dict, profiles, depth, units, model, style: MapStyle, colors: dict | None = None):
+    """fits: {k: (labels2d, labels, centers, center_means, sizes)} for the chosen k; colors: {k: RGBA array}."""
+    colors = colors or {}
     ks = sorted(fits)
     projection = choose_projection(float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()), style.projection)
     n_rows = 1 + len(ks)
@@ -72,12 +73,12 @@ def plot_summary(table, selection, lat, lon, fits: dict, profiles, depth, units,
     for row, k in enumerate(ks, start=1):
         labels2d, labels, centers, center_means, sizes = fits[k]
         map_ax = fig.add_subplot(grid[row, 0], projection=projection)
-        mesh = draw_category_map(map_ax, lat, lon, labels2d, k, style)
+        mesh = draw_category_map(map_ax, lat, lon, labels2d, k, style, colors.get(k))
         # An inset follows the map's aspect-corrected frame, so the bar hugs the map.
         add_category_colorbar(fig, mesh, map_ax, k, cax=map_ax.inset_axes([1.03, 0.0, 0.035, 1.0]))
         map_ax.set_title(f"({next(letters)}) k = {k}", loc="left")
         prof_ax = fig.add_subplot(grid[row, 1])
         _, std, _ = cluster_statistics(profiles, labels, k)
-        draw_centres(prof_ax, centers, std, depth, k, units)
+        draw_centres(prof_ax, centers, std, depth, k, units, colors.get(k))
         prof_ax.set_title(f"({next(letters)}) centres ±1σ, k = {k}", loc="left")
     return fig

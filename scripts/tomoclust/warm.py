@@ -93,12 +93,19 @@ def execute(request: dict) -> None:
     The cap makes results independent of where the job runs (script process,
     warm worker, cluster node): the same arithmetic in the same order.
     """
+    import logging
+
     from threadpoolctl import threadpool_limits
 
     from .jobs import JOBS
 
-    with threadpool_limits(limits=max(1, request["threads"])):
-        JOBS[request["job"]](JobSpec.from_dict(request))
+    try:
+        with threadpool_limits(limits=max(1, request["threads"])):
+            JOBS[request["job"]](JobSpec.from_dict(request))
+    except Exception:
+        # Into the rule's log file (the job set up logging), so the log says why it failed.
+        logging.getLogger("tomoclust").exception("job %s failed", request["job"])
+        raise
 
 
 def run_job(job_name: str, snakemake) -> None:
@@ -174,12 +181,8 @@ def _child(conn: socket.socket, request: dict) -> None:
         execute(request)
         reply = {"status": "ok"}
         code = 0
-    except BaseException:  # noqa: BLE001 - everything goes back to the job's client
-        error = traceback.format_exc()
-        for path in request["log"]["items"][:1]:
-            with open(path, "a") as handle:
-                handle.write(error)
-        reply = {"status": "error", "error": error}
+    except BaseException:  # noqa: BLE001 - everything goes back to the job's client; execute() logged it
+        reply = {"status": "error", "error": traceback.format_exc()}
         code = 1
     try:
         conn.sendall(json.dumps(reply).encode() + b"\n")

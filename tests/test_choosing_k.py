@@ -1,0 +1,89 @@
+"""Criteria per k, restart stability, and the lineage of categories across k."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from tomoclust.criteria import preferred_k, restart_stability, validity_criteria
+from tomoclust.extract import ModelSpec, extract_model
+from tomoclust.fit import fit_kmeans
+from tomoclust.gather import k_selection
+from tomoclust.lineage import contingency, lineage_edges, lineage_positions
+
+
+def test_a_known_split():
+    """k=2 -> k=3: category 0 splits in two, category 1 persists."""
+    labels = {
+        2: np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1]),
+        3: np.array([0, 0, 1, 1, 2, 2, 2, 2, 2, 2]),
+    }
+    np.testing.assert_array_equal(contingency(labels[2], labels[3], 2, 3), [[2, 2, 0], [0, 0, 6]])
+    edges = lineage_edges(labels)
+    assert set(zip(edges["category"], edges["category_next"])) == {(0, 0), (0, 1), (1, 2)}
+    assert edges.set_index(["category", "category_next"]).loc[(0, 1), "share_of_category"] == 0.5
+    positions = lineage_positions(labels)
+    np.testing.assert_allclose(positions[2], [0.0, 1.0])
+    assert positions[3][2] == 1.0, "the persisting category keeps its colour"
+    assert positions[3][0] == 0.0, "the larger (first) half of the split is the heir"
+    assert 0.0 < positions[3][1] < 1.0 and abs(positions[3][1] - 0.5) < 0.01, "the new category takes the free middle colour"
+
+
+def test_lineage_colours_stay_distinct():
+    rng = np.random.default_rng(0)
+    labels = {k: rng.integers(0, k, 500) for k in range(2, 12)}
+    for k, pos in lineage_positions(labels).items():
+        assert pos.shape == (k,)
+        assert np.all((pos >= 0) & (pos <= 1))
+        assert np.min(np.diff(np.sort(pos))) > 0.02, k
+
+
+@pytest.fixture(scope="module")
+def demo_profiles(tmp_path_factory, demo_model):
+    path = tmp_path_factory.mktemp("demo") / "demo.nc"
+    demo_model.to_netcdf(path)
+    ds = extract_model(ModelSpec(name="demo", path=str(path), variable="dvs"))
+    return ds["profiles"].values, ds["depth"].values
+
+
+@pytest.fixture(scope="module")
+def demo_table(demo_profiles):
+    X, depth = demo_profiles
+    rows = []
+    for k in range(2, 13):
+        fit = fit_kmeans(X, depth, k, random_state=0)
+        scores = validity_criteria(X, fit.labels, fit.centers, silhouette_sample=3000, seed=0)
+        if k in (5, 6, 7):
+            scores.update(restart_stability(X, depth, fit.labels, k, {"random_state": 0}, restarts=4, subsample=2000))
+        rows.append({"k": k, "inertia": fit.inertia, "units": "percent", **scores})
+    return pd.DataFrame(rows)
+
+
+def test_criteria_on_the_demo(demo_table):
+    assert demo_table["silhouette"].between(-1, 1).all()
+    assert (demo_table["calinski_harabasz"] > 0).all() and (demo_table["davies_bouldin"] > 0).all()
+    assert (np.diff(demo_table["distortion"]) < 0).sum() >= 8, "distortion falls with k"
+    selection = k_selection(demo_table)
+    preferred = selection["preferred"]
+    assert set(preferred) >= {"inertia_knee", "distortion_knee", "silhouette", "calinski_harabasz", "davies_bouldin"}
+    near_six = [name for name, k in preferred.items() if k is not None and abs(k - 6) <= 1]
+    assert len(near_six) >= 2, preferred
+
+
+def test_demo_is_stable_at_six(demo_table):
+    row = demo_table.set_index("k").loc[6]
+    assert row["stability_ari_mean"] >= 0.95
+    assert 0 <= row["stability_inertia_spread"] < 0.05
+
+
+def test_stability_off_and_reported_fit_unchanged(demo_profiles):
+    X, depth = demo_profiles
+    assert restart_stability(X, depth, np.zeros(len(X), int), 3, {}, restarts=0, subsample=100) == {}
+    a = fit_kmeans(X, depth, 4, random_state=0)
+    restart_stability(X, depth, a.labels, 4, {"random_state": 0}, restarts=2, subsample=500)
+    b = fit_kmeans(X, depth, 4, random_state=0)
+    np.testing.assert_array_equal(a.labels, b.labels)
+
+
+def test_preferred_k_directions():
+    table = pd.DataFrame({"k": [2, 3, 4], "silhouette": [0.1, 0.5, 0.3], "calinski_harabasz": [5.0, 9.0, 7.0],
+                          "davies_bouldin": [2.0, 1.0, 0.5]})
+    assert preferred_k(table) == {"silhouette": 3, "calinski_harabasz": 3, "davies_bouldin": 4}

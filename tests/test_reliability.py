@@ -1,0 +1,167 @@
+"""Bad input fails fast with a clear message; storage never changes the numbers;
+runs are deterministic; interrupted runs resume to the same results; paths with
+spaces and quotes work."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+import yaml
+from sklearn.metrics import adjusted_rand_score
+
+from test_workflow import assert_same_results, copy_workflow, snakemake
+from tomoclust.extract import ModelInputError, ModelSpec, extract_model
+from tomoclust.fit import fit_kmeans
+
+FITS_AND_TABLES = ("results/small/inertia.csv", "results/small/labels.nc")
+
+
+def _config(path: Path, **overrides) -> Path:
+    config = {
+        "models": [{"name": "small", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs",
+                    "region": {"lat": [36, 44], "lon": [-118, -108]}, "depth": [20, 600]}],
+        "k": {"min": 2, "max": 6},
+    }
+    config.update(overrides)
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+# --- bad input -------------------------------------------------------------------------------------
+
+
+def test_missing_model_file_is_refused_before_any_job(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    bad = _config(workdir / "bad.yaml", models=[{"name": "wus", "path": "models/nowhere.nc", "variable": "vs"}])
+    result = snakemake(workdir, "--configfile", str(bad), "--dry-run", check=False)
+    text = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "model 'wus': file 'models/nowhere.nc' not found" in text and "`models[name=wus].path`" in text
+
+
+def test_k_max_above_the_number_of_profiles_fails_with_a_message_in_the_log(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    tiny = {"name": "small", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs",
+            "region": {"lat": [40.0, 40.4], "lon": [-112.0, -111.6]}}
+    config = _config(workdir / "tiny.yaml", models=[tiny], k={"min": 8, "max": 10})
+    result = snakemake(workdir, "results/small/fits/k10.nc", "--configfile", str(config), check=False)
+    assert result.returncode != 0
+    log = (workdir / "results/small/logs/fit/k10.log").read_text()
+    assert "model 'small': k=10 is more than the 9 complete profiles" in log and "lower `k.max`" in log
+    assert not (workdir / "results/small/fits/k10.nc").exists()
+
+
+def test_depth_units_not_understood(tmp_path, demo_model):
+    ds = demo_model.copy()
+    ds["depth"].attrs["units"] = "furlongs"
+    ds.to_netcdf(tmp_path / "odd.nc")
+    with pytest.raises(ModelInputError, match="model 'odd' .*depth units 'furlongs' are not understood"):
+        extract_model(ModelSpec(name="odd", path=str(tmp_path / "odd.nc"), variable="dvs"))
+
+
+def test_depth_in_metres_without_units_is_refused(tmp_path, demo_model):
+    ds = demo_model.assign_coords(depth=("depth", demo_model.depth.values * 1000.0))
+    ds.to_netcdf(tmp_path / "metres.nc")
+    with pytest.raises(ModelInputError, match="is it in metres"):
+        extract_model(ModelSpec(name="metres", path=str(tmp_path / "metres.nc"), variable="dvs"))
+
+
+def test_no_complete_profile_left(tmp_path, demo_model):
+    demo_model.to_netcdf(tmp_path / "demo.nc")
+    offshore = ModelSpec(name="sea", path=str(tmp_path / "demo.nc"), variable="dvs", region={"lat": [45, 48], "lon": [-125, -124.8]})
+    with pytest.raises(ModelInputError, match="model 'sea' .*no complete depth profile left"):
+        extract_model(offshore)
+
+
+# --- same numbers whatever the storage --------------------------------------------------------------
+
+
+def _variants(ds):
+    yield "canonical", ds, None
+    yield "transposed", ds.transpose("longitude", "latitude", "depth"), None
+    yield "descending_lat", ds.isel(latitude=slice(None, None, -1)), None
+    yield "lon_0_360", ds.assign_coords(longitude=ds.longitude % 360), None
+    yield "unsorted_lon", ds.isel(longitude=np.random.default_rng(3).permutation(ds.sizes["longitude"])), None
+    yield "renamed", ds.rename({"latitude": "lat", "longitude": "lon", "dvs": "vs_perturbation"}), None
+    yield "fill_value", ds, {"dvs": {"_FillValue": np.float32(9.96921e36)}}
+
+
+def test_identical_clusterings_whatever_the_storage(tmp_path, demo_model):
+    subset = demo_model.isel(latitude=slice(20, 70), longitude=slice(10, 70))
+    labels = {}
+    for name, ds, encoding in _variants(subset):
+        path = tmp_path / f"{name}.nc"
+        ds.to_netcdf(path, encoding=encoding)
+        variable = "vs_perturbation" if name == "renamed" else "dvs"
+        profiles = extract_model(ModelSpec(name=name, path=str(path), variable=variable))
+        X, depth = profiles["profiles"].values, profiles["depth"].values
+        labels[name] = {k: fit_kmeans(X, depth, k, random_state=0).labels for k in (2, 3, 4, 6)}
+    for name, by_k in labels.items():
+        for k, k_labels in by_k.items():
+            assert adjusted_rand_score(labels["canonical"][k], k_labels) == 1.0, (name, k)
+            np.testing.assert_array_equal(labels["canonical"][k], k_labels)
+
+
+# --- determinism and interrupted runs ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reference_run(tmp_path_factory):
+    workdir = copy_workflow(tmp_path_factory.mktemp("reference"))
+    config = _config(workdir / "small.yaml")
+    snakemake(workdir, *FITS_AND_TABLES, "--configfile", str(config))
+    return workdir
+
+
+@pytest.mark.parametrize("cores, warm", [("1", "True"), ("2", "False")])
+def test_runs_are_bit_identical(tmp_path, reference_run, cores, warm):
+    workdir = copy_workflow(tmp_path)
+    config = _config(workdir / "small.yaml")
+    subprocess.run([sys.executable, "-m", "snakemake", *FITS_AND_TABLES, "--cores", cores, "--configfile", str(config),
+                    "--config", f"warm_worker={warm}"], cwd=workdir, check=True, capture_output=True, timeout=600)
+    assert_same_results(reference_run, workdir)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_killed_run_resumes_to_the_same_results(tmp_path, reference_run, sig):
+    workdir = copy_workflow(tmp_path)
+    config = _config(workdir / "small.yaml")
+    run = subprocess.Popen([sys.executable, "-m", "snakemake", *FITS_AND_TABLES, "--cores", "2", "--configfile", str(config)],
+                           cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    fits = workdir / "results/small/fits"
+    deadline = time.monotonic() + 120
+    while len(list(fits.glob("k*.nc"))) < 1 and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.05)
+    assert run.poll() is None, "the run ended before it could be interrupted"
+    os.kill(run.pid, sig)
+    run.wait(timeout=120)
+    time.sleep(2)  # after SIGKILL, jobs already started finish on their own; let them
+    assert not (workdir / "results/small/labels.nc").exists(), "interrupted before the end"
+
+    snakemake(workdir, "--unlock", "--configfile", str(config))  # a SIGKILLed Snakemake leaves its lock behind
+    resumed = snakemake(workdir, *FITS_AND_TABLES, "--configfile", str(config), "--rerun-incomplete")
+    assert "Nothing to be done" not in resumed.stdout + resumed.stderr
+    assert_same_results(reference_run, workdir)
+    assert not list((workdir / "results").rglob("*.part")), "no temporary file left behind"
+
+
+# --- nothing runs from data ---------------------------------------------------------------------------
+
+
+def test_paths_with_spaces_and_quotes(tmp_path, demo_model):
+    workdir = copy_workflow(Path(tmp_path / "my work dir's \"copy\""))
+    models = workdir / "model files (v2)"
+    models.mkdir()
+    model = models / "wus demo; rm -rf $HOME 'x'.nc"
+    demo_model.isel(latitude=slice(20, 60), longitude=slice(20, 80)).to_netcdf(model)
+    config = _config(workdir / "odd names.yaml",
+                     models=[{"name": "small", "path": str(model.relative_to(workdir)), "variable": "dvs"}], k={"min": 2, "max": 3})
+    snakemake(workdir, *FITS_AND_TABLES, "results/small/figures/maps/k3.png", "--configfile", str(config))
+    with xr.open_dataset(workdir / "results/small/profiles.nc") as profiles:
+        assert profiles.attrs["source_file"].endswith("'x'.nc")
+    assert (workdir / "results/small/figures/maps/k3.png").is_file()
