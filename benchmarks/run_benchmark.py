@@ -116,12 +116,16 @@ def model_sources(names: list[str], workdir: Path) -> dict[str, dict]:
     return sources
 
 
-def prepare_workflow(root: Path, name: str, source: dict, k_min: int, k_max: int) -> tuple[Path, list[str]]:
-    workdir = root / f"workflow_{name}"
-    workdir.mkdir()
+def _copy_workflow(dest: Path) -> Path:
+    dest.mkdir(parents=True)
     for item in WORKFLOW_FILES:
         src = PROJECT / item
-        (shutil.copytree(src, workdir / item, ignore=shutil.ignore_patterns("__pycache__")) if src.is_dir() else shutil.copy2(src, workdir / item))
+        (shutil.copytree(src, dest / item, ignore=shutil.ignore_patterns("__pycache__")) if src.is_dir() else shutil.copy2(src, dest / item))
+    return dest
+
+
+def prepare_workflow(root: Path, name: str, source: dict, k_min: int, k_max: int) -> tuple[Path, list[str]]:
+    workdir = _copy_workflow(root / f"workflow_{name}")
     basemap = SHARED / "basemap" / "cartopy"
     config = {
         "models": [{"name": name, **source}],
@@ -153,11 +157,7 @@ def rule_times(workdir: Path, name: str) -> dict[str, float]:
 
 def stability_cost(root: Path, repeats: int, cores: int, out: Path, env: dict) -> str:
     """Issue 7's budget: the whole default demo run with the default criteria and stability, against restarts: 0."""
-    workdir = root / "workflow_default"
-    workdir.mkdir()
-    for item in WORKFLOW_FILES:
-        src = PROJECT / item
-        (shutil.copytree(src, workdir / item, ignore=shutil.ignore_patterns("__pycache__")) if src.is_dir() else shutil.copy2(src, workdir / item))
+    workdir = _copy_workflow(root / "workflow_default")
     (workdir / "no_stability.yaml").write_text(json.dumps({"stability": {"restarts": 0}}))
     base = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--quiet", "all"]
     variants = {"default (stability restarts 4)": base, "stability restarts 0": base + ["--configfile", "no_stability.yaml"]}
@@ -179,6 +179,104 @@ def stability_cost(root: Path, repeats: int, cores: int, out: Path, env: dict) -
     return text
 
 
+def _stage_table(workdir: Path, name: str) -> dict[str, dict[str, float]]:
+    """Per rule: total wall seconds over its jobs, the longest job, and the largest max RSS (MB)."""
+    stages: dict[str, dict[str, float]] = {}
+    for tsv in (workdir / "results" / name / "benchmarks").rglob("*.tsv"):
+        rule = tsv.parent.name if tsv.parent.name != "benchmarks" else tsv.stem
+        rule = {"fit": "fit_kmeans", "maps": "plot_map", "profiles": "plot_profiles"}.get(rule, rule)
+        fields = dict(zip(*[line.split("\t") for line in tsv.read_text().splitlines()[:2]]))
+        entry = stages.setdefault(rule, {"jobs": 0, "total_s": 0.0, "max_job_s": 0.0, "max_rss_mb": 0.0})
+        entry["jobs"] += 1
+        entry["total_s"] += float(fields["s"])
+        entry["max_job_s"] = max(entry["max_job_s"], float(fields["s"]))
+        rss = fields.get("max_rss", "NA")
+        entry["max_rss_mb"] = max(entry["max_rss_mb"], float(rss) if rss not in ("NA", "-") else 0.0)
+    return stages
+
+
+def scale_runs(root: Path, out: Path, env: dict, cores: int) -> str:
+    """Time and peak memory of every stage for ~1e4, 1e5 and 1e6 profiles (synthetic, euclidean, k = 2..20).
+
+    The warm worker is off so that each job's max RSS is its own.
+    """
+    sys.path.insert(0, str(PROJECT / "scripts"))
+    from tomoclust.demo import make_demo_model
+
+    lines = [f"Scale: synthetic Western-US model at three grid spacings, euclidean, k = 2..20, max_iter = 10, "
+             f"--cores {cores}, warm worker off (per-job memory), one run each.\n",
+             "| profiles | grid (lat x lon x depth) | model file (MB) | stage | jobs | wall, sum of jobs (s) | longest job (s) | peak RSS of a job (MB) | whole run wall (s) | whole run peak PSS (MB) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for spacing, with_maps in ((0.2, True), (0.0625, True), (0.02, False)):
+        workdir = _copy_workflow(root / f"scale_{spacing}")
+        model = workdir / "model.nc"
+        ds = make_demo_model(spacing=spacing)
+        n_profiles = int((ds["province"] >= 0).sum())
+        grid = f"{ds.sizes['latitude']} x {ds.sizes['longitude']} x {ds.sizes['depth']}"
+        ds.drop_vars("province").to_netcdf(model)
+        del ds
+        config = {"models": [{"name": "scale", "path": "model.nc", "variable": "dvs"}], "k": {"min": 2, "max": 20},
+                  "fit": {"max_iter": 10}, "warm_worker": False, "maps": {"overlays": [], "basemap_dir": str(SHARED / "basemap" / "cartopy")}}
+        (workdir / "scale.yaml").write_text(json.dumps(config))
+        targets = ["results/scale/inertia.csv", "results/scale/labels.nc", "results/scale/figures/elbow.png"]
+        if with_maps:
+            targets += [f"results/scale/figures/maps/k{k}.png" for k in range(2, 21)]
+        run = measure([sys.executable, "-m", "snakemake", *targets, "--cores", str(cores), "--quiet", "all", "--configfile", "scale.yaml"], workdir, env)
+        size_mb = model.stat().st_size / 1e6
+        for i, (rule, st) in enumerate(sorted(_stage_table(workdir, "scale").items())):
+            head = f"| {n_profiles:,} | {grid} | {size_mb:.0f} |" if i == 0 else "| | | |"
+            tail = f" {run['wall_s']:.0f} | {run['peak_rss_mb']:.0f} |" if i == 0 else " | |"
+            lines.append(f"{head} {rule} | {st['jobs']} | {st['total_s']:.1f} | {st['max_job_s']:.1f} | {st['max_rss_mb']:.0f} |{tail}")
+        print(lines[-1], file=sys.stderr)
+        shutil.rmtree(workdir, ignore_errors=True)
+    text = "\n".join(lines) + "\n"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "scale.md").write_text(text)
+    return text
+
+
+def dtw_runs(root: Path, out: Path, env: dict, repeats: int) -> str:
+    """A dtw sweep (k = 2..10) on a ~2,000-profile subset: 1 vs 2 cores, with and without a Sakoe-Chiba band."""
+    sys.path.insert(0, str(PROJECT / "scripts"))
+    from tomoclust.demo import make_demo_model
+
+    workdir = _copy_workflow(root / "dtw")
+    subset = make_demo_model().isel(latitude=slice(None, None, 2), longitude=slice(None, None, 3))
+    n_profiles = int((subset["province"] >= 0).sum())
+    subset.drop_vars("province").to_netcdf(workdir / "subset.nc")
+    variants = {}
+    for band in (None, 3):
+        fit = {"metric": "dtw", "max_iter": 10}
+        if band:
+            fit["metric_params"] = {"global_constraint": "sakoe_chiba", "sakoe_chiba_radius": band}
+        config = {"models": [{"name": "dtw", "path": "subset.nc", "variable": "dvs"}], "k": {"min": 2, "max": 10}, "fit": fit,
+                  "stability": {"restarts": 0}}
+        name = "full DTW" if band is None else f"Sakoe-Chiba radius {band}"
+        (workdir / f"{band}.yaml").write_text(json.dumps(config))
+        for cores in (1, 2):
+            variants[(name, cores)] = [sys.executable, "-m", "snakemake", "results/dtw/inertia.csv", "--cores", str(cores),
+                                       "--quiet", "all", "--configfile", f"{band}.yaml"]
+    results = {key: [] for key in variants}
+    for rep in range(repeats):
+        for key in (list(variants) if rep % 2 == 0 else list(variants)[::-1]):
+            for item in ("results", ".snakemake"):
+                shutil.rmtree(workdir / item, ignore_errors=True)
+            results[key].append(measure(variants[key], workdir, env))
+            print(f"dtw {key} rep {rep + 1}: {results[key][-1]}", file=sys.stderr)
+    med = {key: statistics.median(r["wall_s"] for r in runs) for key, runs in results.items()}
+    lines = [f"DTW sweep, k = 2..10, max_iter = 10, {n_profiles} profiles x 40 depths, medians of {repeats} (workflow, warm worker on):\n",
+             "| metric | wall, 1 core (s) | wall, 2 cores (s) | 2-core speed-up | band speed-up (1 core) |", "|---|---|---|---|---|"]
+    full_1 = med[("full DTW", 1)]
+    for name in ("full DTW", "Sakoe-Chiba radius 3"):
+        one, two = med[(name, 1)], med[(name, 2)]
+        lines.append(f"| {name} | {one:.1f} | {two:.1f} | {one / two:.2f}x | {full_1 / one:.2f}x |")
+    text = "\n".join(lines) + "\n"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "dtw.md").write_text(text)
+    (out / "dtw.json").write_text(json.dumps({f"{k[0]}/cores{k[1]}": v for k, v in results.items()}, indent=1))
+    return text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", nargs="+", default=["semum", "demo"])
@@ -191,11 +289,21 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=PROJECT / "benchmarks" / "results")
     parser.add_argument("--stability-cost", action="store_true",
                         help="instead: the whole default demo run with and without restart stability (issue 7's budget)")
+    parser.add_argument("--scale", action="store_true", help="instead: every stage's time and memory for ~1e4, 1e5, 1e6 profiles")
+    parser.add_argument("--dtw", action="store_true", help="instead: a dtw sweep, 1 vs 2 cores, with and without a Sakoe-Chiba band")
     args = parser.parse_args()
 
     env = {**os.environ, "CARTOPY_DATA_DIR": str(SHARED / "basemap" / "cartopy"), "MPLBACKEND": "Agg"}
     python = sys.executable
     root = Path(tempfile.mkdtemp(prefix="tomoclust-bench-"))
+    if args.scale:
+        print(scale_runs(root, args.out, env, max(args.cores)))
+        shutil.rmtree(root, ignore_errors=True)
+        return 0
+    if args.dtw:
+        print(dtw_runs(root, args.out, env, args.repeats))
+        shutil.rmtree(root, ignore_errors=True)
+        return 0
     if args.stability_cost:
         print(stability_cost(root, args.repeats, max(args.cores), args.out, env))
         shutil.rmtree(root, ignore_errors=True)
