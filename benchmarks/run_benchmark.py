@@ -155,19 +155,25 @@ def rule_times(workdir: Path, name: str) -> dict[str, float]:
     return {rule: statistics.median(values) for rule, values in sorted(per_rule.items())}
 
 
+def run_alternating(variants: dict, workdir: Path, env: dict, repeats: int, tag: str) -> dict:
+    """Run every variant ``repeats`` times from a clean workdir, reversing the order every other repetition."""
+    results = {key: [] for key in variants}
+    for rep in range(repeats):
+        for key in (list(variants) if rep % 2 == 0 else list(variants)[::-1]):
+            for item in ("results", ".snakemake"):
+                shutil.rmtree(workdir / item, ignore_errors=True)
+            results[key].append(measure(variants[key], workdir, env))
+            print(f"{tag} {key} rep {rep + 1}: {results[key][-1]}", file=sys.stderr)
+    return results
+
+
 def stability_cost(root: Path, repeats: int, cores: int, out: Path, env: dict) -> str:
     """Issue 7's budget: the whole default demo run with the default criteria and stability, against restarts: 0."""
     workdir = _copy_workflow(root / "workflow_default")
     (workdir / "no_stability.yaml").write_text(json.dumps({"stability": {"restarts": 0}}))
     base = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--quiet", "all"]
     variants = {"default (stability restarts 4)": base, "stability restarts 0": base + ["--configfile", "no_stability.yaml"]}
-    results = {label: [] for label in variants}
-    for rep in range(repeats):
-        for label in (list(variants) if rep % 2 == 0 else list(variants)[::-1]):
-            for item in ("results", ".snakemake"):
-                shutil.rmtree(workdir / item, ignore_errors=True)
-            results[label].append(measure(variants[label], workdir, env))
-            print(f"default demo run, {label}, rep {rep + 1}: {results[label][-1]}", file=sys.stderr)
+    results = run_alternating(variants, workdir, env, repeats, "default demo run,")
     med = {label: statistics.median(r["wall_s"] for r in runs) for label, runs in results.items()}
     ratio = med["default (stability restarts 4)"] / med["stability restarts 0"]
     text = (f"Whole default demo run (`snakemake --cores {cores}`, k = 2..20, every figure), medians of {repeats}: "
@@ -256,13 +262,7 @@ def dtw_runs(root: Path, out: Path, env: dict, repeats: int) -> str:
         for cores in (1, 2):
             variants[(name, cores)] = [sys.executable, "-m", "snakemake", "results/dtw/inertia.csv", "--cores", str(cores),
                                        "--quiet", "all", "--configfile", f"{band}.yaml"]
-    results = {key: [] for key in variants}
-    for rep in range(repeats):
-        for key in (list(variants) if rep % 2 == 0 else list(variants)[::-1]):
-            for item in ("results", ".snakemake"):
-                shutil.rmtree(workdir / item, ignore_errors=True)
-            results[key].append(measure(variants[key], workdir, env))
-            print(f"dtw {key} rep {rep + 1}: {results[key][-1]}", file=sys.stderr)
+    results = run_alternating(variants, workdir, env, repeats, "dtw")
     med = {key: statistics.median(r["wall_s"] for r in runs) for key, runs in results.items()}
     lines = [f"DTW sweep, k = 2..10, max_iter = 10, {n_profiles} profiles x 40 depths, medians of {repeats} (workflow, warm worker on):\n",
              "| metric | wall, 1 core (s) | wall, 2 cores (s) | 2-core speed-up | band speed-up (1 core) |", "|---|---|---|---|---|"]
