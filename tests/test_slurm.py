@@ -4,6 +4,8 @@ tests/slurm/start_slurm.sh starts one on this machine (CI does); without a
 cluster the test skips.
 """
 import re
+import sys
+import time
 import shutil
 import subprocess
 
@@ -77,3 +79,30 @@ def test_profiles_are_valid_yaml_with_the_documented_keys():
     assert {"mem_mb", "runtime"} <= set(slurm["default-resources"])
     local = yaml.safe_load((PROJECT / "profiles/local/config.yaml").read_text())
     assert local["cores"] == "all"
+
+
+def test_a_lost_cluster_job_is_retried(tmp_path):
+    """Cancel a fit job on the cluster (as a node failure or preemption would); the profile's retries redo it."""
+    reason = slurm_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    workdir = copy_workflow(tmp_path / "lost")
+    config = write_config(workdir / "small.yaml", k_max=4)
+    run = subprocess.Popen([sys.executable, "-m", "snakemake", "--cores", "2", "--profile", "profiles/slurm", *LOCAL_CLUSTER_FLAGS,
+                            *TARGETS, "--configfile", str(config)], cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    cancelled = None
+    deadline = time.monotonic() + 120
+    while cancelled is None and time.monotonic() < deadline and run.poll() is None:
+        queue = subprocess.run(["squeue", "-h", "-o", "%i %k %T"], capture_output=True, text=True).stdout.split("\n")
+        live = [line.split() for line in queue if "rule_fit_kmeans" in line]
+        live = [job for job in live if job[2] in ("PENDING", "RUNNING", "CONFIGURING")]
+        if live:
+            cancelled = live[0][0]
+            subprocess.run(["scancel", cancelled], check=True)
+        time.sleep(0.1)
+    output, _ = run.communicate(timeout=600)
+    assert cancelled is not None, "no fit job was seen in the queue to cancel"
+    assert run.returncode == 0, output[-3000:]
+    fit_jobs = re.findall(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_fit_kmeans/", output)
+    assert cancelled in fit_jobs and len(fit_jobs) == 4, "three fits plus one retry of the cancelled one"
+    assert len(list((workdir / "results/small/fits").glob("k*.nc"))) == 3
