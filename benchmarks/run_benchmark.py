@@ -277,6 +277,63 @@ def dtw_runs(root: Path, out: Path, env: dict, repeats: int) -> str:
     return text
 
 
+def component_times(out: Path, repeats: int) -> str:
+    """The costs the README quotes for single pieces: imports in a fresh process, a global map's mesh with and
+    without clipping the polar cells, and the per-k criteria. Medians of ``repeats``."""
+    sys.path.insert(0, str(PROJECT / "scripts"))
+    python = sys.executable
+
+    def fresh_import(statement: str) -> float:
+        code = f"import time, warnings; warnings.simplefilter('ignore'); t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+        return float(subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.split()[-1])
+
+    rows = {
+        "import tslearn.clustering (fresh process)": [fresh_import("import tslearn.clustering") for _ in range(repeats)],
+        "import cartopy.crs + matplotlib.pyplot (fresh process)": [fresh_import("import cartopy.crs, matplotlib.pyplot") for _ in range(repeats)],
+    }
+    semum = SHARED / "models" / "SEMum_vs.nc"
+    if semum.is_file():
+        import cartopy.crs as ccrs
+        import numpy as np
+
+        from tomoclust.criteria import validity_criteria
+        from tomoclust.extract import ModelSpec, extract_model
+        from tomoclust.fit import fit_kmeans
+        from tomoclust.gather import labels_on_grid
+        from tomoclust.maps import _cell_edges
+        from tomoclust.plotting import plt
+
+        ds = extract_model(ModelSpec(name="semum", path=str(semum), variable="v"))
+        X, depth = ds["profiles"].values, ds["depth"].values
+        fit = fit_kmeans(X, depth, 20, max_iter=10)
+        grid = np.ma.masked_less(labels_on_grid(ds, fit.labels), 0)
+        lat, lon = ds["latitude"].values, ds["longitude"].values
+
+        def mesh(clip: bool) -> float:
+            fig = plt.figure()
+            ax = fig.add_subplot(1, 1, 1, projection=ccrs.Robinson())
+            lat_edges = np.clip(_cell_edges(lat), -90, 90) if clip else _cell_edges(lat)
+            start = time.perf_counter()
+            ax.pcolormesh(_cell_edges(lon), lat_edges, grid, transform=ccrs.PlateCarree())
+            elapsed = time.perf_counter() - start
+            plt.close(fig)
+            return elapsed
+
+        def criteria() -> float:
+            start = time.perf_counter()
+            validity_criteria(X, fit.labels, fit.centers, 3000, 0)
+            return time.perf_counter() - start
+
+        rows["SEMum global map: pcolormesh, cells past the poles (before)"] = [mesh(False) for _ in range(repeats)]
+        rows["SEMum global map: pcolormesh, cells clipped at ±90° (now)"] = [mesh(True) for _ in range(repeats)]
+        rows["per-k criteria, SEMum 16,380 profiles, k = 20"] = [criteria() for _ in range(repeats)]
+    text = f"Component costs, medians of {repeats}:\n\n| piece | seconds |\n|---|---|\n" + "".join(
+        f"| {name} | {statistics.median(values):.2f} |\n" for name, values in rows.items())
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "components.md").write_text(text)
+    return text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", nargs="+", default=["semum", "demo"])
@@ -290,12 +347,16 @@ def main() -> int:
     parser.add_argument("--stability-cost", action="store_true",
                         help="instead: the whole default demo run with and without restart stability (issue 7's budget)")
     parser.add_argument("--scale", action="store_true", help="instead: every stage's time and memory for ~1e4, 1e5, 1e6 profiles")
+    parser.add_argument("--components", action="store_true", help="instead: import, map-mesh and criteria costs of single pieces")
     parser.add_argument("--dtw", action="store_true", help="instead: a dtw sweep, 1 vs 2 cores, with and without a Sakoe-Chiba band")
     args = parser.parse_args()
 
     env = {**os.environ, "CARTOPY_DATA_DIR": str(SHARED / "basemap" / "cartopy"), "MPLBACKEND": "Agg"}
     python = sys.executable
     root = Path(tempfile.mkdtemp(prefix="tomoclust-bench-"))
+    if args.components:
+        print(component_times(args.out, max(args.repeats, 5)))
+        return 0
     if args.scale:
         print(scale_runs(root, args.out, env, max(args.cores)))
         shutil.rmtree(root, ignore_errors=True)

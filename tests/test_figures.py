@@ -1,12 +1,10 @@
 """Maps, profile figures and the manuscript panel, offline."""
-import logging
 import os
 import subprocess
 import sys
 import textwrap
 
 import numpy as np
-import pandas as pd
 import pytest
 from conftest import PROJECT, SHARED
 

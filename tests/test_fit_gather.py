@@ -1,6 +1,5 @@
 """Fits, category ordering, knee and labels cube; the demo's known answer."""
 import numpy as np
-import pandas as pd
 import pytest
 import xarray as xr
 from sklearn.metrics import adjusted_rand_score

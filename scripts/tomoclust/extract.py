@@ -165,7 +165,7 @@ def open_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.DataArray:
     da = da.isel({d: 0 for d in da.dims if d not in (lat_dim, lon_dim, depth_dim)}, drop=True)
     for dim in (lat_dim, lon_dim, depth_dim):
         if dim not in da.coords:
-            raise spec.error(f"dimension '{dim}' has no coordinate values", f"dims")
+            raise spec.error(f"dimension '{dim}' has no coordinate values", "dims")
     depth_km = _depth_in_km(da[depth_dim], spec)
     da = da.assign_coords({depth_dim: depth_km})
     da = da.rename({lat_dim: "latitude", lon_dim: "longitude", depth_dim: "depth"})

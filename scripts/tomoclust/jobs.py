@@ -109,18 +109,18 @@ def gather_lineage(job):
     import pandas as pd
     import xarray as xr
 
-    from .lineage import colors_table, labels_from_fits, lineage_edges, lineage_positions
+    from .lineage import colors_table, lineage_edges, lineage_positions
     from .provenance import write_text
 
     log = setup_logging(_log_path(job))
-    labels = labels_from_fits(list(job.input.fits))
-    edges = lineage_edges(labels)
-    nodes = []
+    labels, nodes = {}, []
     for path in job.input.fits:
         with xr.open_dataset(path) as fit:
-            for c in range(int(fit["k"])):
-                nodes.append({"k": int(fit["k"]), "category": c, "size": int(fit["cluster_size"][c]),
-                              "center_depth_mean": float(fit["center_depth_mean"][c])})
+            k = int(fit["k"])
+            labels[k] = fit["labels"].values
+            nodes += [{"k": k, "category": c, "size": int(fit["cluster_size"][c]),
+                       "center_depth_mean": float(fit["center_depth_mean"][c])} for c in range(k)]
+    edges = lineage_edges(labels)
     categories = pd.DataFrame(nodes).merge(colors_table(lineage_positions(labels)), on=["k", "category"])
     splits = edges[(edges["share_of_category"] < 0.95) & (edges["share_of_next"] > 0.5)]
     log.info("lineage over k=%d..%d: %d links, %d categories that split", min(labels), max(labels), len(edges),
@@ -172,45 +172,51 @@ def plot_k_selection(job):
     save_figure(plot(table, selection, job.wildcards.model), job.output.png, job.output.pdf)
 
 
-def plot_map(job):
+def _per_k_figure(job, draw) -> int:
+    """The common part of the per-k figures: read the profiles and the fit, colour by lineage, save PNG + PDF."""
     import xarray as xr
 
-    from .gather import labels_on_grid
     from .lineage import figure_colors
-    from .maps import MapStyle, plot_category_map
     from .plotting import display_units, save_figure
 
-    log = setup_logging(_log_path(job))
     with xr.open_dataset(job.input.profiles) as profiles_ds, xr.open_dataset(job.input.fit) as fit:
         k = int(fit["k"])
-        colors = figure_colors(list(job.input.lineage), k, job.params.maps["colors"])
-        fig = plot_category_map(
+        colors = figure_colors(list(job.input.lineage), [k], job.params.maps["colors"])[k]
+        fig = draw(profiles_ds, fit, k, colors, display_units(fit["centers"].attrs.get("units", "")))
+    save_figure(fig, job.output.png, job.output.pdf)
+    return k
+
+
+def plot_map(job):
+    from .gather import labels_on_grid
+    from .maps import MapStyle, plot_category_map
+
+    log = setup_logging(_log_path(job))
+
+    def draw(profiles_ds, fit, k, colors, units):
+        return plot_category_map(
             profiles_ds["latitude"].values, profiles_ds["longitude"].values, labels_on_grid(profiles_ds, fit["labels"].values), k,
-            fit["center_depth_mean"].values, fit["cluster_size"].values, display_units(fit["centers"].attrs.get("units", "")),
+            fit["center_depth_mean"].values, fit["cluster_size"].values, units,
             title=f"{job.wildcards.model}: k = {k} categories ({fit.attrs.get('fit_metric', '')})",
             style=MapStyle.from_config(dict(job.params.maps)), colors=colors,
         )
-    save_figure(fig, job.output.png, job.output.pdf)
+
+    k = _per_k_figure(job, draw)
     log.info("map of %d categories written (%s colours)", k, job.params.maps["colors"])
 
 
 def plot_profiles(job):
-    import xarray as xr
-
-    from .lineage import figure_colors
-    from .plotting import display_units, save_figure
     from .profile_plots import plot_cluster_profiles
 
     log = setup_logging(_log_path(job))
-    with xr.open_dataset(job.input.profiles) as profiles_ds, xr.open_dataset(job.input.fit) as fit:
-        k = int(fit["k"])
-        colors = figure_colors(list(job.input.lineage), k, job.params.maps["colors"])
-        fig = plot_cluster_profiles(
+
+    def draw(profiles_ds, fit, k, colors, units):
+        return plot_cluster_profiles(
             profiles_ds["profiles"].values, fit["labels"].values, fit["centers"].values, profiles_ds["depth"].values, k,
-            units=display_units(fit["centers"].attrs.get("units", "")),
-            title=f"{job.wildcards.model}: cluster profiles at k = {k}", colors=colors,
+            units=units, title=f"{job.wildcards.model}: cluster profiles at k = {k}", colors=colors,
         )
-    save_figure(fig, job.output.png, job.output.pdf)
+
+    k = _per_k_figure(job, draw)
     log.info("profile figure of %d categories written", k)
 
 
@@ -245,7 +251,7 @@ def plot_summary(job):
         profiles_ds["profiles"].values, profiles_ds["depth"].values,
         display_units(profiles_ds["profiles"].attrs.get("units", "")), job.wildcards.model,
         MapStyle.from_config(dict(job.params.maps)),
-        colors={k: figure_colors(list(job.input.fits), k, job.params.maps["colors"]) for k in ks},
+        colors=figure_colors(list(job.input.fits), ks, job.params.maps["colors"]),
     )
     save_figure(fig, job.output.png, job.output.pdf, dpi=300)
 

@@ -97,15 +97,16 @@ def labels_from_fits(fit_paths) -> dict[int, np.ndarray]:
     return labels
 
 
-def figure_colors(fit_paths, k: int, scheme: str = "lineage") -> np.ndarray:
-    """RGBA of each category at k: following the lineage from the smallest k in
-    ``fit_paths`` (fits of k.min..k), or by rank."""
+def figure_colors(fit_paths, ks, scheme: str = "lineage") -> dict[int, np.ndarray]:
+    """RGBA of each category at each k in ``ks``: following the lineage from the
+    smallest k in ``fit_paths`` (the fits of k.min..max(ks)), or by rank."""
     from .maps import category_colors, palette_colors
 
     if scheme != "lineage":
-        return category_colors(k)
-    labels = {kk: v for kk, v in labels_from_fits(fit_paths).items() if kk <= k}
-    return palette_colors(lineage_positions(labels)[k])
+        return {k: category_colors(k) for k in ks}
+    labels = {k: v for k, v in labels_from_fits(fit_paths).items() if k <= max(ks)}
+    positions = lineage_positions(labels)
+    return {k: palette_colors(positions[k]) for k in ks}
 
 
 def plot_lineage(edges: pd.DataFrame, nodes: pd.DataFrame, colors: pd.DataFrame, model: str, units: str):

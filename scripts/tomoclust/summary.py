@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import string
 
-import numpy as np
 
 from matplotlib.ticker import MaxNLocator
 
