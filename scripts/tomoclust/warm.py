@@ -2,7 +2,7 @@
 
 A Snakemake job that runs a script starts a new Python process, and on this
 workflow's data importing tslearn (~0.9 s) or cartopy and matplotlib (~0.3 s)
-costs more than the fit or the map itself. For a local run the workflow
+costs about as much as a fit. For a local run the workflow
 starts one warm worker process (``onstart`` in rules/common.smk) that imports
 them once and forks a child per job request: the child starts with everything
 imported, runs the job, and exits. Jobs stay one k per job, with their own
