@@ -18,6 +18,7 @@ include: "rules/extract.smk"
 include: "rules/fit.smk"
 include: "rules/gather.smk"
 include: "rules/figures.smk"
+include: "rules/compare.smk"
 
 
 rule all:

@@ -300,7 +300,7 @@ def component_times(out: Path, repeats: int) -> str:
         from tomoclust.extract import ModelSpec, extract_model
         from tomoclust.fit import fit_kmeans
         from tomoclust.gather import labels_on_grid
-        from tomoclust.maps import _cell_edges
+        from tomoclust.preprocess import cell_edges
         from tomoclust.plotting import plt
 
         ds = extract_model(ModelSpec(name="semum", path=str(semum), variable="v"))
@@ -312,9 +312,9 @@ def component_times(out: Path, repeats: int) -> str:
         def mesh(clip: bool) -> float:
             fig = plt.figure()
             ax = fig.add_subplot(1, 1, 1, projection=ccrs.Robinson())
-            lat_edges = np.clip(_cell_edges(lat), -90, 90) if clip else _cell_edges(lat)
+            lat_edges = np.clip(cell_edges(lat), -90, 90) if clip else cell_edges(lat)
             start = time.perf_counter()
-            ax.pcolormesh(_cell_edges(lon), lat_edges, grid, transform=ccrs.PlateCarree())
+            ax.pcolormesh(cell_edges(lon), lat_edges, grid, transform=ccrs.PlateCarree())
             elapsed = time.perf_counter() - start
             plt.close(fig)
             return elapsed

@@ -6,40 +6,21 @@ from snakemake.utils import validate
 
 validate(config, "../schemas/config.schema.yaml", set_default=True)
 
-# The workflow's own modules, for the warm worker started in onstart.
+# The workflow's own modules: the config checks below, and the warm worker started in onstart.
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+
+from tomoclust.config import check_config
 
 
 DEMO_MODEL_PATH = "resources/demo/wus_synthetic.nc"
 
 
-def _check_config(config):
-    names = [m["name"] for m in config["models"]]
-    duplicated = sorted({n for n in names if names.count(n) > 1})
-    if duplicated:
-        raise ValueError(f"config: model names must be unique; duplicated in `models`: {duplicated}")
-    for entry in config["models"]:
-        path = Path(entry["path"])
-        if str(entry["path"]) != DEMO_MODEL_PATH and not path.is_file():
-            where = "is a directory, not a file" if path.is_dir() else "not found"
-            raise ValueError(
-                f"config: model '{entry['name']}': file '{entry['path']}' {where} "
-                f"(relative paths start at {Path.cwd()}); fix `models[name={entry['name']}].path`"
-            )
-    k_min, k_max = config["k"]["min"], config["k"]["max"]
-    if k_min > k_max:
-        raise ValueError(f"config: `k.min` ({k_min}) is larger than `k.max` ({k_max})")
-    for key, value in (("maps.k", config["maps"]["k"]), ("figure_k", config["figure_k"])):
-        outside = [] if isinstance(value, str) else [k for k in value if not k_min <= k <= k_max]
-        if outside:
-            raise ValueError(f"config: `{key}` lists k = {outside}, outside k.min..k.max = {k_min}..{k_max}")
-
-
-_check_config(config)
+check_config(config, DEMO_MODEL_PATH)
 
 MODELS = {entry["name"]: entry for entry in config["models"]}
 K_VALUES = list(range(config["k"]["min"], config["k"]["max"] + 1))
 MAP_K_VALUES = K_VALUES if config["maps"]["k"] == "all" else sorted(set(config["maps"]["k"]))
+COMPARISONS = {entry["name"]: entry for entry in config["compare"]}
 
 
 # A local run shares one warm worker process for the heavy imports
@@ -69,6 +50,7 @@ onerror:
 
 wildcard_constraints:
     model="[A-Za-z0-9][A-Za-z0-9_.-]*",
+    name="[A-Za-z0-9][A-Za-z0-9_.-]*",
     k="[0-9]+",
 
 
@@ -78,6 +60,14 @@ def model_entry(wildcards):
 
 def model_path(wildcards):
     return MODELS[wildcards.model]["path"]
+
+
+def comparison_entry(wildcards):
+    return COMPARISONS[wildcards.name]
+
+
+def compared_labels(wildcards):
+    return expand("results/{model}/labels.nc", model=COMPARISONS[wildcards.name]["models"])
 
 
 def fit_files(wildcards):
@@ -113,4 +103,22 @@ def final_outputs():
         "results/{model}/figures/profiles/k{k}.png",
         "results/{model}/figures/profiles/k{k}.pdf",
     ]
-    return expand(per_model, model=list(MODELS)) + expand(per_k, model=list(MODELS), k=MAP_K_VALUES)
+    per_comparison = [
+        "results/compare/{name}/labels.nc",
+        "results/compare/{name}/agreement.csv",
+        "results/compare/{name}/vote.nc",
+        "results/compare/{name}/figures/agreement.png",
+        "results/compare/{name}/figures/agreement.pdf",
+    ]
+    votes = [
+        path
+        for name, entry in COMPARISONS.items()
+        for k in entry["vote_k"]
+        for path in expand("results/compare/{name}/figures/vote_k{k}.{ext}", name=name, k=k, ext=["png", "pdf"])
+    ]
+    return (
+        expand(per_model, model=list(MODELS))
+        + expand(per_k, model=list(MODELS), k=MAP_K_VALUES)
+        + expand(per_comparison, name=list(COMPARISONS))
+        + votes
+    )

@@ -1,8 +1,9 @@
 """How good is a k? Internal validity criteria and restart stability, per k.
 
 Computed in the per-k fit job, so they run in parallel with the fits.
-The criteria are scikit-learn's implementations on the profiles as vectors
-(euclidean in the model's units, whatever metric the fit used):
+The criteria are scikit-learn's implementations on the profiles the fit
+used (the equal-area subset when area weighting is on) as vectors, euclidean
+with the fit's depth weights, whatever metric the fit used:
 silhouette on a fixed-seed subsample (O(n·s) instead of O(n²)),
 Calinski-Harabasz, Davies-Bouldin, and the "distortion" of the SageMaker
 k-means write-up: the mean distance of a profile to its centre.

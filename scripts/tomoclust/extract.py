@@ -9,11 +9,14 @@ That makes every later result independent of how the file is stored.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
+
+from . import preprocess
 
 LATITUDE_NAMES = ("latitude", "lat", "y", "nav_lat")
 LONGITUDE_NAMES = ("longitude", "lon", "x", "nav_lon")
@@ -40,6 +43,10 @@ class ModelSpec:
     region: dict | None = None
     depth: tuple[float, float] | None = None
     dims: dict | None = None
+    transform: str = "none"
+    depth_weighting: str = "none"
+    depth_step: float | None = None
+    area_weighting: bool | str = "auto"
 
     @classmethod
     def from_config(cls, entry: dict) -> "ModelSpec":
@@ -51,6 +58,10 @@ class ModelSpec:
             region=entry.get("region"),
             depth=tuple(depth) if depth is not None else None,
             dims=entry.get("dims"),
+            transform=entry.get("transform", "none"),
+            depth_weighting=entry.get("depth_weighting", "none"),
+            depth_step=entry.get("depth_step"),
+            area_weighting=entry.get("area_weighting", "auto"),
         )
 
     def error(self, message: str, key: str | None = None) -> ModelInputError:
@@ -224,19 +235,103 @@ def stack_complete_profiles(da: xr.DataArray) -> tuple[np.ndarray, np.ndarray, n
     return profiles, status, np.concatenate(indices)
 
 
-def profiles_dataset(spec: ModelSpec, da: xr.DataArray, profiles: np.ndarray, status: np.ndarray, flat_index: np.ndarray) -> xr.Dataset:
+def source_units(da: xr.DataArray) -> str:
+    """The variable's units, or those in its display_name ('S Velocity (km/s)') when the file has no units attribute."""
+    units = str(da.attrs.get("units", "")).strip()
+    if not units:
+        found = re.search(r"\(([^()]+)\)\s*$", str(da.attrs.get("display_name", "")))
+        units = found.group(1).strip() if found else ""
+    return units
+
+
+@dataclass
+class Prepared:
+    """Profiles ready for the fit, and what was done to them."""
+
+    profiles: np.ndarray
+    depth: np.ndarray
+    units: str
+    profile_area: np.ndarray
+    in_fit_subset: np.ndarray
+    depth_weight: np.ndarray
+    transform_description: str
+    area_weighting: bool
+    extra: dict
+
+
+def prepare_profiles(spec: ModelSpec, da: xr.DataArray, profiles: np.ndarray, flat_index: np.ndarray) -> Prepared:
+    """Resample depths, transform values, weight depths, pick the equal-area fit subset (see preprocess)."""
+    lat, lon = da["latitude"].values, da["longitude"].values
+    n_lon = lon.size
+    lat_index, lon_index = flat_index // n_lon, flat_index % n_lon
+    depth = da["depth"].values.astype(float)
+    units = source_units(da)
+    if spec.depth_weighting == "resample":
+        new_depth = preprocess.uniform_depths(depth, spec.depth_step)
+        log.info("model %s: profiles resampled from %d irregular depths to %d depths every %.4g km",
+                 spec.name, depth.size, new_depth.size, new_depth[1] - new_depth[0])
+        profiles, depth = preprocess.resample_profiles(profiles, depth, new_depth), new_depth
+    elif spec.depth_weighting == "none":
+        gaps = np.diff(depth)
+        if gaps.size and gaps.max() > 1.5 * gaps.min():
+            log.warning("model %s: depths are irregular (spacing %.4g..%.4g km) and depth_weighting is 'none', so densely "
+                        "sampled depths count more; consider `depth_weighting: thickness`", spec.name, gaps.min(), gaps.max())
+    area = preprocess.cell_areas(lat, lon)[lat_index, lon_index]
+    try:
+        profiles, units, description, extra = preprocess.apply_transform(profiles, depth, area, spec.transform, units)
+    except preprocess.TransformError as exc:
+        raise spec.error(str(exc), "transform") from exc
+    weighted = preprocess.area_weighting_on(spec.area_weighting, lat)
+    in_subset = (preprocess.equal_area_mask(lat, lon)[lat_index, lon_index] if weighted
+                 else np.ones(profiles.shape[0], dtype=bool))
+    log.info("model %s: transform %s (%s); depth weighting %s; area weighting %s (setting %s, cell areas differ %.3gx) "
+             "-> fit on %d of %d profiles", spec.name, spec.transform, description, spec.depth_weighting,
+             "on" if weighted else "off", spec.area_weighting, preprocess.area_ratio(lat), int(in_subset.sum()), in_subset.size)
+    return Prepared(profiles, depth, units, area, in_subset, preprocess.depth_weights(depth, spec.depth_weighting),
+                    description, weighted, extra)
+
+
+def profiles_dataset(spec: ModelSpec, da: xr.DataArray, prepared: Prepared, status: np.ndarray, flat_index: np.ndarray) -> xr.Dataset:
     n_lon = da.sizes["longitude"]
     lat_index = (flat_index // n_lon).astype(np.int32)
     lon_index = (flat_index % n_lon).astype(np.int32)
     lat = da["latitude"].values.astype(float)
     lon = da["longitude"].values.astype(float)
-    value_attrs = {k: v for k, v in da.attrs.items() if k in ("long_name", "display_name", "standard_name", "units")}
+    value_attrs = {k: v for k, v in da.attrs.items() if k in ("long_name", "display_name", "standard_name")}
     value_attrs.setdefault("long_name", spec.variable)
+    if spec.transform != "none":
+        value_attrs = {"long_name": f"{value_attrs['long_name']} ({spec.transform}: {prepared.transform_description})"}
+    if prepared.units:
+        value_attrs["units"] = prepared.units
+    units_of_file = source_units(da)
+    extra_vars = {}
+    if "lateral_mean" in prepared.extra:
+        extra_vars["lateral_mean"] = (("depth",), prepared.extra["lateral_mean"], {
+            "long_name": f"area-weighted lateral mean of {spec.variable} at each depth (reference of the transform)",
+            **({"units": units_of_file} if units_of_file else {})})
+    for name, what in (("profile_depth_mean", "depth average"), ("profile_depth_std", "standard deviation over depth")):
+        if name in prepared.extra:
+            extra_vars[name] = (("profile",), prepared.extra[name], {
+                "long_name": f"{what} of the profile before standardizing", **({"units": units_of_file} if units_of_file else {})})
+    depth_description = {
+        "none": "all depths weigh the same",
+        "thickness": "each depth weighted by the thickness it represents (trapezoid rule), mean 1",
+        "resample": "profiles linearly resampled to uniform depths; all depths weigh the same",
+    }[spec.depth_weighting]
+    region_area = float(prepared.profile_area.sum())
     ds = xr.Dataset(
         data_vars={
-            "profiles": (("profile", "depth"), profiles, {**value_attrs, "source_variable": spec.variable}),
+            "profiles": (("profile", "depth"), prepared.profiles, {**value_attrs, "source_variable": spec.variable,
+                                                                    "transform": spec.transform}),
             "profile_lat_index": (("profile",), lat_index, {"long_name": "index of the profile's latitude in the latitude coordinate"}),
             "profile_lon_index": (("profile",), lon_index, {"long_name": "index of the profile's longitude in the longitude coordinate"}),
+            "profile_area": (("profile",), prepared.profile_area, {"long_name": "area of the profile's grid cell", "units": "km2"}),
+            "in_fit_subset": (("profile",), prepared.in_fit_subset.astype(np.int8), {
+                "long_name": "profile is in the equal-area subset the k-means fit uses",
+                "flag_values": np.array([0, 1], dtype=np.int8), "flag_meanings": "assigned_to_nearest_centre fitted"}),
+            "depth_weight": (("depth",), prepared.depth_weight, {
+                "long_name": "weight of each depth in the distance between profiles", "comment": depth_description}),
+            **extra_vars,
             "profile_status": (
                 ("latitude", "longitude"),
                 status,
@@ -248,7 +343,7 @@ def profiles_dataset(spec: ModelSpec, da: xr.DataArray, profiles: np.ndarray, st
             ),
         },
         coords={
-            "depth": ("depth", da["depth"].values.astype(float), {"long_name": "depth below earth surface", "units": "km", "positive": "down"}),
+            "depth": ("depth", prepared.depth, {"long_name": "depth below earth surface", "units": "km", "positive": "down"}),
             "latitude": ("latitude", lat, {"standard_name": "latitude", "units": "degrees_north"}),
             "longitude": ("longitude", lon, {"standard_name": "longitude", "units": "degrees_east"}),
             "profile_latitude": (("profile",), lat[lat_index], {"standard_name": "latitude", "units": "degrees_north"}),
@@ -260,9 +355,16 @@ def profiles_dataset(spec: ModelSpec, da: xr.DataArray, profiles: np.ndarray, st
             "Conventions": "CF-1.8",
             "profile_order": "latitude ascending, then longitude ascending",
             "n_grid_points": int(status.size),
-            "n_profiles": int(profiles.shape[0]),
+            "n_profiles": int(prepared.profiles.shape[0]),
             "n_incomplete_dropped": int((status == STATUS_INCOMPLETE).sum()),
             "n_no_data": int((status == STATUS_EMPTY).sum()),
+            "transform": spec.transform,
+            "transform_description": prepared.transform_description,
+            "depth_weighting": spec.depth_weighting,
+            "area_weighting": "on" if prepared.area_weighting else "off",
+            "area_weighting_setting": str(spec.area_weighting),
+            "n_fit_profiles": int(prepared.in_fit_subset.sum()),
+            "region_area_km2": region_area,
         },
     )
     return ds
@@ -278,11 +380,12 @@ def extract_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.Dataset:
         float(da.longitude[0]), float(da.longitude[-1]),
     )
     profiles, status, flat_index = stack_complete_profiles(da)
-    ds = profiles_dataset(spec, da, profiles, status, flat_index)
+    if profiles.shape[0] == 0:
+        raise spec.error("no complete depth profile left after masking NaN/fill values in the selected region and depth range", "depth")
+    prepared = prepare_profiles(spec, da, profiles, flat_index)
+    ds = profiles_dataset(spec, da, prepared, status, flat_index)
     log.info(
         "model %s: %d complete profiles kept of %d grid points; dropped %d incomplete, %d with no data",
         spec.name, ds.attrs["n_profiles"], ds.attrs["n_grid_points"], ds.attrs["n_incomplete_dropped"], ds.attrs["n_no_data"],
     )
-    if profiles.shape[0] == 0:
-        raise spec.error("no complete depth profile left after masking NaN/fill values in the selected region and depth range", "depth")
     return ds

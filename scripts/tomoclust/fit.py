@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from .preprocess import depth_average
+
 METRICS = ("euclidean", "dtw", "softdtw")
 
 
@@ -17,16 +19,6 @@ class FitResult:
     inertia: float
     n_iter: int
     depth_mean_of_centers: np.ndarray  # (k,) the ordering key
-
-
-def depth_average(values: np.ndarray, depth: np.ndarray) -> np.ndarray:
-    """Thickness-weighted mean over the last axis (trapezoid rule), so irregular
-    depth sampling does not bias the average toward densely sampled depths."""
-    depth = np.asarray(depth, dtype=float)
-    span = depth[-1] - depth[0]
-    if span <= 0:
-        return np.mean(values, axis=-1)
-    return np.trapezoid(values, depth, axis=-1) / span
 
 
 def order_by_velocity(labels: np.ndarray, centers: np.ndarray, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -50,13 +42,25 @@ def fit_kmeans(
     n_init: int = 1,
     random_state: int = 0,
     metric_params: dict | None = None,
+    depth_weight: np.ndarray | None = None,
+    fit_mask: np.ndarray | None = None,
 ) -> FitResult:
-    """Fit TimeSeriesKMeans with a fixed seed; categories ordered slowest first."""
+    """Fit TimeSeriesKMeans with a fixed seed; categories ordered slowest first.
+
+    ``depth_weight`` (one weight per depth) scales each depth by its square
+    root before the fit, so squared euclidean distances weigh depths by it;
+    centres are scaled back to the profiles' units. With ``fit_mask`` only
+    those profiles are fitted (e.g. an equal-area subset) and the others are
+    assigned to their nearest centre; ``labels`` then covers every profile.
+    """
     if metric not in METRICS:
         raise ValueError(f"fit.metric '{metric}' is not one of {METRICS}")
-    n_profiles = profiles.shape[0]
-    if not 2 <= k <= n_profiles:
-        raise ValueError(f"k={k} must be between 2 and the number of profiles ({n_profiles})")
+    scale = np.ones(profiles.shape[1]) if depth_weight is None else np.sqrt(np.asarray(depth_weight, dtype=np.float64))
+    series = np.ascontiguousarray(np.asarray(profiles, dtype=np.float64) * scale)[:, :, np.newaxis]
+    fitted = series if fit_mask is None else series[np.asarray(fit_mask, dtype=bool)]
+    n_fitted = fitted.shape[0]
+    if not 2 <= k <= n_fitted:
+        raise ValueError(f"k={k} must be between 2 and the number of profiles fitted ({n_fitted})")
     with warnings.catch_warnings():
         # tslearn warns at import when h5py (only for its own model files) is absent.
         warnings.simplefilter("ignore", UserWarning)
@@ -70,9 +74,15 @@ def fit_kmeans(
         random_state=random_state,
         metric_params=metric_params or None,
     )
-    series = np.ascontiguousarray(profiles, dtype=np.float64)[:, :, np.newaxis]
-    model.fit(series)
-    labels, centers, key = order_by_velocity(np.asarray(model.labels_), model.cluster_centers_[:, :, 0], depth)
+    model.fit(fitted)
+    labels = np.asarray(model.labels_)
+    if n_fitted < series.shape[0]:
+        mask = np.asarray(fit_mask, dtype=bool)
+        all_labels = np.empty(series.shape[0], dtype=labels.dtype)
+        all_labels[mask] = labels
+        all_labels[~mask] = model.predict(series[~mask])
+        labels = all_labels
+    labels, centers, key = order_by_velocity(labels, model.cluster_centers_[:, :, 0] / scale, depth)
     return FitResult(
         labels=labels.astype(np.int32),
         centers=centers,
@@ -97,6 +107,12 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
     """The self-describing contents of ``fits/k{k}.nc``; ``scores`` adds per-k criteria."""
     value_attrs = {a: v for a, v in profiles_ds["profiles"].attrs.items() if a in ("units", "long_name", "display_name")}
     k_ids = np.arange(k, dtype=np.int32)
+    sizes = np.bincount(result.labels, minlength=k).astype(np.int64)
+    area = profiles_ds["profile_area"].values if "profile_area" in profiles_ds else np.ones(result.labels.size)
+    cluster_area = np.bincount(result.labels, weights=area, minlength=k)
+    fitted = profiles_ds["in_fit_subset"].values.astype(bool) if "in_fit_subset" in profiles_ds else np.ones(result.labels.size, bool)
+    preprocessing = {name: str(profiles_ds.attrs[name]) for name in ("transform", "depth_weighting", "area_weighting")
+                     if name in profiles_ds.attrs}
     ds = xr.Dataset(
         data_vars={
             "labels": (
@@ -110,8 +126,14 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
             ),
             "centers": (("cluster", "depth"), result.centers, {**value_attrs, "long_name": "cluster centre profile"}),
             "center_depth_mean": (("cluster",), result.depth_mean_of_centers, {**value_attrs, "long_name": "thickness-weighted depth average of the centre (ordering key)"}),
-            "cluster_size": (("cluster",), np.bincount(result.labels, minlength=k).astype(np.int64), {"long_name": "number of profiles in the cluster"}),
-            "inertia": ((), result.inertia, {"long_name": "mean squared distance of profiles to their centre (tslearn inertia_)"}),
+            "cluster_size": (("cluster",), sizes, {"long_name": "number of profiles in the cluster"}),
+            "cluster_size_fitted": (("cluster",), np.bincount(result.labels[fitted], minlength=k).astype(np.int64),
+                                    {"long_name": "number of fitted (equal-area subset) profiles in the cluster"}),
+            "cluster_area": (("cluster",), cluster_area, {"long_name": "area of the grid cells in the cluster", "units": "km2"}),
+            "cluster_area_percent": (("cluster",), 100.0 * cluster_area / max(cluster_area.sum(), 1e-300), {
+                "long_name": "share of the region's area (cells with a complete profile) in the cluster", "units": "percent"}),
+            "inertia": ((), result.inertia, {"long_name": "mean squared (depth-weighted) distance of the fitted profiles to their centre (tslearn inertia_)"}),
+            "n_fit_profiles": ((), np.int64(fitted.sum()), {"long_name": "profiles the k-means fit used (the rest assigned to the nearest centre)"}),
             "n_iter": ((), np.int32(result.n_iter), {"long_name": "iterations run"}),
         },
         coords={
@@ -126,6 +148,7 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
             "model": profiles_ds.attrs.get("model", ""),
             "Conventions": "CF-1.8",
             **{f"fit_{name}": str(value) for name, value in params.items()},
+            **preprocessing,
         },
     )
     for name, value in (scores or {}).items():

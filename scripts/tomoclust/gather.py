@@ -114,3 +114,10 @@ def labels_cube(profiles_ds: xr.Dataset, fit_paths) -> xr.Dataset:
         attrs={"title": f"k-means categories of model {profiles_ds.attrs.get('model', '?')}", "model": profiles_ds.attrs.get("model", ""), "Conventions": "CF-1.8"},
     )
     return ds
+
+
+def value_at(cube: xr.Dataset, lat: float, lon: float, k: int, variable: str = "labels") -> int:
+    """``variable`` at k at the grid point nearest (lat, lon), longitude in either convention (labels.nc, vote.nc)."""
+    lat_index = int(np.abs(cube["latitude"].values - lat).argmin())
+    lon_index = int(np.abs((cube["longitude"].values - lon + 180.0) % 360.0 - 180.0).argmin())
+    return int(cube[variable].sel(k=k).isel(latitude=lat_index, longitude=lon_index))

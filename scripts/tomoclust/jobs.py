@@ -41,6 +41,7 @@ def extract_profiles(job):
 
 
 def fit_kmeans(job):
+    import numpy as np
     import xarray as xr
 
     from .criteria import restart_stability, validity_criteria
@@ -53,20 +54,26 @@ def fit_kmeans(job):
     fit_params = dict(job.params.fit)
     with xr.open_dataset(job.input.profiles) as profiles_ds:
         profiles_ds = profiles_ds.load()
-    n_profiles = profiles_ds.sizes["profile"]
-    if k > n_profiles:
-        raise ValueError(
-            f"model '{job.wildcards.model}': k={k} is more than the {n_profiles} complete profiles in "
-            f"{job.input.profiles}; lower `k.max` to at most {n_profiles} (or widen the model's region/depth)"
-        )
     X, depth = profiles_ds["profiles"].values, profiles_ds["depth"].values
-    result = fit(X, depth, k, **fit_params)
+    weight = profiles_ds["depth_weight"].values if "depth_weight" in profiles_ds else np.ones(depth.size)
+    fit_mask = profiles_ds["in_fit_subset"].values.astype(bool) if "in_fit_subset" in profiles_ds else np.ones(X.shape[0], bool)
+    n_fitted = int(fit_mask.sum())
+    if k > n_fitted:
+        raise ValueError(
+            f"model '{job.wildcards.model}': k={k} is more than the {n_fitted} complete profiles"
+            f"{'' if n_fitted == X.shape[0] else f' of the equal-area subset (of {X.shape[0]})'} in "
+            f"{job.input.profiles}; lower `k.max` to at most {n_fitted} (or widen the model's region/depth)"
+        )
+    result = fit(X, depth, k, **fit_params, depth_weight=weight, fit_mask=fit_mask)
     sizes = sorted(int((result.labels == c).sum()) for c in range(k))
-    log.info("model %s k=%d: inertia %.6g after %d iterations; cluster sizes %s",
-             profiles_ds.attrs.get("model"), k, result.inertia, result.n_iter, sizes)
+    log.info("model %s k=%d: inertia %.6g after %d iterations on %d of %d profiles; cluster sizes %s",
+             profiles_ds.attrs.get("model"), k, result.inertia, result.n_iter, n_fitted, X.shape[0], sizes)
+    # Criteria and stability judge the fit where it was made: fitted profiles, depth-weighted distances.
+    scale = np.sqrt(weight)
+    X_fit, labels_fit = X[fit_mask] * scale, result.labels[fit_mask]
     criteria, stability = dict(job.params.criteria), dict(job.params.stability)
-    scores = validity_criteria(X, result.labels, result.centers, criteria["silhouette_sample"], criteria["random_state"])
-    scores.update(restart_stability(X, depth, result.labels, k, fit_params, stability["restarts"], stability["subsample"],
+    scores = validity_criteria(X_fit, labels_fit, result.centers * scale, criteria["silhouette_sample"], criteria["random_state"])
+    scores.update(restart_stability(X_fit, depth, labels_fit, k, fit_params, stability["restarts"], stability["subsample"],
                                     stability["random_state"]))
     log.info("model %s k=%d: %s", profiles_ds.attrs.get("model"), k, ", ".join(f"{n} {v:.4g}" for n, v in scores.items()))
     fit_ds = fit_dataset(result, profiles_ds, k, fit_params, scores)
@@ -190,14 +197,15 @@ def _per_k_figure(job, draw) -> int:
 def plot_map(job):
     from .gather import labels_on_grid
     from .maps import MapStyle, plot_category_map
+    from .preprocess import preprocessing_label
 
     log = setup_logging(_log_path(job))
 
     def draw(profiles_ds, fit, k, colors, units):
         return plot_category_map(
             profiles_ds["latitude"].values, profiles_ds["longitude"].values, labels_on_grid(profiles_ds, fit["labels"].values), k,
-            fit["center_depth_mean"].values, fit["cluster_size"].values, units,
-            title=f"{job.wildcards.model}: k = {k} categories ({fit.attrs.get('fit_metric', '')})",
+            fit["center_depth_mean"].values, fit["cluster_area_percent"].values, units,
+            title=f"{job.wildcards.model}: k = {k}, {fit.attrs.get('fit_metric', '')}\n({preprocessing_label(fit.attrs)})",
             style=MapStyle.from_config(dict(job.params.maps)), colors=colors,
         )
 
@@ -206,6 +214,7 @@ def plot_map(job):
 
 
 def plot_profiles(job):
+    from .preprocess import preprocessing_label
     from .profile_plots import plot_cluster_profiles
 
     log = setup_logging(_log_path(job))
@@ -213,7 +222,8 @@ def plot_profiles(job):
     def draw(profiles_ds, fit, k, colors, units):
         return plot_cluster_profiles(
             profiles_ds["profiles"].values, fit["labels"].values, fit["centers"].values, profiles_ds["depth"].values, k,
-            units=units, title=f"{job.wildcards.model}: cluster profiles at k = {k}", colors=colors,
+            units=units, title=f"{job.wildcards.model}: cluster profiles at k = {k}\n({preprocessing_label(fit.attrs)})",
+            colors=colors, area_percent=fit["cluster_area_percent"].values,
         )
 
     k = _per_k_figure(job, draw)
@@ -228,6 +238,7 @@ def plot_summary(job):
     from .lineage import figure_colors
     from .maps import MapStyle
     from .plotting import display_units, save_figure
+    from .preprocess import preprocessing_label
     from .summary import choose_figure_k, plot_summary as plot
 
     log = setup_logging(_log_path(job))
@@ -249,15 +260,86 @@ def plot_summary(job):
     fig = plot(
         table, selection, profiles_ds["latitude"].values, profiles_ds["longitude"].values, fits,
         profiles_ds["profiles"].values, profiles_ds["depth"].values,
-        display_units(profiles_ds["profiles"].attrs.get("units", "")), job.wildcards.model,
+        display_units(profiles_ds["profiles"].attrs.get("units", "")),
+        f"{job.wildcards.model} ({preprocessing_label(profiles_ds.attrs)})",
         MapStyle.from_config(dict(job.params.maps)),
         colors=figure_colors(list(job.input.fits), ks, job.params.maps["colors"]),
     )
     save_figure(fig, job.output.png, job.output.pdf, dpi=300)
 
 
+def regrid_labels(job):
+    import xarray as xr
+
+    from .compare import labels_on_common_grid
+    from .provenance import provenance_attrs, write_netcdf
+
+    log = setup_logging(_log_path(job))
+    comparison = dict(job.params.comparison)
+    cubes = {}
+    for name, path in zip(comparison["models"], job.input.labels):
+        with xr.open_dataset(path) as cube:
+            cubes[name] = cube.load()
+    common = labels_on_common_grid(cubes, comparison["grid"])
+    common.attrs.update(title=f"Labels of models {', '.join(cubes)} on a common grid (comparison {job.wildcards.name})",
+                        **provenance_attrs(comparison))
+    log.info("comparison %s: %d models, k = %s, common grid %d x %d (%s)", job.wildcards.name, len(cubes),
+             common["k"].values.tolist(), common.sizes["latitude"], common.sizes["longitude"], common.attrs["common_grid"])
+    write_netcdf(common, job.output.labels)
+
+
+def compare_models(job):
+    import xarray as xr
+
+    from .compare import agreement_table, unanimous_share, vote_dataset
+    from .provenance import provenance_attrs, write_netcdf, write_text
+
+    log = setup_logging(_log_path(job))
+    comparison = dict(job.params.comparison)
+    with xr.open_dataset(job.input.labels) as common:
+        common = common.load()
+    table = agreement_table(common)
+    for row in table.itertuples():
+        log.info("k=%d: ARI %s vs %s = %.3f on %d equal-area points (%.3f on all %d)",
+                 row.k, row.model_a, row.model_b, row.ari, row.n_points, row.ari_all_points, row.n_points_all)
+    votes = vote_dataset(common, list(comparison["vote_k"]))
+    votes.attrs.update(title=f"Vote map of comparison {job.wildcards.name}", **provenance_attrs(comparison))
+    for k in comparison["vote_k"]:
+        log.info("k=%d: every model calls %.1f%% of the commonly covered area slowest", k, 100 * unanimous_share(votes, k))
+    write_text(table.to_csv(index=False, float_format="%.6g"), job.output.agreement)
+    write_netcdf(votes, job.output.votes)
+
+
+def plot_vote_map(job):
+    import xarray as xr
+
+    from .compare import plot_vote_map as plot
+    from .maps import MapStyle
+    from .plotting import save_figure
+
+    setup_logging(_log_path(job))
+    k = int(job.wildcards.k)
+    with xr.open_dataset(job.input.votes) as votes:
+        title = (f"{job.wildcards.name}: slowest category of {votes.attrs['n_models_compared']} models at k = {k}\n"
+                 f"({votes.attrs['models']})")
+        fig = plot(votes.load(), k, title, MapStyle.from_config(dict(job.params.maps)))
+    save_figure(fig, job.output.png, job.output.pdf)
+
+
+def plot_agreement(job):
+    import pandas as pd
+
+    from .compare import plot_agreement as plot
+    from .plotting import save_figure
+
+    setup_logging(_log_path(job))
+    table = pd.read_csv(job.input.agreement)
+    save_figure(plot(table, f"{job.wildcards.name}: agreement between models"), job.output.png, job.output.pdf)
+
+
 JOBS = {
     job.__name__: job
     for job in (demo_model, extract_profiles, fit_kmeans, gather_inertia, gather_labels,
-                gather_lineage, plot_lineage, plot_elbow, plot_k_selection, plot_map, plot_profiles, plot_summary)
+                gather_lineage, plot_lineage, plot_elbow, plot_k_selection, plot_map, plot_profiles, plot_summary,
+                regrid_labels, compare_models, plot_vote_map, plot_agreement)
 }

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .plotting import plt
+from .preprocess import cell_edges
 
 log = logging.getLogger(__name__)
 
@@ -118,14 +119,6 @@ def choose_projection(lon_min: float, lon_max: float, lat_min: float, lat_max: f
     return ccrs.LambertConformal(central_longitude=central_lon, central_latitude=0.5 * (lat_min + lat_max), standard_parallels=parallels)
 
 
-def _cell_edges(centres: np.ndarray) -> np.ndarray:
-    centres = np.asarray(centres, dtype=float)
-    if centres.size == 1:
-        return np.array([centres[0] - 0.5, centres[0] + 0.5])
-    mid = 0.5 * (centres[1:] + centres[:-1])
-    return np.concatenate([[2 * centres[0] - mid[0]], mid, [2 * centres[-1] - mid[-1]]])
-
-
 def draw_basemap(ax, style: MapStyle) -> list[str]:
     """Coastlines, borders and overlays that are on disk; returns what was drawn."""
     import cartopy.crs as ccrs
@@ -168,7 +161,7 @@ def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyl
     masked = np.ma.masked_less(labels2d, 0)
     # Cells reaching past a pole make cartopy re-project them one polygon at a
     # time (seconds for a global grid); clipped at ±90° they stay one fast mesh.
-    lon_edges, lat_edges = _cell_edges(lon), np.clip(_cell_edges(lat), -90.0, 90.0)
+    lon_edges, lat_edges = cell_edges(lon), np.clip(cell_edges(lat), -90.0, 90.0)
     mesh = ax.pcolormesh(lon_edges, lat_edges, masked, cmap=cmap, norm=norm, transform=ccrs.PlateCarree(), rasterized=True)
     if lon_edges[-1] - lon_edges[0] < 359.0:
         ax.set_extent([lon_edges[0], lon_edges[-1], lat_edges[0], lat_edges[-1]], crs=ccrs.PlateCarree())
@@ -181,12 +174,11 @@ def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyl
     return mesh
 
 
-def category_labels(center_means: np.ndarray, sizes: np.ndarray, units: str) -> list[str]:
-    total = max(int(np.sum(sizes)), 1)
-    return [f"{i}: {m:+.2f} {units}, {100 * n / total:.0f}%" for i, (m, n) in enumerate(zip(center_means, sizes))]
+def category_labels(center_means: np.ndarray, area_percent: np.ndarray, units: str) -> list[str]:
+    return [f"{i}: {m:+.2f} {units}, {share:.0f}%" for i, (m, share) in enumerate(zip(center_means, area_percent))]
 
 
-def add_category_colorbar(fig, mesh, ax, k: int, names: list[str] | None = None, cax=None):
+def add_category_colorbar(fig, mesh, ax, k: int, names: list[str] | None = None, cax=None, label: str | None = None):
     """Discrete colour bar, category 0 (slowest) on top; ``names`` label the ticks."""
     if cax is None:
         cbar = fig.colorbar(mesh, ax=ax, ticks=np.arange(k), shrink=0.85, pad=0.03, fraction=0.04)
@@ -194,21 +186,23 @@ def add_category_colorbar(fig, mesh, ax, k: int, names: list[str] | None = None,
         cbar = fig.colorbar(mesh, cax=cax, ticks=np.arange(k))
     tick_names = names if names is not None and k <= 16 else [str(i) for i in range(k)]
     cbar.ax.set_yticklabels(tick_names, fontsize=7 if k <= 16 else 6)
-    if names is not None:
-        cbar.set_label("category: depth-averaged centre, share of profiles (0 slowest)", fontsize=7)
+    if label is not None:
+        cbar.set_label(label, fontsize=7)
+    elif names is not None:
+        cbar.set_label("category: depth-averaged centre, area share (0 = slowest)", fontsize=7)
     else:
         cbar.set_label("category (0 slowest)", fontsize=7)
     cbar.ax.invert_yaxis()
     return cbar
 
 
-def plot_category_map(lat, lon, labels2d, k, center_means, sizes, units, title, style: MapStyle, colors=None):
+def plot_category_map(lat, lon, labels2d, k, center_means, area_percent, units, title, style: MapStyle, colors=None):
     """A complete single-map figure."""
     projection = choose_projection(float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)), style.projection)
     log.info("map projection: %s", type(projection).__name__)
     fig = plt.figure(figsize=(6.4, 4.6))
     ax = fig.add_subplot(1, 1, 1, projection=projection)
     mesh = draw_category_map(ax, lat, lon, labels2d, k, style, colors)
-    add_category_colorbar(fig, mesh, ax, k, category_labels(center_means, sizes, units))
-    ax.set_title(title)
+    add_category_colorbar(fig, mesh, ax, k, category_labels(center_means, area_percent, units))
+    ax.set_title(title, fontsize=10)
     return fig

@@ -25,7 +25,7 @@ STYLE = {
 plt.rcParams.update(STYLE)
 
 
-UNIT_LABELS = {"percent": "%", "%": "%", "kmps": "km/s", "km/s": "km/s", "km s-1": "km/s", "m/s": "m/s"}
+UNIT_LABELS = {"percent": "%", "%": "%", "kmps": "km/s", "km/s": "km/s", "km s-1": "km/s", "m/s": "m/s", "1": ""}
 
 
 def display_units(units: str) -> str:

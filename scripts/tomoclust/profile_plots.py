@@ -23,11 +23,12 @@ def cluster_statistics(profiles: np.ndarray, labels: np.ndarray, k: int) -> tupl
     return mean, std, sizes
 
 
-def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed: int = 0, colors=None):
-    """One panel per category on the given axes (at least k of them)."""
+def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed: int = 0, colors=None, area_percent=None):
+    """One panel per category on the given axes (at least k of them); titles give the count and share of the area."""
     colors = category_colors(k) if colors is None else colors
     _, std, sizes = cluster_statistics(profiles, labels, k)
-    total = max(int(sizes.sum()), 1)
+    if area_percent is None:
+        area_percent = 100.0 * sizes / max(int(sizes.sum()), 1)
     rng = np.random.default_rng(seed)
     spans_zero = np.nanmin(profiles) < 0.0 < np.nanmax(profiles)
     for c in range(k):
@@ -42,18 +43,18 @@ def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed
         ax.plot(centers[c], depth, color=colors[c], lw=1.4, label="centre")
         if spans_zero:
             ax.axvline(0.0, color="0.5", lw=0.5, ls=":")
-        ax.set_title(f"{c}: n = {sizes[c]} ({100 * sizes[c] / total:.0f}%)", fontsize=8, color="k")
+        ax.set_title(f"{c}: n = {sizes[c]}\n{area_percent[c]:.0f}% of the area", fontsize=8, color="k")
         ax.grid(alpha=0.25, lw=0.4)
     axes[0].set_ylim(depth.max(), depth.min())  # depth increases downward
     return sizes
 
 
-def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max_columns: int = 6, colors=None):
+def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max_columns: int = 6, colors=None, area_percent=None):
     n_cols = min(k, max_columns)
     n_rows = math.ceil(k / n_cols)
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.35 * n_cols + 0.8, 2.3 * n_rows + 0.6), sharex=True, sharey=True, squeeze=False)
     flat = axes.ravel()
-    draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units, colors=colors)
+    draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units, colors=colors, area_percent=area_percent)
     for ax in flat[k:]:
         ax.set_visible(False)
     for ax in axes[:, 0]:

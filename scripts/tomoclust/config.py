@@ -1,0 +1,56 @@
+"""Checks of the config that its schema cannot express: unique names, files that exist, k ranges, comparisons.
+
+Run by rules/common.smk right after the schema validation, before any job.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def check_config(config: dict, demo_model_path: str) -> None:
+    """Raise ValueError naming the key to fix; the schema has already filled in defaults."""
+    names = [m["name"] for m in config["models"]]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise ValueError(f"config: model names must be unique; duplicated in `models`: {duplicated}")
+    for entry in config["models"]:
+        path = Path(entry["path"])
+        if str(entry["path"]) != demo_model_path and not path.is_file():
+            where = "is a directory, not a file" if path.is_dir() else "not found"
+            raise ValueError(
+                f"config: model '{entry['name']}': file '{entry['path']}' {where} "
+                f"(relative paths start at {Path.cwd()}); fix `models[name={entry['name']}].path`"
+            )
+    k_min, k_max = config["k"]["min"], config["k"]["max"]
+    if k_min > k_max:
+        raise ValueError(f"config: `k.min` ({k_min}) is larger than `k.max` ({k_max})")
+    checked_k = [("maps.k", config["maps"]["k"]), ("figure_k", config["figure_k"])]
+    checked_k += [(f"compare[name={c['name']}].vote_k", c["vote_k"]) for c in config["compare"]]
+    for key, value in checked_k:
+        outside = [] if isinstance(value, str) else [k for k in value if not k_min <= k <= k_max]
+        if outside:
+            raise ValueError(f"config: `{key}` lists k = {outside}, outside k.min..k.max = {k_min}..{k_max}")
+    _check_comparisons(config, names)
+
+
+def _check_comparisons(config: dict, names: list[str]) -> None:
+    if "compare" in names:
+        raise ValueError("config: a model may not be named 'compare' (results/compare/ holds the comparisons); rename it in `models`")
+    comparisons = [c["name"] for c in config["compare"]]
+    duplicated = sorted({n for n in comparisons if comparisons.count(n) > 1})
+    if duplicated:
+        raise ValueError(f"config: comparison names must be unique; duplicated in `compare`: {duplicated}")
+    models = {m["name"]: m for m in config["models"]}
+    for comparison in config["compare"]:
+        where = f"config: comparison '{comparison['name']}'"
+        unknown = [m for m in comparison["models"] if m not in models]
+        if unknown:
+            raise ValueError(f"{where} lists models {unknown} that are not in `models` (known: {sorted(models)})")
+        if len(set(comparison["models"])) < 2:
+            raise ValueError(f"{where} needs at least two different models in `compare[name={comparison['name']}].models`")
+        ranges = {m: models[m].get("depth") for m in comparison["models"]}
+        if len({None if r is None else tuple(sorted(r)) for r in ranges.values()}) > 1:
+            raise ValueError(
+                f"{where}: its models cluster different depth ranges {ranges}; a vote map compares one depth range, "
+                f"so give them the same `depth` in `models`"
+            )

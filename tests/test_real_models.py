@@ -1,0 +1,101 @@
+"""Validation on real tomography models (issue 8): the example config end to end on ../shared/data/models.
+
+SEMum's upper mantle must split into cratons (fast) and spreading ridges (slow),
+the lower mantle of S362ANI+M into the two LLSVPs (slow) and the circum-Pacific
+ring (fast), and both lower-mantle models must vote for the LLSVPs. The
+reference points are in examples/reference_points.yaml.
+"""
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+import yaml
+from conftest import PROJECT, SHARED, needs_shared_models
+from test_workflow import copy_workflow, snakemake
+
+from tomoclust.gather import value_at
+
+pytestmark = needs_shared_models
+
+REFERENCE = yaml.safe_load((PROJECT / "examples" / "reference_points.yaml").read_text())
+SLOW, FAST = 0, 1  # categories at k = 2
+
+
+@pytest.fixture(scope="module")
+def example_run(tmp_path_factory):
+    """examples/global_mantle.yaml as documented, with fewer k and maps so the suite stays short."""
+    root = tmp_path_factory.mktemp("real")
+    os.symlink(SHARED, root / "shared")  # the example's paths are ../shared/data/models/...
+    workdir = copy_workflow(root / "work")
+    copy_workflow_examples = workdir / "examples"
+    copy_workflow_examples.mkdir()
+    (copy_workflow_examples / "global_mantle.yaml").write_text((PROJECT / "examples" / "global_mantle.yaml").read_text())
+    (workdir / "fewer_k.yaml").write_text(yaml.safe_dump(
+        {"k": {"min": 2, "max": 4}, "maps": {"k": [2]}, "figure_k": [2, 3], "stability": {"restarts": 1}}))
+    snakemake(workdir, "--configfile", "examples/global_mantle.yaml", "fewer_k.yaml")
+    return workdir / "results"
+
+
+def _labels(results, model):
+    with xr.open_dataset(results / model / "labels.nc") as cube:
+        return cube.load()
+
+
+@pytest.mark.parametrize("kind, expected", [("fast", FAST), ("slow", SLOW)])
+def test_semum_upper_mantle_cratons_fast_ridges_slow(example_run, kind, expected):
+    cube = _labels(example_run, "SEMum_um")
+    points = REFERENCE["upper_mantle"][kind]
+    wrong = {name: value_at(cube, lat, lon, 2) for name, (lat, lon) in points.items() if value_at(cube, lat, lon, 2) != expected}
+    assert not wrong, f"SEMum 80-350 km, k=2: expected category {expected} ({kind}) at {wrong}"
+
+
+@pytest.mark.parametrize("kind, expected", [("slow", SLOW), ("fast", FAST)])
+def test_s362anim_lower_mantle_llsvps_slow_ring_fast(example_run, kind, expected):
+    cube = _labels(example_run, "S362ANIM_lm")
+    points = REFERENCE["lower_mantle"][kind]
+    wrong = {name: value_at(cube, lat, lon, 2) for name, (lat, lon) in points.items() if value_at(cube, lat, lon, 2) != expected}
+    assert not wrong, f"S362ANI+M 1000-2800 km, k=2: expected category {expected} ({kind}) at {wrong}"
+
+
+def test_vote_map_gives_both_llsvps_every_vote(example_run):
+    with xr.open_dataset(example_run / "compare" / "lower_mantle" / "vote.nc") as votes:
+        votes = votes.load()
+    n = int(votes.attrs["n_models_compared"])
+    assert n == 2 and set(votes.attrs["models"].split(", ")) == {"SEMum_lm", "S362ANIM_lm"}
+    for name, (lat, lon) in REFERENCE["lower_mantle"]["slow"].items():
+        assert value_at(votes, lat, lon, 2, "slow_votes") == n, name
+    for name, (lat, lon) in REFERENCE["lower_mantle"]["fast"].items():
+        assert value_at(votes, lat, lon, 2, "fast_votes") >= 1, name
+    assert (votes["slow_votes"] <= votes["n_models"]).all()
+    assert (example_run / "compare" / "lower_mantle" / "figures" / "vote_k2.pdf").stat().st_size > 0
+
+
+def test_area_weighted_and_unweighted_fits_are_both_there_and_differ(example_run):
+    with xr.open_dataset(example_run / "SEMum_um" / "fits" / "k2.nc") as weighted, \
+            xr.open_dataset(example_run / "SEMum_um_unweighted" / "fits" / "k2.nc") as unweighted:
+        assert weighted.attrs["area_weighting"] == "on" and unweighted.attrs["area_weighting"] == "off"
+        assert int(weighted["n_fit_profiles"]) < weighted.sizes["profile"] == int(unweighted["n_fit_profiles"])
+        for fit in (weighted, unweighted):
+            assert float(fit["cluster_area_percent"].sum()) == pytest.approx(100.0)
+            assert fit["centers"].attrs["units"] == "km/s" and fit.attrs["transform"] == "demean"
+        # Unweighted, polar rows (small cells, mostly fast here) count as much as equatorial ones.
+        assert not np.array_equal(weighted["labels"].values, unweighted["labels"].values)
+    agreement = pd.read_csv(example_run / "compare" / "SEMum_area_weighting" / "agreement.csv")
+    assert agreement["k"].tolist() == [2, 3, 4]
+    assert agreement["ari"].between(0.3, 0.999).all()
+
+
+def test_lower_mantle_agreement_and_outputs_describe_themselves(example_run):
+    agreement = pd.read_csv(example_run / "compare" / "lower_mantle" / "agreement.csv")
+    assert set(agreement.columns) >= {"k", "model_a", "model_b", "ari", "ari_all_points", "n_points"}
+    assert agreement.loc[agreement["k"] == 2, "ari"].item() > 0.3
+    with xr.open_dataset(example_run / "S362ANIM_lm" / "profiles.nc") as profiles:
+        assert profiles["profiles"].attrs["units"] == "kmps"  # as in the file; figures show km/s
+        assert profiles.attrs["depth_weighting"] == "thickness"
+        assert profiles["depth_weight"].values[-1] < profiles["depth_weight"].values[-2]  # 2800 km: half a 50 km gap
+        # The lateral mean is the model's 1-D reference: PREM's Vs is 6.38 km/s at 1000 km and 7.27 km/s at 2800 km.
+        reference = profiles["lateral_mean"].values
+        assert np.all(np.diff(reference) >= 0)
+        np.testing.assert_allclose(reference[[0, -1]], [6.38, 7.27], atol=0.05)
