@@ -64,6 +64,10 @@ def fit_kmeans(job):
             f"{'' if n_fitted == X.shape[0] else f' of the equal-area subset (of {X.shape[0]})'} in "
             f"{job.input.profiles}; lower `k.max` to at most {n_fitted} (or widen the model's region/depth)"
         )
+    if fit_params["metric"] != "euclidean" and not np.allclose(weight, 1.0):
+        log.warning("model %s: depth weights scale the values before %s, which also warps along depth; "
+                    "`depth_weighting: resample` is the natural choice for %s", profiles_ds.attrs.get("model"),
+                    fit_params["metric"], fit_params["metric"])
     result = fit(X, depth, k, **fit_params, depth_weight=weight, fit_mask=fit_mask)
     sizes = sorted(int((result.labels == c).sum()) for c in range(k))
     log.info("model %s k=%d: inertia %.6g after %d iterations on %d of %d profiles; cluster sizes %s",
@@ -84,6 +88,8 @@ def fit_kmeans(job):
 
 
 def gather_inertia(job):
+    import xarray as xr
+
     from .gather import INERTIA_COLUMNS, fit_table, k_selection
     from .provenance import write_text
 
@@ -91,6 +97,8 @@ def gather_inertia(job):
     table = fit_table(list(job.input.fits))
     selection = k_selection(table, job.params.sensitivity)
     selection["model"] = job.wildcards.model
+    with xr.open_dataset(job.input.fits[0]) as fit:
+        selection["preprocessing"] = {name: fit.attrs.get(name, "") for name in ("transform", "depth_weighting", "area_weighting")}
     log.info("preferred k: %s", selection["preferred"])
     write_text(table[INERTIA_COLUMNS].to_csv(index=False), job.output.table)
     write_text(table.drop(columns="units").to_csv(index=False), job.output.criteria)
@@ -126,6 +134,7 @@ def gather_lineage(job):
             k = int(fit["k"])
             labels[k] = fit["labels"].values
             nodes += [{"k": k, "category": c, "size": int(fit["cluster_size"][c]),
+                       "area_percent": float(fit["cluster_area_percent"][c]),
                        "center_depth_mean": float(fit["center_depth_mean"][c])} for c in range(k)]
     edges = lineage_edges(labels)
     categories = pd.DataFrame(nodes).merge(colors_table(lineage_positions(labels)), on=["k", "category"])
@@ -163,7 +172,12 @@ def plot_elbow(job):
     table = pd.read_csv(job.input.table)
     with open(job.input.selection) as handle:
         selection = json.load(handle)
-    save_figure(plot(table, selection, job.wildcards.model, units=selection.get("units", "")), job.output.png, job.output.pdf)
+    from .preprocess import preprocessing_label
+
+    title = job.wildcards.model
+    if selection.get("preprocessing"):
+        title += f" ({preprocessing_label(selection['preprocessing'])})"
+    save_figure(plot(table, selection, title, units=selection.get("units", "")), job.output.png, job.output.pdf)
     log.info("elbow figure with knee k=%s", selection.get("knee"))
 
 

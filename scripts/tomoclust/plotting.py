@@ -62,7 +62,7 @@ def plot_elbow(table, selection: dict, model: str, units: str = ""):
     squared = f" [({units})²]" if units else ""
     ax.set_xlabel("number of clusters k")
     ax.set_ylabel(f"inertia (mean squared distance){squared}")
-    ax.set_title(f"{model}: inertia against k")
+    ax.set_title(f"{model}:\ninertia against k", fontsize=10)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.grid(alpha=0.3, lw=0.5)
     return fig

@@ -146,9 +146,13 @@ def apply_transform(profiles: np.ndarray, depth: np.ndarray, area: np.ndarray, t
 
 
 def area_ratio(lat: np.ndarray) -> float:
-    """How much larger the largest cell of a row is than the smallest (cos-latitude at cell centres)."""
-    cos = np.cos(np.radians(np.clip(np.asarray(lat, dtype=float), -89.999, 89.999)))
-    return float(cos.max() / cos.min())
+    """How many times larger the largest grid cell of the region is than the smallest (a polar cap row is tiny)."""
+    lat = np.asarray(lat, dtype=float)
+    if lat.size < 2:
+        return 1.0
+    band = np.abs(np.diff(np.sin(np.radians(np.clip(cell_edges(lat), -90.0, 90.0)))))
+    spacing = np.abs(np.diff(cell_edges(lat)))
+    return float(np.max(band / spacing) / np.min(band / spacing))
 
 
 def area_weighting_on(setting, lat: np.ndarray) -> bool:
