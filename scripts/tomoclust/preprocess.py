@@ -189,7 +189,8 @@ def equal_area_mask(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 
 def preprocessing_label(attrs) -> str:
     """Short description for figure titles, from the attributes of profiles.nc or a fit."""
-    parts = [f"{attrs.get('transform', 'none')}"]
+    transform = attrs.get("transform", "none")
+    parts = ["no transform" if transform == "none" else transform]
     parts += {"thickness": ["depths by thickness"], "resample": ["uniform depths"]}.get(attrs.get("depth_weighting", "none"), [])
     if attrs.get("area_weighting") == "on":
         parts.append("equal-area")
