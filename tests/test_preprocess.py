@@ -156,3 +156,16 @@ def test_demo_defaults_change_nothing(demo_model, tmp_path):
     with xr.open_dataset(path) as raw:
         first = raw["dvs"].sel(latitude=ds["profile_latitude"][0], longitude=ds["profile_longitude"][0]).values
     np.testing.assert_allclose(ds["profiles"].values[0], first)
+
+
+def test_standardized_categories_are_ordered_by_their_velocity_before_standardizing():
+    depth = np.linspace(50.0, 400.0, 8)
+    rng = np.random.default_rng(5)
+    slow_increasing = 4.2 + 0.002 * depth + 0.005 * rng.normal(size=(100, 8))  # slow, steep gradient
+    fast_decreasing = 5.0 - 0.001 * depth + 0.005 * rng.normal(size=(100, 8))  # fast, reversed gradient
+    profiles = np.vstack([fast_decreasing, slow_increasing])
+    scaled, _, _, extra = preprocess.apply_transform(profiles, depth, np.ones(200), "standardize", "km/s")
+    result = fit_kmeans(scaled, depth, 2, order_values=extra["profile_depth_mean"])
+    assert (result.labels[100:] == 0).all() and (result.labels[:100] == 1).all()
+    assert result.depth_mean_of_centers[0] < result.depth_mean_of_centers[1]
+    assert result.depth_mean_of_centers[0] == pytest.approx(extra["profile_depth_mean"][100:].mean())

@@ -21,12 +21,20 @@ class FitResult:
     depth_mean_of_centers: np.ndarray  # (k,) the ordering key
 
 
-def order_by_velocity(labels: np.ndarray, centers: np.ndarray, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def order_by_velocity(labels: np.ndarray, centers: np.ndarray, depth: np.ndarray,
+                      member_values: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Renumber categories so 0 is the slowest centre (lowest depth-averaged value).
 
     The same rule at every k makes colours comparable from one k to the next.
+    With ``member_values`` (one value per profile) a category's key is instead
+    the mean over its members: standardized profiles all average 0 over depth,
+    so they are ordered by the depth average they had before standardizing.
     """
-    key = depth_average(centers, depth)
+    if member_values is None:
+        key = depth_average(centers, depth)
+    else:
+        counts = np.bincount(labels, minlength=centers.shape[0])
+        key = np.bincount(labels, weights=member_values, minlength=centers.shape[0]) / np.maximum(counts, 1)
     order = np.argsort(key, kind="stable")
     new_id = np.empty_like(order)
     new_id[order] = np.arange(order.size)
@@ -44,6 +52,7 @@ def fit_kmeans(
     metric_params: dict | None = None,
     depth_weight: np.ndarray | None = None,
     fit_mask: np.ndarray | None = None,
+    order_values: np.ndarray | None = None,
 ) -> FitResult:
     """Fit TimeSeriesKMeans with a fixed seed; categories ordered slowest first.
 
@@ -52,6 +61,8 @@ def fit_kmeans(
     centres are scaled back to the profiles' units. With ``fit_mask`` only
     those profiles are fitted (e.g. an equal-area subset) and the others are
     assigned to their nearest centre; ``labels`` then covers every profile.
+    ``order_values`` (one per profile) orders categories by their members'
+    mean instead of the centres' depth average (see order_by_velocity).
     """
     if metric not in METRICS:
         raise ValueError(f"fit.metric '{metric}' is not one of {METRICS}")
@@ -82,7 +93,7 @@ def fit_kmeans(
         all_labels[mask] = labels
         all_labels[~mask] = model.predict(series[~mask])
         labels = all_labels
-    labels, centers, key = order_by_velocity(labels, model.cluster_centers_[:, :, 0] / scale, depth)
+    labels, centers, key = order_by_velocity(labels, model.cluster_centers_[:, :, 0] / scale, depth, order_values)
     return FitResult(
         labels=labels.astype(np.int32),
         centers=centers,
@@ -108,6 +119,11 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
     value_attrs = {a: v for a, v in profiles_ds["profiles"].attrs.items() if a in ("units", "long_name", "display_name")}
     k_ids = np.arange(k, dtype=np.int32)
     sizes = np.bincount(result.labels, minlength=k).astype(np.int64)
+    if "profile_depth_mean" in profiles_ds:  # standardized profiles: ordered by their depth average before
+        key_attrs = {"long_name": "mean over the members of their depth average before standardizing (ordering key)",
+                     **{a: v for a, v in profiles_ds["profile_depth_mean"].attrs.items() if a == "units"}}
+    else:
+        key_attrs = {**value_attrs, "long_name": "thickness-weighted depth average of the centre (ordering key)"}
     area = profiles_ds["profile_area"].values if "profile_area" in profiles_ds else np.ones(result.labels.size)
     cluster_area = np.bincount(result.labels, weights=area, minlength=k)
     fitted = profiles_ds["in_fit_subset"].values.astype(bool) if "in_fit_subset" in profiles_ds else np.ones(result.labels.size, bool)
@@ -125,7 +141,7 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
                 },
             ),
             "centers": (("cluster", "depth"), result.centers, {**value_attrs, "long_name": "cluster centre profile"}),
-            "center_depth_mean": (("cluster",), result.depth_mean_of_centers, {**value_attrs, "long_name": "thickness-weighted depth average of the centre (ordering key)"}),
+            "center_depth_mean": (("cluster",), result.depth_mean_of_centers, key_attrs),
             "cluster_size": (("cluster",), sizes, {"long_name": "number of profiles in the cluster"}),
             "cluster_size_fitted": (("cluster",), np.bincount(result.labels[fitted], minlength=k).astype(np.int64),
                                     {"long_name": "number of fitted (equal-area subset) profiles in the cluster"}),

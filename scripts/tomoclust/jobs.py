@@ -68,7 +68,8 @@ def fit_kmeans(job):
         log.warning("model %s: depth weights scale the values before %s, which also warps along depth; "
                     "`depth_weighting: resample` is the natural choice for %s", profiles_ds.attrs.get("model"),
                     fit_params["metric"], fit_params["metric"])
-    result = fit(X, depth, k, **fit_params, depth_weight=weight, fit_mask=fit_mask)
+    order_values = profiles_ds["profile_depth_mean"].values if "profile_depth_mean" in profiles_ds else None
+    result = fit(X, depth, k, **fit_params, depth_weight=weight, fit_mask=fit_mask, order_values=order_values)
     sizes = sorted(int((result.labels == c).sum()) for c in range(k))
     log.info("model %s k=%d: inertia %.6g after %d iterations on %d of %d profiles; cluster sizes %s",
              profiles_ds.attrs.get("model"), k, result.inertia, result.n_iter, n_fitted, X.shape[0], sizes)
@@ -211,6 +212,7 @@ def _per_k_figure(job, draw) -> int:
 def plot_map(job):
     from .gather import labels_on_grid
     from .maps import MapStyle, plot_category_map
+    from .plotting import display_units
     from .preprocess import preprocessing_label
 
     log = setup_logging(_log_path(job))
@@ -218,7 +220,8 @@ def plot_map(job):
     def draw(profiles_ds, fit, k, colors, units):
         return plot_category_map(
             profiles_ds["latitude"].values, profiles_ds["longitude"].values, labels_on_grid(profiles_ds, fit["labels"].values), k,
-            fit["center_depth_mean"].values, fit["cluster_area_percent"].values, units,
+            fit["center_depth_mean"].values, fit["cluster_area_percent"].values,
+            display_units(fit["center_depth_mean"].attrs.get("units", "")),
             title=f"{job.wildcards.model}: k = {k}, {fit.attrs.get('fit_metric', '')}\n({preprocessing_label(fit.attrs)})",
             style=MapStyle.from_config(dict(job.params.maps)), colors=colors,
         )
