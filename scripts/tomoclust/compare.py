@@ -13,6 +13,7 @@ in their slowest category (category 0, the lowest depth-averaged centre).
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 
 import numpy as np
@@ -110,7 +111,8 @@ def labels_on_common_grid(cubes: dict[str, xr.Dataset], spacing="auto") -> xr.Da
             "latitude": ("latitude", lat, {"standard_name": "latitude", "units": "degrees_north"}),
             "longitude": ("longitude", lon, {"standard_name": "longitude", "units": "degrees_east"}),
         },
-        attrs={"Conventions": "CF-1.8", "common_grid": how},
+        attrs={"Conventions": "CF-1.8", "common_grid": how, "preprocessing": json.dumps({
+            n: {a: str(cubes[n].attrs.get(a, "")) for a in ("transform", "depth_weighting", "area_weighting")} for n in names})},
     )
 
 
@@ -160,7 +162,7 @@ def vote_dataset(common: xr.Dataset, vote_k: list[int]) -> xr.Dataset:
         },
         coords={"k": ("k", np.asarray(vote_k, dtype=np.int32)), "latitude": common["latitude"], "longitude": common["longitude"]},
         attrs={"Conventions": "CF-1.8", "models": ", ".join(models), "n_models_compared": len(models),
-               "common_grid": common.attrs.get("common_grid", ""),
+               "common_grid": common.attrs.get("common_grid", ""), "preprocessing": common.attrs.get("preprocessing", ""),
                "method": "vote map (Lekic et al. 2012): count of models placing the point in their slowest category"},
     )
 

@@ -111,7 +111,9 @@ def labels_cube(profiles_ds: xr.Dataset, fit_paths) -> xr.Dataset:
             "latitude": profiles_ds["latitude"],
             "longitude": profiles_ds["longitude"],
         },
-        attrs={"title": f"k-means categories of model {profiles_ds.attrs.get('model', '?')}", "model": profiles_ds.attrs.get("model", ""), "Conventions": "CF-1.8"},
+        attrs={"title": f"k-means categories of model {profiles_ds.attrs.get('model', '?')}", "model": profiles_ds.attrs.get("model", ""),
+               "Conventions": "CF-1.8",
+               **{name: profiles_ds.attrs[name] for name in ("transform", "depth_weighting", "area_weighting") if name in profiles_ds.attrs}},
     )
     return ds
 
