@@ -9,7 +9,6 @@ docs/figures/semum_area_weighting.png:
 import sys
 from pathlib import Path
 
-import numpy as np
 import xarray as xr
 
 PROJECT = Path(__file__).resolve().parents[1]
