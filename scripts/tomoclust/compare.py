@@ -167,15 +167,21 @@ def vote_dataset(common: xr.Dataset, vote_k: list[int]) -> xr.Dataset:
     )
 
 
-def unanimous_share(votes: xr.Dataset, k: int) -> float:
-    """Share of the area (cells where every model has a profile) that all models call slowest."""
+def vote_shares(votes: xr.Dataset, k: int) -> dict[str, float]:
+    """Shares of the area every model covers: all models call it slowest, some do, none does."""
     from .preprocess import cell_areas
 
     layer = votes.sel(k=k)
     n = int(votes.attrs["n_models_compared"])
     area = cell_areas(votes["latitude"].values, votes["longitude"].values)
     covered = layer["n_models"].values == n
-    return float(area[covered & (layer["slow_votes"].values == n)].sum() / max(area[covered].sum(), 1e-300))
+    slow = layer["slow_votes"].values
+    total = max(float(area[covered].sum()), 1e-300)
+    return {
+        "all_slowest": float(area[covered & (slow == n)].sum() / total),
+        "split": float(area[covered & (slow > 0) & (slow < n)].sum() / total),
+        "none_slowest": float(area[covered & (slow == 0)].sum() / total),
+    }
 
 
 def plot_vote_map(votes: xr.Dataset, k: int, title: str, style):

@@ -308,7 +308,7 @@ def regrid_labels(job):
 def compare_models(job):
     import xarray as xr
 
-    from .compare import agreement_table, unanimous_share, vote_dataset
+    from .compare import agreement_table, vote_dataset, vote_shares
     from .provenance import provenance_attrs, write_netcdf, write_text
 
     log = setup_logging(_log_path(job))
@@ -322,7 +322,9 @@ def compare_models(job):
     votes = vote_dataset(common, list(comparison["vote_k"]))
     votes.attrs.update(title=f"Vote map of comparison {job.wildcards.name}", **provenance_attrs(comparison))
     for k in comparison["vote_k"]:
-        log.info("k=%d: every model calls %.1f%% of the commonly covered area slowest", k, 100 * unanimous_share(votes, k))
+        shares = vote_shares(votes, k)
+        log.info("k=%d, area covered by every model: %.1f%% slowest in all, %.1f%% split, %.1f%% slowest in none",
+                 k, 100 * shares["all_slowest"], 100 * shares["split"], 100 * shares["none_slowest"])
     write_text(table.to_csv(index=False, float_format="%.6g"), job.output.agreement)
     write_netcdf(votes, job.output.votes)
 
