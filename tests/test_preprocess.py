@@ -169,3 +169,20 @@ def test_standardized_categories_are_ordered_by_their_velocity_before_standardiz
     assert (result.labels[100:] == 0).all() and (result.labels[:100] == 1).all()
     assert result.depth_mean_of_centers[0] < result.depth_mean_of_centers[1]
     assert result.depth_mean_of_centers[0] == pytest.approx(extra["profile_depth_mean"][100:].mean())
+
+
+def test_resample_gives_profiles_nc_a_uniform_depth_grid(tmp_path):
+    model = small_global_model(n_depth=5, step=30.0).assign_coords(depth=[50.0, 100.0, 200.0, 400.0, 650.0])
+    model["depth"].attrs["units"] = "km"
+    path = tmp_path / "irregular.nc"
+    model.to_netcdf(path)
+    ds = extract_model(ModelSpec(name="r", path=str(path), variable="vs", depth_weighting="resample"))
+    depth = ds["depth"].values
+    assert depth[0] == 50.0 and depth[-1] == 650.0 and depth.size == 13
+    np.testing.assert_allclose(np.diff(depth), 50.0)
+    np.testing.assert_array_equal(ds["depth_weight"].values, 1.0)
+    assert ds.attrs["depth_weighting"] == "resample"
+    # A resampled profile passes through the original samples.
+    with xr.open_dataset(path) as raw:
+        first = raw["vs"].sel(latitude=ds["profile_latitude"][0], longitude=ds["profile_longitude"][0]).values
+    np.testing.assert_allclose(ds["profiles"].values[0][[0, 1, 3, 7, 12]], first, rtol=1e-6)

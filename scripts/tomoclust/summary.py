@@ -52,7 +52,7 @@ def plot_summary(table, selection, lat, lon, fits: dict, profiles, depth, units,
     projection = choose_projection(float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()), style.projection)
     n_rows = 1 + len(ks)
     fig = plt.figure(figsize=(PAGE_WIDTH_IN, 2.0 + 2.9 * len(ks)))
-    grid = fig.add_gridspec(n_rows, 2, height_ratios=[0.8] + [1.0] * len(ks), width_ratios=[1.0, 0.5], hspace=0.38, wspace=0.35)
+    grid = fig.add_gridspec(n_rows, 2, height_ratios=[0.8] + [1.0] * len(ks), width_ratios=[1.0, 0.5], hspace=0.46, wspace=0.62)
     letters = iter(string.ascii_lowercase)
 
     ax = fig.add_subplot(grid[0, :])
