@@ -6,6 +6,7 @@ import xarray as xr
 import yaml
 from conftest import PROJECT
 from snakemake.utils import validate
+from test_workflow import copy_workflow, snakemake
 
 from tomoclust.config import check_config
 
@@ -106,8 +107,6 @@ def test_the_example_config_is_valid_and_fills_defaults():
 
 def test_comparison_runs_end_to_end_on_two_windows_of_the_demo(tmp_path):
     """Runs without ../shared: two overlapping windows of the demo, one area-weighted, compared through Snakemake."""
-    from test_workflow import copy_workflow, snakemake
-
     workdir = copy_workflow(tmp_path)
     demo = {"path": DEMO_MODEL_PATH, "variable": "dvs", "depth": [20, 600]}
     config = {

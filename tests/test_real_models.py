@@ -43,20 +43,17 @@ def _labels(results, model):
         return cube.load()
 
 
-@pytest.mark.parametrize("kind, expected", [("fast", FAST), ("slow", SLOW)])
-def test_semum_upper_mantle_cratons_fast_ridges_slow(example_run, kind, expected):
-    cube = _labels(example_run, "SEMum_um")
-    points = REFERENCE["upper_mantle"][kind]
-    wrong = {name: value_at(cube, lat, lon, 2) for name, (lat, lon) in points.items() if value_at(cube, lat, lon, 2) != expected}
-    assert not wrong, f"SEMum 80-350 km, k=2: expected category {expected} ({kind}) at {wrong}"
-
-
-@pytest.mark.parametrize("kind, expected", [("slow", SLOW), ("fast", FAST)])
-def test_s362anim_lower_mantle_llsvps_slow_ring_fast(example_run, kind, expected):
-    cube = _labels(example_run, "S362ANIM_lm")
-    points = REFERENCE["lower_mantle"][kind]
-    wrong = {name: value_at(cube, lat, lon, 2) for name, (lat, lon) in points.items() if value_at(cube, lat, lon, 2) != expected}
-    assert not wrong, f"S362ANI+M 1000-2800 km, k=2: expected category {expected} ({kind}) at {wrong}"
+@pytest.mark.parametrize("model, layer, kind, expected", [
+    ("SEMum_um", "upper_mantle", "fast", FAST),  # SEMum 80-350 km: cratons
+    ("SEMum_um", "upper_mantle", "slow", SLOW),  # spreading ridges
+    ("S362ANIM_lm", "lower_mantle", "slow", SLOW),  # S362ANI+M 1000-2800 km: the LLSVPs
+    ("S362ANIM_lm", "lower_mantle", "fast", FAST),  # the circum-Pacific ring
+])
+def test_reference_points_fall_in_the_expected_category(example_run, model, layer, kind, expected):
+    cube = _labels(example_run, model)
+    found = {name: value_at(cube, lat, lon, 2) for name, (lat, lon) in REFERENCE[layer][kind].items()}
+    wrong = {name: category for name, category in found.items() if category != expected}
+    assert not wrong, f"{model}, k=2: expected category {expected} ({kind}) at {wrong}"
 
 
 def test_vote_map_gives_both_llsvps_every_vote(example_run):

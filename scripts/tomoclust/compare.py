@@ -21,7 +21,7 @@ import pandas as pd
 import xarray as xr
 
 from .gather import NO_PROFILE
-from .preprocess import equal_area_mask, wrap_longitude_like
+from .preprocess import cell_areas, equal_area_mask, wrap_longitude_like
 
 log = logging.getLogger(__name__)
 
@@ -169,8 +169,6 @@ def vote_dataset(common: xr.Dataset, vote_k: list[int]) -> xr.Dataset:
 
 def vote_shares(votes: xr.Dataset, k: int) -> dict[str, float]:
     """Shares of the area every model covers: all models call it slowest, some do, none does."""
-    from .preprocess import cell_areas
-
     layer = votes.sel(k=k)
     n = int(votes.attrs["n_models_compared"])
     area = cell_areas(votes["latitude"].values, votes["longitude"].values)
@@ -200,9 +198,8 @@ def plot_vote_map(votes: xr.Dataset, k: int, title: str, style):
     fig = plt.figure(figsize=(6.4, 4.2))
     ax = fig.add_subplot(1, 1, 1, projection=projection)
     mesh = draw_category_map(ax, lat, lon, grid, n + 1, style, colors)
-    cbar = add_category_colorbar(fig, mesh, ax, n + 1, [f"{v} of {n}" for v in range(n + 1)],
-                                 label="models putting the point in their slowest category")
-    cbar.ax.invert_yaxis()  # most votes on top
+    add_category_colorbar(fig, mesh, ax, n + 1, [f"{v} of {n}" for v in range(n + 1)],
+                          label="models putting the point in their slowest category", first_on_top=False)
     ax.set_title(title, fontsize=9)
     return fig
 

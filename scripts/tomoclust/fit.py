@@ -124,11 +124,9 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
                      **{a: v for a, v in profiles_ds["profile_depth_mean"].attrs.items() if a == "units"}}
     else:
         key_attrs = {**value_attrs, "long_name": "thickness-weighted depth average of the centre (ordering key)"}
-    area = profiles_ds["profile_area"].values if "profile_area" in profiles_ds else np.ones(result.labels.size)
-    cluster_area = np.bincount(result.labels, weights=area, minlength=k)
-    fitted = profiles_ds["in_fit_subset"].values.astype(bool) if "in_fit_subset" in profiles_ds else np.ones(result.labels.size, bool)
-    preprocessing = {name: str(profiles_ds.attrs[name]) for name in ("transform", "depth_weighting", "area_weighting")
-                     if name in profiles_ds.attrs}
+    cluster_area = np.bincount(result.labels, weights=profiles_ds["profile_area"].values, minlength=k)
+    fitted = profiles_ds["in_fit_subset"].values.astype(bool)
+    preprocessing = {name: str(profiles_ds.attrs[name]) for name in ("transform", "depth_weighting", "area_weighting")}
     ds = xr.Dataset(
         data_vars={
             "labels": (

@@ -55,8 +55,8 @@ def fit_kmeans(job):
     with xr.open_dataset(job.input.profiles) as profiles_ds:
         profiles_ds = profiles_ds.load()
     X, depth = profiles_ds["profiles"].values, profiles_ds["depth"].values
-    weight = profiles_ds["depth_weight"].values if "depth_weight" in profiles_ds else np.ones(depth.size)
-    fit_mask = profiles_ds["in_fit_subset"].values.astype(bool) if "in_fit_subset" in profiles_ds else np.ones(X.shape[0], bool)
+    weight = profiles_ds["depth_weight"].values
+    fit_mask = profiles_ds["in_fit_subset"].values.astype(bool)
     n_fitted = int(fit_mask.sum())
     if k > n_fitted:
         raise ValueError(

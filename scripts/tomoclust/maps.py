@@ -178,8 +178,9 @@ def category_labels(center_means: np.ndarray, area_percent: np.ndarray, units: s
     return [f"{i}: {m:+.2f} {units}, {share:.0f}%" for i, (m, share) in enumerate(zip(center_means, area_percent))]
 
 
-def add_category_colorbar(fig, mesh, ax, k: int, names: list[str] | None = None, cax=None, label: str | None = None):
-    """Discrete colour bar, category 0 (slowest) on top; ``names`` label the ticks."""
+def add_category_colorbar(fig, mesh, ax, k: int, names: list[str] | None = None, cax=None, label: str | None = None,
+                          first_on_top: bool = True):
+    """Discrete colour bar, category 0 (slowest) on top unless ``first_on_top`` is false; ``names`` label the ticks."""
     if cax is None:
         cbar = fig.colorbar(mesh, ax=ax, ticks=np.arange(k), shrink=0.85, pad=0.03, fraction=0.04)
     else:
@@ -192,7 +193,8 @@ def add_category_colorbar(fig, mesh, ax, k: int, names: list[str] | None = None,
         cbar.set_label("category: depth-averaged centre, area share (0 = slowest)", fontsize=7)
     else:
         cbar.set_label("category (0 slowest)", fontsize=7)
-    cbar.ax.invert_yaxis()
+    if first_on_top:
+        cbar.ax.invert_yaxis()
     return cbar
 
 
