@@ -21,7 +21,7 @@ import pandas as pd
 import xarray as xr
 
 from .gather import NO_PROFILE
-from .preprocess import cell_areas, equal_area_mask, wrap_longitude_like
+from .preprocess import cell_areas, equal_area_mask, preprocessing_attrs, wrap_longitude_like
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def labels_on_common_grid(cubes: dict[str, xr.Dataset], spacing="auto") -> xr.Da
             "longitude": ("longitude", lon, {"standard_name": "longitude", "units": "degrees_east"}),
         },
         attrs={"Conventions": "CF-1.8", "common_grid": how, "preprocessing": json.dumps({
-            n: {a: str(cubes[n].attrs.get(a, "")) for a in ("transform", "depth_weighting", "area_weighting")} for n in names})},
+            n: preprocessing_attrs(cubes[n].attrs) for n in names})},
     )
 
 

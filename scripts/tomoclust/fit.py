@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from .preprocess import depth_average
+from .preprocess import depth_average, preprocessing_attrs
 
 METRICS = ("euclidean", "dtw", "softdtw")
 
@@ -126,7 +126,6 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
         key_attrs = {**value_attrs, "long_name": "thickness-weighted depth average of the centre (ordering key)"}
     cluster_area = np.bincount(result.labels, weights=profiles_ds["profile_area"].values, minlength=k)
     fitted = profiles_ds["in_fit_subset"].values.astype(bool)
-    preprocessing = {name: str(profiles_ds.attrs[name]) for name in ("transform", "depth_weighting", "area_weighting")}
     ds = xr.Dataset(
         data_vars={
             "labels": (
@@ -162,7 +161,7 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
             "model": profiles_ds.attrs.get("model", ""),
             "Conventions": "CF-1.8",
             **{f"fit_{name}": str(value) for name, value in params.items()},
-            **preprocessing,
+            **preprocessing_attrs(profiles_ds.attrs),
         },
     )
     for name, value in (scores or {}).items():

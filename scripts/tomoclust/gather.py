@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .preprocess import PREPROCESSING_ATTRS, preprocessing_attrs
+
 NO_PROFILE = -1
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ def fit_table(fit_paths) -> pd.DataFrame:
                 "smallest_cluster": int(fit["cluster_size"].min()),
                 "metric": fit.attrs.get("fit_metric", ""),
                 "units": fit["centers"].attrs.get("units", ""),
+                **preprocessing_attrs(fit.attrs),
             }
             for name, var in fit.data_vars.items():
                 if var.ndim == 0 and name not in row:
@@ -45,6 +48,8 @@ def k_selection(table: pd.DataFrame, sensitivity: float = 1.0) -> dict:
     preferred.update(preferred_k(table))
     selection["preferred"] = preferred
     selection["units"] = str(table["units"].iloc[0]) if len(table) else ""
+    if len(table) and set(PREPROCESSING_ATTRS) <= set(table):
+        selection["preprocessing"] = preprocessing_attrs(table.iloc[0])
     return selection
 
 
@@ -113,7 +118,7 @@ def labels_cube(profiles_ds: xr.Dataset, fit_paths) -> xr.Dataset:
         },
         attrs={"title": f"k-means categories of model {profiles_ds.attrs.get('model', '?')}", "model": profiles_ds.attrs.get("model", ""),
                "Conventions": "CF-1.8",
-               **{name: profiles_ds.attrs[name] for name in ("transform", "depth_weighting", "area_weighting") if name in profiles_ds.attrs}},
+               **preprocessing_attrs(profiles_ds.attrs)},
     )
     return ds
 

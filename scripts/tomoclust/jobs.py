@@ -89,20 +89,17 @@ def fit_kmeans(job):
 
 
 def gather_inertia(job):
-    import xarray as xr
-
     from .gather import INERTIA_COLUMNS, fit_table, k_selection
+    from .preprocess import PREPROCESSING_ATTRS
     from .provenance import write_text
 
     log = setup_logging(_log_path(job))
     table = fit_table(list(job.input.fits))
     selection = k_selection(table, job.params.sensitivity)
     selection["model"] = job.wildcards.model
-    with xr.open_dataset(job.input.fits[0]) as fit:
-        selection["preprocessing"] = {name: fit.attrs.get(name, "") for name in ("transform", "depth_weighting", "area_weighting")}
     log.info("preferred k: %s", selection["preferred"])
     write_text(table[INERTIA_COLUMNS].to_csv(index=False), job.output.table)
-    write_text(table.drop(columns="units").to_csv(index=False), job.output.criteria)
+    write_text(table.drop(columns=["units", *PREPROCESSING_ATTRS]).to_csv(index=False), job.output.criteria)
     write_text(json.dumps(selection, indent=2) + "\n", job.output.selection)
 
 
@@ -168,13 +165,12 @@ def plot_elbow(job):
     import pandas as pd
 
     from .plotting import plot_elbow as plot, save_figure
+    from .preprocess import preprocessing_label
 
     log = setup_logging(_log_path(job))
     table = pd.read_csv(job.input.table)
     with open(job.input.selection) as handle:
         selection = json.load(handle)
-    from .preprocess import preprocessing_label
-
     title = job.wildcards.model
     if selection.get("preprocessing"):
         title += f" ({preprocessing_label(selection['preprocessing'])})"

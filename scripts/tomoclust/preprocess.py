@@ -187,6 +187,14 @@ def equal_area_mask(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return mask
 
 
+PREPROCESSING_ATTRS = ("transform", "depth_weighting", "area_weighting")
+
+
+def preprocessing_attrs(attrs) -> dict[str, str]:
+    """What was done to the profiles, as recorded in profiles.nc, every fit, labels.nc and k_selection.json."""
+    return {name: str(attrs.get(name, "")) for name in PREPROCESSING_ATTRS}
+
+
 def preprocessing_label(attrs) -> str:
     """Short description for figure titles, from the attributes of profiles.nc or a fit."""
     transform = attrs.get("transform", "none")
