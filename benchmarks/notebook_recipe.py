@@ -1,12 +1,12 @@
 """The notebook this workflow replaces, as one script: the performance baseline.
 
 Load the model with xarray, stack the complete depth profiles, fit
-TimeSeriesKMeans(k, euclidean, max_iter=10, random_state=0) for every k in a
+TimeSeriesKMeans(k, euclidean (or dtw), max_iter=10, random_state=0) for every k in a
 serial loop (or with dask.delayed on a distributed.Client, as the original
 analysis did), plot inertia against k, and save one cartopy category map PNG
 per k with 110m coastlines.
 
-    python benchmarks/notebook_recipe.py MODEL.nc VARIABLE OUTDIR [--k-min 3 --k-max 50] [--dask N]
+    python benchmarks/notebook_recipe.py MODEL.nc VARIABLE OUTDIR [--k-min 3 --k-max 50] [--metric dtw] [--dask N]
 """
 import argparse
 import time
@@ -25,8 +25,8 @@ import xarray as xr  # noqa: E402
 from tslearn.clustering import TimeSeriesKMeans  # noqa: E402
 
 
-def fit(X, k, max_iter):
-    km = TimeSeriesKMeans(n_clusters=k, metric="euclidean", max_iter=max_iter, random_state=0).fit(X)
+def fit(X, k, max_iter, metric="euclidean"):
+    km = TimeSeriesKMeans(n_clusters=k, metric=metric, max_iter=max_iter, random_state=0).fit(X)
     return k, km.labels_, km.inertia_
 
 
@@ -48,6 +48,7 @@ def main():
     parser.add_argument("--k-min", type=int, default=3)
     parser.add_argument("--k-max", type=int, default=50)
     parser.add_argument("--max-iter", type=int, default=10)
+    parser.add_argument("--metric", default="euclidean", help="euclidean (the notebook's) or dtw")
     parser.add_argument("--dask", type=int, default=0, help="fit with dask.delayed on a distributed.Client of N workers")
     args = parser.parse_args()
     args.outdir.mkdir(parents=True, exist_ok=True)
@@ -68,9 +69,9 @@ def main():
         from distributed import Client
 
         with Client(n_workers=args.dask, threads_per_worker=1, processes=True, dashboard_address=None):
-            results = dask.compute(*[dask.delayed(fit)(X, k, args.max_iter) for k in ks])
+            results = dask.compute(*[dask.delayed(fit)(X, k, args.max_iter, args.metric) for k in ks])
     else:
-        results = [fit(X, k, args.max_iter) for k in ks]
+        results = [fit(X, k, args.max_iter, args.metric) for k in ks]
 
     inertia = []
     for k, labels, k_inertia in results:

@@ -3,13 +3,17 @@
     .venv/bin/python benchmarks/run_benchmark.py                 # SEMum + demo, cores 1 and 2, 3 repetitions
     .venv/bin/python benchmarks/run_benchmark.py --models demo --repeats 1 --k-max 10   # quick look
 
-For each model and core count the runs alternate (notebook, dask notebook,
-workflow; the order rotates every repetition) from a clean output folder, and
-each is measured for wall time, CPU time (user+sys of the whole process tree,
-from wait4) and peak memory (the tree's proportional set size, sampled every
-50 ms). Medians go into a Markdown table (benchmarks/results/latest.md) and the
-raw numbers into latest.json; the per-rule times come from Snakemake's own
-benchmark files. Needs ../shared/data/models for SEMum (skipped when absent).
+For each model and core count the runs alternate (the order rotates every
+repetition) from a clean output folder: the notebook's serial loop (and its
+dask.delayed variant), the workflow asked for the notebook's outputs only (the
+elbow and a map per k), and the workflow asked for everything its config makes
+(the command a user runs). After each full workflow run, k.max is raised by 5
+and the rerun is timed: it must refit only the new k. Each run is measured for
+wall time, CPU time (user+sys of the whole process tree, from wait4) and peak
+memory (the tree's proportional set size, sampled every 50 ms). Medians go into
+a Markdown table (benchmarks/results/latest.md) and the raw numbers into
+latest.json; the per-rule times come from Snakemake's own benchmark files.
+Needs ../shared/data/models for SEMum (skipped when absent).
 """
 from __future__ import annotations
 
@@ -44,9 +48,8 @@ def _children(pid_map: dict[int, int], root: int) -> set[int]:
 def _tree_memory(root: int) -> int:
     """Proportional set size (PSS) of the process tree, bytes.
 
-    PSS splits pages shared between processes (the warm worker's forked
-    children share its imported libraries) instead of counting them once per
-    process, as a sum of RSS would.
+    PSS splits pages shared between processes (libraries mapped by several
+    jobs) instead of counting them once per process, as a sum of RSS would.
     """
     pid_map = {}
     for entry in os.listdir("/proc"):
@@ -124,15 +127,16 @@ def _copy_workflow(dest: Path) -> Path:
     return dest
 
 
-def prepare_workflow(root: Path, name: str, source: dict, k_min: int, k_max: int) -> tuple[Path, list[str]]:
+def prepare_workflow(root: Path, name: str, source: dict, k_min: int, k_max: int, metric: str = "euclidean") -> tuple[Path, list[str]]:
+    """A copy of the workflow with the notebook's job as its config; returns it and the notebook's outputs as targets."""
     workdir = _copy_workflow(root / f"workflow_{name}")
     basemap = SHARED / "basemap" / "cartopy"
     config = {
         "models": [{"name": name, **source}],
         "k": {"min": k_min, "max": k_max},
-        "fit": {"metric": "euclidean", "max_iter": 10, "n_init": 1, "random_state": 0},
+        "fit": {"metric": metric, "max_iter": 10, "n_init": 1, "random_state": 0},
         "maps": {"k": "all", "basemap_dir": str(basemap), "overlays": []},
-        "stability": {"restarts": 0},  # issue 7: the notebook has no restarts; criteria stay on
+        "stability": {"restarts": 0},  # the notebook has no restarts; criteria stay on
     }
     (workdir / "bench.yaml").write_text(json.dumps(config))
     targets = [f"results/{name}/figures/elbow.png"] + [f"results/{name}/figures/maps/k{k}.png" for k in range(k_min, k_max + 1)]
@@ -144,15 +148,13 @@ def clean(workdir: Path) -> None:
         shutil.rmtree(workdir / item, ignore_errors=True)
 
 
+DTW_SPACING = 0.45  # degrees: the demo model at ~2,000 complete profiles
+STAGE_OF_FOLDER = {"fit": "fit_kmeans", "maps": "plot_maps", "profiles": "plot_profiles"}
+
+
 def rule_times(workdir: Path, name: str) -> dict[str, float]:
-    """Median wall time per rule from Snakemake's benchmark files of the last run."""
-    per_rule: dict[str, list[float]] = {}
-    for tsv in (workdir / "results" / name / "benchmarks").rglob("*.tsv"):
-        rule = tsv.parent.name if tsv.parent.name != "benchmarks" else tsv.stem
-        rule = {"fit": "fit_kmeans", "maps": "plot_map", "profiles": "plot_profiles"}.get(rule, rule)
-        lines = tsv.read_text().splitlines()
-        per_rule.setdefault(rule, []).append(float(lines[1].split("\t")[0]))
-    return {rule: statistics.median(values) for rule, values in sorted(per_rule.items())}
+    """Sum of the wall times of each stage's jobs (Snakemake's benchmark files of the last run)."""
+    return {rule: st["total_s"] for rule, st in sorted(_stage_table(workdir, name).items())}
 
 
 def run_alternating(variants: dict, workdir: Path, env: dict, repeats: int, tag: str) -> dict:
@@ -190,7 +192,7 @@ def _stage_table(workdir: Path, name: str) -> dict[str, dict[str, float]]:
     stages: dict[str, dict[str, float]] = {}
     for tsv in (workdir / "results" / name / "benchmarks").rglob("*.tsv"):
         rule = tsv.parent.name if tsv.parent.name != "benchmarks" else tsv.stem
-        rule = {"fit": "fit_kmeans", "maps": "plot_map", "profiles": "plot_profiles"}.get(rule, rule)
+        rule = STAGE_OF_FOLDER.get(rule, rule)
         fields = dict(zip(*[line.split("\t") for line in tsv.read_text().splitlines()[:2]]))
         entry = stages.setdefault(rule, {"jobs": 0, "total_s": 0.0, "max_job_s": 0.0, "max_rss_mb": 0.0})
         entry["jobs"] += 1
@@ -204,13 +206,12 @@ def _stage_table(workdir: Path, name: str) -> dict[str, dict[str, float]]:
 def scale_runs(root: Path, out: Path, env: dict, cores: int) -> str:
     """Time and peak memory of every stage for ~1e4, 1e5 and 1e6 profiles (synthetic, euclidean, k = 2..20).
 
-    The warm worker is off so that each job's max RSS is its own.
     """
     sys.path.insert(0, str(PROJECT / "scripts"))
     from tomoclust.demo import make_demo_model
 
     lines = [f"Scale: synthetic Western-US model at three grid spacings, euclidean, k = 2..20, max_iter = 10, "
-             f"--cores {cores}, warm worker off (per-job memory), one run each.\n",
+             f"--cores {cores}, one run each.\n",
              "| profiles | grid (lat x lon x depth) | model file (MB) | stage | jobs | wall, sum of jobs (s) | longest job (s) | peak RSS of a job (MB) | whole run wall (s) | whole run peak PSS (MB) |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for spacing, with_maps in ((0.2, True), (0.0625, True), (0.02, False)):
@@ -222,7 +223,7 @@ def scale_runs(root: Path, out: Path, env: dict, cores: int) -> str:
         ds.drop_vars("province").to_netcdf(model)
         del ds
         config = {"models": [{"name": "scale", "path": "model.nc", "variable": "dvs"}], "k": {"min": 2, "max": 20},
-                  "fit": {"max_iter": 10}, "warm_worker": False, "maps": {"overlays": [], "basemap_dir": str(SHARED / "basemap" / "cartopy")}}
+                  "fit": {"max_iter": 10}, "maps": {"overlays": [], "basemap_dir": str(SHARED / "basemap" / "cartopy")}}
         (workdir / "scale.yaml").write_text(json.dumps(config))
         targets = ["results/scale/inertia.csv", "results/scale/labels.nc", "results/scale/figures/elbow.png"]
         if with_maps:
@@ -242,38 +243,34 @@ def scale_runs(root: Path, out: Path, env: dict, cores: int) -> str:
 
 
 def dtw_runs(root: Path, out: Path, env: dict, repeats: int) -> str:
-    """A dtw sweep (k = 2..10) on a ~2,000-profile subset: 1 vs 2 cores, with and without a Sakoe-Chiba band."""
+    """A dtw sweep (k = 2..9, max_iter 10) on a ~2,000-profile demo model: the workflow at 1 and 2 cores (its
+    notebook's outputs: fits, elbow, a map per k) against the notebook's serial loop, alternated."""
     sys.path.insert(0, str(PROJECT / "scripts"))
     from tomoclust.demo import make_demo_model
 
-    workdir = _copy_workflow(root / "dtw")
-    subset = make_demo_model().isel(latitude=slice(None, None, 2), longitude=slice(None, None, 3))
-    n_profiles = int((subset["province"] >= 0).sum())
-    subset.drop_vars("province").to_netcdf(workdir / "subset.nc")
-    variants = {}
-    for band in (None, 3):
-        fit = {"metric": "dtw", "max_iter": 10}
-        if band:
-            fit["metric_params"] = {"global_constraint": "sakoe_chiba", "sakoe_chiba_radius": band}
-        config = {"models": [{"name": "dtw", "path": "subset.nc", "variable": "dvs"}], "k": {"min": 2, "max": 10}, "fit": fit,
-                  "stability": {"restarts": 0}}
-        name = "full DTW" if band is None else f"Sakoe-Chiba radius {band}"
-        (workdir / f"{band}.yaml").write_text(json.dumps(config))
-        for cores in (1, 2):
-            variants[(name, cores)] = [sys.executable, "-m", "snakemake", "results/dtw/inertia.csv", "--cores", str(cores),
-                                       "--quiet", "all", "--configfile", f"{band}.yaml"]
+    model = make_demo_model(spacing=DTW_SPACING)
+    n_profiles = int((model["province"] >= 0).sum())
+    source = {"path": str(root / "dtw_model.nc"), "variable": "dvs"}
+    model.drop_vars("province").to_netcdf(source["path"])
+    workdir, targets = prepare_workflow(root, "dtw", source, 2, 9, metric="dtw")
+    python = sys.executable
+    variants = {"notebook (serial loop)": [python, str(PROJECT / "benchmarks" / "notebook_recipe.py"), source["path"], "dvs",
+                                          str(workdir / "notebook_out"), "--k-min", "2", "--k-max", "9", "--metric", "dtw"]}
+    for cores in (1, 2):
+        variants[f"workflow (--cores {cores})"] = [python, "-m", "snakemake", *targets, "--cores", str(cores), "--quiet", "all",
+                                                   "--configfile", "bench.yaml"]
     results = run_alternating(variants, workdir, env, repeats, "dtw")
-    med = {key: statistics.median(r["wall_s"] for r in runs) for key, runs in results.items()}
-    lines = [f"DTW sweep, k = 2..10, max_iter = 10, {n_profiles} profiles x 40 depths, medians of {repeats} (workflow, warm worker on):\n",
-             "| metric | wall, 1 core (s) | wall, 2 cores (s) | 2-core speed-up | band speed-up (1 core) |", "|---|---|---|---|---|"]
-    full_1 = med[("full DTW", 1)]
-    for name in ("full DTW", "Sakoe-Chiba radius 3"):
-        one, two = med[(name, 1)], med[(name, 2)]
-        lines.append(f"| {name} | {one:.1f} | {two:.1f} | {one / two:.2f}x | {full_1 / one:.2f}x |")
+    med = {label: statistics.median(r["wall_s"] for r in runs) for label, runs in results.items()}
+    cpu = {label: statistics.median(r["cpu_s"] for r in runs) for label, runs in results.items()}
+    baseline = med["notebook (serial loop)"]
+    lines = [f"DTW sweep, k = 2..9, max_iter = 10, {n_profiles} profiles x {model.sizes['depth']} depths, fits + elbow + a map "
+             f"per k, medians of {repeats}:\n",
+             "| variant | wall (s) | CPU (s) | speed-up over the notebook's serial loop |", "|---|---|---|---|"]
+    lines += [f"| {label} | {wall:.1f} | {cpu[label]:.1f} | {baseline / wall:.2f}x |" for label, wall in med.items()]
     text = "\n".join(lines) + "\n"
     out.mkdir(parents=True, exist_ok=True)
     (out / "dtw.md").write_text(text)
-    (out / "dtw.json").write_text(json.dumps({f"{k[0]}/cores{k[1]}": v for k, v in results.items()}, indent=1))
+    (out / "dtw.json").write_text(json.dumps(results, indent=1))
     return text
 
 
@@ -334,6 +331,52 @@ def component_times(out: Path, repeats: int) -> str:
     return text
 
 
+def compare_with_notebook(args, root: Path, env: dict) -> tuple[list, dict]:
+    """The notebook's job, alternated with the workflow on the notebook's outputs and on everything; then k.max + 5."""
+    python = sys.executable
+    rows, raw = [], {}
+    for name, source in model_sources(args.models, root).items():
+        workdir, targets = prepare_workflow(root, name, source, args.k_min, args.k_max)
+        notebook = [python, str(PROJECT / "benchmarks" / "notebook_recipe.py"), source["path"], source["variable"],
+                    str(workdir / "notebook_out"), "--k-min", str(args.k_min), "--k-max", str(args.k_max)]
+        bigger = json.dumps({"k": {"min": args.k_min, "max": args.k_max + 5}})
+        (workdir / "bigger.yaml").write_text(bigger)
+        for cores in args.cores:
+            options = ["--cores", str(cores), "--quiet", "all", "--configfile", "bench.yaml"]
+            snakemake = [python, "-m", "snakemake"]
+            variants = {
+                "notebook (serial loop)": notebook,
+                f"workflow, notebook's outputs (--cores {cores})": snakemake + targets + options,
+                f"workflow, everything (--cores {cores})": snakemake + options,
+            }
+            if not args.no_dask:
+                variants[f"notebook (dask.delayed, {cores} workers)"] = notebook + ["--dask", str(cores)]
+            raise_label = f"workflow, k.max {args.k_max} -> {args.k_max + 5} after everything (--cores {cores})"
+            results = {label: [] for label in [*variants, raise_label]}
+            stages = {label: [] for label in variants if label.startswith("workflow")}
+            labels = list(variants)
+            for rep in range(args.repeats):
+                for label in labels[rep % len(labels):] + labels[: rep % len(labels)]:
+                    clean(workdir)
+                    results[label].append(measure(variants[label], workdir, env))
+                    if label in stages:
+                        stages[label].append(rule_times(workdir, name))
+                    print(f"{name} cores={cores} rep={rep + 1} {label}: {results[label][-1]}", file=sys.stderr)
+                    if label.startswith("workflow, everything"):
+                        results[raise_label].append(measure(snakemake + options + ["bigger.yaml"], workdir, env))
+                        print(f"{name} cores={cores} rep={rep + 1} {raise_label}: {results[raise_label][-1]}", file=sys.stderr)
+            baseline = statistics.median(r["wall_s"] for r in results["notebook (serial loop)"])
+            for label, runs in results.items():
+                med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+                rows.append((name, cores, label, med, med["wall_s"] / baseline))
+            raw[f"{name}/cores{cores}"] = {
+                "runs": results,
+                "workflow_stage_sum_s": {label: {stage: statistics.median(run.get(stage, 0.0) for run in runs) for stage in runs[0]}
+                                         for label, runs in stages.items()},
+            }
+    return rows, raw
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", nargs="+", default=["semum", "demo"])
@@ -342,17 +385,15 @@ def main() -> int:
     parser.add_argument("--k-min", type=int, default=3)
     parser.add_argument("--k-max", type=int, default=50)
     parser.add_argument("--no-dask", action="store_true", help="leave out the dask.delayed notebook variant")
-    parser.add_argument("--no-cold", action="store_true", help="leave out the workflow run without the warm worker")
     parser.add_argument("--out", type=Path, default=PROJECT / "benchmarks" / "results")
     parser.add_argument("--stability-cost", action="store_true",
                         help="instead: the whole default demo run with and without restart stability (issue 7's budget)")
     parser.add_argument("--scale", action="store_true", help="instead: every stage's time and memory for ~1e4, 1e5, 1e6 profiles")
     parser.add_argument("--components", action="store_true", help="instead: import, map-mesh and criteria costs of single pieces")
-    parser.add_argument("--dtw", action="store_true", help="instead: a dtw sweep, 1 vs 2 cores, with and without a Sakoe-Chiba band")
+    parser.add_argument("--dtw", action="store_true", help="instead: a dtw sweep, workflow at 1 and 2 cores against the notebook's serial loop")
     args = parser.parse_args()
 
     env = {**os.environ, "CARTOPY_DATA_DIR": str(SHARED / "basemap" / "cartopy"), "MPLBACKEND": "Agg"}
-    python = sys.executable
     root = Path(tempfile.mkdtemp(prefix="tomoclust-bench-"))
     if args.components:
         print(component_times(args.out, max(args.repeats, 5)))
@@ -369,50 +410,20 @@ def main() -> int:
         print(stability_cost(root, args.repeats, max(args.cores), args.out, env))
         shutil.rmtree(root, ignore_errors=True)
         return 0
-    rows, raw = [], {}
-    for name, source in model_sources(args.models, root).items():
-        workdir, targets = prepare_workflow(root, name, source, args.k_min, args.k_max)
-        for cores in args.cores:
-            workflow = [python, "-m", "snakemake", *targets, "--cores", str(cores), "--quiet", "all", "--configfile", "bench.yaml"]
-            variants = {
-                "notebook (serial loop)": [python, str(PROJECT / "benchmarks" / "notebook_recipe.py"), source["path"], source["variable"],
-                                           str(workdir / "notebook_out"), "--k-min", str(args.k_min), "--k-max", str(args.k_max)],
-                f"workflow (--cores {cores})": workflow,
-            }
-            if not args.no_cold:
-                variants[f"workflow (--cores {cores}, warm_worker off)"] = workflow + ["--config", "warm_worker=False"]
-            if not args.no_dask:
-                variants[f"notebook (dask.delayed, {cores} workers)"] = variants["notebook (serial loop)"] + ["--dask", str(cores)]
-            results = {label: [] for label in variants}
-            rules = {label: [] for label in variants if label.startswith("workflow")}
-            labels = list(variants)
-            for rep in range(args.repeats):
-                order = labels[rep % len(labels):] + labels[: rep % len(labels)]
-                for label in order:
-                    clean(workdir)
-                    results[label].append(measure(variants[label], workdir, env))
-                    if label in rules:
-                        rules[label].append(rule_times(workdir, name))
-                    print(f"{name} cores={cores} rep={rep + 1} {label}: {results[label][-1]}", file=sys.stderr)
-            per_rule = {label: {rule: statistics.median(run[rule] for run in runs) for rule in runs[0]} for label, runs in rules.items()}
-            baseline = statistics.median(r["wall_s"] for r in results["notebook (serial loop)"])
-            for label, runs in results.items():
-                med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
-                rows.append((name, cores, label, med, med["wall_s"] / baseline))
-            raw[f"{name}/cores{cores}"] = {"runs": results, "workflow_rule_median_s": per_rule}
-
+    rows, raw = compare_with_notebook(args, root, env)
     args.out.mkdir(parents=True, exist_ok=True)
-    header = (f"k = {args.k_min}..{args.k_max}, euclidean, max_iter = 10; medians of {args.repeats} runs; "
-              f"ratio = wall time / notebook serial loop's wall time on the same model. Machine: {os.cpu_count()} cores.\n\n"
+    header = (f"k = {args.k_min}..{args.k_max}, euclidean, max_iter = 10, stability restarts off; medians of {args.repeats} runs; "
+              f"ratio = wall time / notebook serial loop's wall time on the same model and core count. "
+              f"Machine: {os.cpu_count()} cores.\n\n"
               "| model | cores | variant | wall (s) | CPU (s) | peak memory, PSS (MB) | wall ratio |\n|---|---|---|---|---|---|---|\n")
     table = header + "".join(
         f"| {name} | {cores} | {label} | {m['wall_s']:.1f} | {m['cpu_s']:.1f} | {m['peak_rss_mb']:.0f} | {ratio:.2f} |\n"
         for name, cores, label, m, ratio in rows
     )
-    table += "\nMedian wall time of one job per rule (Snakemake benchmark files):\n"
+    table += "\nWall time summed over each stage's jobs, median over the runs (Snakemake benchmark files):\n"
     for key, value in raw.items():
-        for label, times in value["workflow_rule_median_s"].items():
-            table += f"\n- {key}, {label}: " + ", ".join(f"{rule} {s:.2f} s" for rule, s in times.items())
+        for label, times in value["workflow_stage_sum_s"].items():
+            table += f"\n- {key}, {label}: " + ", ".join(f"{rule} {s:.1f} s" for rule, s in times.items())
     (args.out / "latest.md").write_text(table + "\n")
     (args.out / "latest.json").write_text(json.dumps(raw, indent=1))
     print(table)

@@ -6,11 +6,10 @@ from snakemake.utils import validate
 
 validate(config, "../schemas/config.schema.yaml", set_default=True)
 
-# The workflow's own modules: the config checks below, and the warm worker started in onstart.
+# The workflow's own modules, for the config checks below.
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
-from tomoclust.config import check_config
-
+from tomoclust.config import check_config, k_chunks, pdf_k_values
 
 DEMO_MODEL_PATH = "resources/demo/wus_synthetic.nc"
 
@@ -19,39 +18,32 @@ check_config(config, DEMO_MODEL_PATH)
 
 MODELS = {entry["name"]: entry for entry in config["models"]}
 K_VALUES = list(range(config["k"]["min"], config["k"]["max"] + 1))
-MAP_K_VALUES = K_VALUES if config["maps"]["k"] == "all" else sorted(set(config["maps"]["k"]))
+MAP_K_VALUES = (
+    K_VALUES if config["maps"]["k"] == "all" else sorted(set(config["maps"]["k"]))
+)
+PDF_K_VALUES = pdf_k_values(config, MAP_K_VALUES)
+# Several k per job (an execution setting: `--config k_per_job=N`, the SLURM profile sets 1).
+K_CHUNKS = k_chunks(K_VALUES, config["k_per_job"], config["fit"]["metric"])
 COMPARISONS = {entry["name"]: entry for entry in config["compare"]}
-
-
-# A local run shares one warm worker process for the heavy imports
-# (scripts/tomoclust/warm.py); cluster jobs and dry runs never start one.
-_warm_worker = None
-
-
-onstart:
-    global _warm_worker
-    if config["warm_worker"] and workflow.local_exec and workflow.is_main_process:
-        from tomoclust.warm import start_worker
-
-        _warm_worker = start_worker()
-
-
-onsuccess:
-    from tomoclust.warm import stop_worker
-
-    stop_worker(_warm_worker)
-
-
-onerror:
-    from tomoclust.warm import stop_worker
-
-    stop_worker(_warm_worker)
+# What draws a map, and nothing else: a change here redraws maps, never refits.
+MAP_STYLE = {
+    key: config["maps"][key]
+    for key in ("projection", "basemap_dir", "resolution", "overlays", "allow_download")
+}
+# Which settings decide a figure's colours (besides its own fits): the colours of k
+# come from the fits of k.min..k, by this scheme.
+COLOR_SETTINGS = {"scheme": config["maps"]["colors"], "from_k": config["k"]["min"]}
 
 
 wildcard_constraints:
     model="[A-Za-z0-9][A-Za-z0-9_.-]*",
     name="[A-Za-z0-9][A-Za-z0-9_.-]*",
     k="[0-9]+",
+
+
+def chunk_label(ks):
+    """k3-10 for a chunk of k = 3..10, k7 for k = 7 alone: file names of a job's log and benchmark."""
+    return f"k{ks[0]}" if len(ks) == 1 else f"k{ks[0]}-{ks[-1]}"
 
 
 def model_entry(wildcards):
@@ -67,16 +59,35 @@ def comparison_entry(wildcards):
 
 
 def compared_labels(wildcards):
-    return expand("results/{model}/labels.nc", model=COMPARISONS[wildcards.name]["models"])
+    return expand(
+        "results/{model}/labels.nc", model=COMPARISONS[wildcards.name]["models"]
+    )
 
 
 def fit_files(wildcards):
     return expand("results/{model}/fits/k{k}.nc", model=wildcards.model, k=K_VALUES)
 
 
-def fits_up_to(wildcards):
-    """Fits of k.min..k: what a figure of k needs to colour categories by their lineage."""
-    return expand("results/{model}/fits/k{k}.nc", model=wildcards.model, k=[k for k in K_VALUES if k <= int(wildcards.k)])
+# Snakemake would read a line starting with `report` as its directive.
+in_report = report
+
+
+def per_k_figures(kind, ks, caption, category):
+    """The PNG (in the report) of every k of a chunk, and the PDF of those in maps.pdf."""
+    pngs = [
+        in_report(
+            f"results/{{model}}/figures/{kind}/k{k}.png",
+            caption=caption,
+            category=category,
+            subcategory="{model}",
+            labels={"model": "{model}", "k": str(k), "figure": kind.rstrip("s")},
+        )
+        for k in ks
+    ]
+    pdfs = [
+        f"results/{{model}}/figures/{kind}/k{k}.pdf" for k in ks if k in PDF_K_VALUES
+    ]
+    return pngs + pdfs
 
 
 def final_outputs():
@@ -99,8 +110,10 @@ def final_outputs():
     ]
     per_k = [
         "results/{model}/figures/maps/k{k}.png",
-        "results/{model}/figures/maps/k{k}.pdf",
         "results/{model}/figures/profiles/k{k}.png",
+    ]
+    per_k_pdf = [
+        "results/{model}/figures/maps/k{k}.pdf",
         "results/{model}/figures/profiles/k{k}.pdf",
     ]
     per_comparison = [
@@ -114,11 +127,17 @@ def final_outputs():
         path
         for name, entry in COMPARISONS.items()
         for k in entry["vote_k"]
-        for path in expand("results/compare/{name}/figures/vote_k{k}.{ext}", name=name, k=k, ext=["png", "pdf"])
+        for path in expand(
+            "results/compare/{name}/figures/vote_k{k}.{ext}",
+            name=name,
+            k=k,
+            ext=["png", "pdf"],
+        )
     ]
     return (
         expand(per_model, model=list(MODELS))
         + expand(per_k, model=list(MODELS), k=MAP_K_VALUES)
+        + expand(per_k_pdf, model=list(MODELS), k=PDF_K_VALUES)
         + expand(per_comparison, name=list(COMPARISONS))
         + votes
     )

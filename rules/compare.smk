@@ -2,22 +2,26 @@
 # agreement (adjusted Rand index) at every k, and vote maps of the slowest category.
 
 
+localrules:
+    plot_agreement,
+
+
 rule regrid_labels:
     input:
         labels=compared_labels,
     output:
         labels="results/compare/{name}/labels.nc",
-    params:
-        comparison=comparison_entry,
     log:
         "results/compare/{name}/logs/regrid_labels.log",
     benchmark:
         "results/compare/{name}/benchmarks/regrid_labels.tsv"
+    conda:
+        "../envs/io.yaml"
     resources:
         mem_mb=lambda wildcards, input: 1000 + 4 * input.size_mb,
         runtime=10,
-    conda:
-        "../envs/io.yaml"
+    params:
+        comparison=comparison_entry,
     script:
         "../scripts/regrid_labels.py"
 
@@ -28,17 +32,17 @@ rule compare_models:
     output:
         agreement="results/compare/{name}/agreement.csv",
         votes="results/compare/{name}/vote.nc",
-    params:
-        comparison=comparison_entry,
     log:
         "results/compare/{name}/logs/compare_models.log",
     benchmark:
         "results/compare/{name}/benchmarks/compare_models.tsv"
+    conda:
+        "../envs/fit.yaml"
     resources:
         mem_mb=lambda wildcards, input: 1000 + 4 * input.size_mb,
         runtime=10,
-    conda:
-        "../envs/fit.yaml"
+    params:
+        comparison=comparison_entry,
     script:
         "../scripts/compare_models.py"
 
@@ -55,17 +59,17 @@ rule plot_vote_map:
             labels={"comparison": "{name}", "k": "{k}", "figure": "vote map"},
         ),
         pdf="results/compare/{name}/figures/vote_k{k}.pdf",
-    params:
-        maps=config["maps"],
     log:
         "results/compare/{name}/logs/vote_k{k}.log",
     benchmark:
         "results/compare/{name}/benchmarks/vote_k{k}.tsv"
+    conda:
+        "../envs/plot.yaml"
     resources:
         mem_mb=1500,
         runtime=10,
-    conda:
-        "../envs/plot.yaml"
+    params:
+        style=MAP_STYLE,
     script:
         "../scripts/plot_vote_map.py"
 
@@ -86,10 +90,10 @@ rule plot_agreement:
         "results/compare/{name}/logs/plot_agreement.log",
     benchmark:
         "results/compare/{name}/benchmarks/plot_agreement.tsv"
+    conda:
+        "../envs/plot.yaml"
     resources:
         mem_mb=1000,
         runtime=10,
-    conda:
-        "../envs/plot.yaml"
     script:
         "../scripts/plot_agreement.py"

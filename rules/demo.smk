@@ -9,10 +9,10 @@ rule demo_model:
         "resources/demo/logs/demo_model.log",
     benchmark:
         "resources/demo/benchmarks/demo_model.tsv"
+    conda:
+        "../envs/io.yaml"
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../envs/io.yaml"
     script:
         "../scripts/make_demo_model.py"

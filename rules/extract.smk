@@ -6,17 +6,19 @@ rule extract_profiles:
         model=model_path,
     output:
         profiles="results/{model}/profiles.nc",
-    params:
-        model=model_entry,
-        block_mb=config["extract"]["block_mb"],
     log:
         "results/{model}/logs/extract_profiles.log",
     benchmark:
         "results/{model}/benchmarks/extract_profiles.tsv"
-    resources:
-        mem_mb=lambda wildcards, input: 1000 + 2 * input.size_mb + 4 * config["extract"]["block_mb"],
-        runtime=30,
     conda:
         "../envs/io.yaml"
+    resources:
+        mem_mb=lambda wildcards, input: 1000
+        + 2 * input.size_mb
+        + 4 * config["extract"]["block_mb"],
+        runtime=30,
+    params:
+        model=model_entry,
+        block_mb=config["extract"]["block_mb"],
     script:
         "../scripts/extract_profiles.py"

@@ -1,150 +1,122 @@
-# Stage 4: figures. The elbow, one category map and one profile figure per k,
-# and the manuscript panel; all of them in the Snakemake report with captions.
+# Stage 4: figures. The elbow, criteria and lineage of each model; a category map and a
+# profile figure for every k in maps.k, drawn by chunks of k (the chunks of the fits);
+# the manuscript panel. All of them in the Snakemake report with captions.
 
 
-rule plot_elbow:
+localrules:
+    plot_choosing_k,
+
+
+rule plot_choosing_k:
     input:
-        table="results/{model}/inertia.csv",
+        criteria="results/{model}/criteria.csv",
         selection="results/{model}/k_selection.json",
+        lineage="results/{model}/lineage.csv",
+        categories="results/{model}/categories.csv",
     output:
-        png=report(
+        elbow_png=report(
             "results/{model}/figures/elbow.png",
             caption="../report/elbow.rst",
             category="Choosing k",
             subcategory="{model}",
             labels={"model": "{model}", "figure": "elbow"},
         ),
-        pdf="results/{model}/figures/elbow.pdf",
-    log:
-        "results/{model}/logs/plot_elbow.log",
-    benchmark:
-        "results/{model}/benchmarks/plot_elbow.tsv"
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../envs/plot.yaml"
-    script:
-        "../scripts/plot_elbow.py"
-
-
-rule plot_k_selection:
-    input:
-        criteria="results/{model}/criteria.csv",
-        selection="results/{model}/k_selection.json",
-    output:
-        png=report(
+        elbow_pdf="results/{model}/figures/elbow.pdf",
+        criteria_png=report(
             "results/{model}/figures/k_selection.png",
             caption="../report/k_selection.rst",
             category="Criteria for k",
             subcategory="{model}",
             labels={"model": "{model}", "figure": "criteria"},
         ),
-        pdf="results/{model}/figures/k_selection.pdf",
-    log:
-        "results/{model}/logs/plot_k_selection.log",
-    benchmark:
-        "results/{model}/benchmarks/plot_k_selection.tsv"
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../envs/plot.yaml"
-    script:
-        "../scripts/plot_k_selection.py"
-
-
-rule plot_lineage:
-    input:
-        lineage="results/{model}/lineage.csv",
-        categories="results/{model}/categories.csv",
-        selection="results/{model}/k_selection.json",
-    output:
-        png=report(
+        criteria_pdf="results/{model}/figures/k_selection.pdf",
+        lineage_png=report(
             "results/{model}/figures/lineage.png",
             caption="../report/lineage.rst",
             category="Lineage across k",
             subcategory="{model}",
             labels={"model": "{model}", "figure": "lineage"},
         ),
-        pdf="results/{model}/figures/lineage.pdf",
-    params:
-        figure_k_span=config["lineage"]["figure_k_span"],
+        lineage_pdf="results/{model}/figures/lineage.pdf",
     log:
-        "results/{model}/logs/plot_lineage.log",
+        "results/{model}/logs/plot_choosing_k.log",
     benchmark:
-        "results/{model}/benchmarks/plot_lineage.tsv"
+        "results/{model}/benchmarks/plot_choosing_k.tsv"
+    conda:
+        "../envs/plot.yaml"
     resources:
         mem_mb=1000,
         runtime=10,
-    conda:
-        "../envs/plot.yaml"
-    script:
-        "../scripts/plot_lineage.py"
-
-
-rule plot_map:
-    input:
-        profiles="results/{model}/profiles.nc",
-        fit="results/{model}/fits/k{k}.nc",
-        lineage=fits_up_to,
-    output:
-        png=report(
-            "results/{model}/figures/maps/k{k}.png",
-            caption="../report/map.rst",
-            category="Category maps",
-            subcategory="{model}",
-            labels={"model": "{model}", "k": "{k}", "figure": "map"},
-        ),
-        pdf="results/{model}/figures/maps/k{k}.pdf",
     params:
-        maps=config["maps"],
-    log:
-        "results/{model}/logs/maps/k{k}.log",
-    benchmark:
-        "results/{model}/benchmarks/maps/k{k}.tsv"
-    resources:
-        mem_mb=lambda wildcards, input: 1500 + 4 * input.size_mb,
-        runtime=10,
-    conda:
-        "../envs/plot.yaml"
+        lineage_k_span=config["lineage"]["figure_k_span"],
     script:
-        "../scripts/plot_map.py"
+        "../scripts/plot_choosing_k.py"
 
 
-rule plot_profiles:
-    input:
-        profiles="results/{model}/profiles.nc",
-        fit="results/{model}/fits/k{k}.nc",
-        lineage=fits_up_to,
-    output:
-        png=report(
-            "results/{model}/figures/profiles/k{k}.png",
-            caption="../report/profiles.rst",
-            category="Cluster profiles",
-            subcategory="{model}",
-            labels={"model": "{model}", "k": "{k}", "figure": "profiles"},
-        ),
-        pdf="results/{model}/figures/profiles/k{k}.pdf",
-    params:
-        maps=config["maps"],
-    log:
-        "results/{model}/logs/profiles/k{k}.log",
-    benchmark:
-        "results/{model}/benchmarks/profiles/k{k}.tsv"
-    resources:
-        mem_mb=lambda wildcards, input: 1500 + 4 * input.size_mb,
-        runtime=10,
-    conda:
-        "../envs/plot.yaml"
-    script:
-        "../scripts/plot_profiles.py"
+# categories.csv is rewritten whenever k.max grows, while the colours of k depend only
+# on the fits of k.min..k (inputs here) and on COLOR_SETTINGS (params): ancient() keeps a
+# larger k.max from redrawing every figure.
+for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
+    if not ks:
+        continue
+
+    rule:
+        name:
+            f"plot_maps_{chunk_label(ks).replace('-', '_')}"
+        input:
+            profiles="results/{model}/profiles.nc",
+            fits=expand("results/{{model}}/fits/k{k}.nc", k=ks),
+            categories=ancient("results/{model}/categories.csv"),
+        output:
+            per_k_figures("maps", ks, "../report/map.rst", "Category maps"),
+        log:
+            f"results/{{model}}/logs/maps/{chunk_label(ks)}.log",
+        benchmark:
+            f"results/{{model}}/benchmarks/maps/{chunk_label(ks)}.tsv"
+        group:
+            "figures"
+        conda:
+            "../envs/plot.yaml"
+        resources:
+            mem_mb=lambda wildcards, input: 1500 + 4 * input.size_mb,
+            runtime=5 + len(ks),
+        params:
+            style=MAP_STYLE,
+            colors=COLOR_SETTINGS,
+        script:
+            "../scripts/plot_maps.py"
+
+    rule:
+        name:
+            f"plot_profiles_{chunk_label(ks).replace('-', '_')}"
+        input:
+            profiles="results/{model}/profiles.nc",
+            fits=expand("results/{{model}}/fits/k{k}.nc", k=ks),
+            categories=ancient("results/{model}/categories.csv"),
+        output:
+            per_k_figures("profiles", ks, "../report/profiles.rst", "Cluster profiles"),
+        log:
+            f"results/{{model}}/logs/profiles/{chunk_label(ks)}.log",
+        benchmark:
+            f"results/{{model}}/benchmarks/profiles/{chunk_label(ks)}.tsv"
+        group:
+            "figures"
+        conda:
+            "../envs/plot.yaml"
+        resources:
+            mem_mb=lambda wildcards, input: 1500 + 4 * input.size_mb,
+            runtime=5 + len(ks),
+        params:
+            colors=COLOR_SETTINGS,
+        script:
+            "../scripts/plot_profiles.py"
 
 
 rule plot_summary:
     input:
         table="results/{model}/inertia.csv",
         selection="results/{model}/k_selection.json",
+        categories="results/{model}/categories.csv",
         profiles="results/{model}/profiles.nc",
         fits=fit_files,
     output:
@@ -162,17 +134,17 @@ rule plot_summary:
             subcategory="{model}",
             labels={"model": "{model}", "figure": "summary"},
         ),
-    params:
-        maps=config["maps"],
-        figure_k=config["figure_k"],
     log:
         "results/{model}/logs/plot_summary.log",
     benchmark:
         "results/{model}/benchmarks/plot_summary.tsv"
+    conda:
+        "../envs/plot.yaml"
     resources:
         mem_mb=lambda wildcards, input: 2000 + 4 * input.size_mb,
         runtime=10,
-    conda:
-        "../envs/plot.yaml"
+    params:
+        style=MAP_STYLE,
+        figure_k=config["figure_k"],
     script:
         "../scripts/plot_summary.py"

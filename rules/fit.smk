@@ -1,25 +1,30 @@
-# Stage 2: one TimeSeriesKMeans fit per model and k, as independent jobs.
+# Stage 2: TimeSeriesKMeans fits, one file per model and k, several k per job.
+# One rule per chunk of k (K_CHUNKS, aligned on k.min): the chunk's fits share one
+# process start and one read of profiles.nc; chunks run in parallel.
 
 
-rule fit_kmeans:
-    input:
-        profiles="results/{model}/profiles.nc",
-    output:
-        fit="results/{model}/fits/k{k}.nc",
-    params:
-        k=lambda wildcards: int(wildcards.k),
-        fit=config["fit"],
-        criteria=config["criteria"],
-        stability=config["stability"],
-    log:
-        "results/{model}/logs/fit/k{k}.log",
-    benchmark:
-        "results/{model}/benchmarks/fit/k{k}.tsv"
-    threads: 1
-    resources:
-        mem_mb=lambda wildcards, input: 1500 + 12 * input.size_mb,
-        runtime=lambda wildcards: 60 if config["fit"]["metric"] == "euclidean" else 600,
-    conda:
-        "../envs/fit.yaml"
-    script:
-        "../scripts/fit_kmeans.py"
+for ks in K_CHUNKS:
+
+    rule:
+        name:
+            f"fit_kmeans_{chunk_label(ks).replace('-', '_')}"
+        input:
+            profiles="results/{model}/profiles.nc",
+        output:
+            fits=expand("results/{{model}}/fits/k{k}.nc", k=ks),
+        log:
+            f"results/{{model}}/logs/fit/{chunk_label(ks)}.log",
+        benchmark:
+            f"results/{{model}}/benchmarks/fit/{chunk_label(ks)}.tsv"
+        conda:
+            "../envs/fit.yaml"
+        threads: 1
+        resources:
+            mem_mb=lambda wildcards, input: 1500 + 12 * input.size_mb,
+            runtime=(10 if config["fit"]["metric"] == "euclidean" else 600) * len(ks),
+        params:
+            fit=config["fit"],
+            criteria=config["criteria"],
+            stability=config["stability"],
+        script:
+            "../scripts/fit_kmeans.py"

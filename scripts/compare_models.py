@@ -1,5 +1,32 @@
-"""Rule compare_models: compare/{name}/labels.nc -> agreement.csv + vote.nc."""
-# The work is in tomoclust.jobs.compare_models; run_job runs it in the warm worker when one is up.
-from tomoclust.warm import run_job
+"""Rule compare_models (rules/compare.smk): labels on the common grid -> agreement.csv (ARI per pair and k) and
+vote.nc (how many models put each point in their slowest category)."""
+from tomoclust.compare import agreement_table, vote_dataset, vote_shares
+from tomoclust.io import read_dataset, write_netcdf, write_table
+from tomoclust.logs import log_path_of, setup_logging
+from tomoclust.provenance import provenance_attrs
 
-run_job("compare_models", snakemake)  # noqa: F821 (injected by Snakemake)
+
+def main(snakemake):
+    log = setup_logging(log_path_of(snakemake))
+    comparison = dict(snakemake.params.comparison)
+    common = read_dataset(snakemake.input.labels)
+    table = agreement_table(common)
+    for row in table.itertuples():
+        log.info("k=%d: ARI %s vs %s = %.3f on %d equal-area points (%.3f on all %d)",
+                 row.k, row.model_a, row.model_b, row.ari, row.n_points, row.ari_all_points, row.n_points_all)
+    votes = vote_dataset(common, list(comparison["vote_k"]))
+    votes.attrs.update(title=f"Vote map of comparison {snakemake.wildcards.name}", **provenance_attrs(comparison))
+    for k in comparison["vote_k"]:
+        shares = vote_shares(votes, k)
+        log.info("k=%d, area covered by every model: %.1f%% slowest in all, %.1f%% split, %.1f%% slowest in none",
+                 k, 100 * shares["all_slowest"], 100 * shares["split"], 100 * shares["none_slowest"])
+    write_table(table, snakemake.output.agreement, float_format="%.6g")
+    write_netcdf(votes, snakemake.output.votes)
+
+
+if __name__ == "__main__":
+    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
+        from tomoclust.mock import snakemake_from_command_line
+
+        snakemake = snakemake_from_command_line(__file__)
+    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)

@@ -1,5 +1,20 @@
-"""Rule plot_agreement: compare/{name}/agreement.csv -> figures/agreement.png/.pdf."""
-# The work is in tomoclust.jobs.plot_agreement; run_job runs it in the warm worker when one is up.
-from tomoclust.warm import run_job
+"""Rule plot_agreement (rules/compare.smk): agreement.csv -> ARI of every pair of models against k."""
+from tomoclust.compare import plot_agreement
+from tomoclust.io import read_table
+from tomoclust.logs import log_path_of, setup_logging
+from tomoclust.plotting import save_figure
 
-run_job("plot_agreement", snakemake)  # noqa: F821 (injected by Snakemake)
+
+def main(snakemake):
+    setup_logging(log_path_of(snakemake))
+    table = read_table(snakemake.input.agreement)
+    save_figure(plot_agreement(table, f"{snakemake.wildcards.name}: agreement between models"),
+                snakemake.output.png, snakemake.output.pdf)
+
+
+if __name__ == "__main__":
+    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
+        from tomoclust.mock import snakemake_from_command_line
+
+        snakemake = snakemake_from_command_line(__file__)
+    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)

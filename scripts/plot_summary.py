@@ -1,5 +1,38 @@
-"""Rule plot_summary: the manuscript panel figures/summary.pdf."""
-# The work is in tomoclust.jobs.plot_summary; run_job runs it in the warm worker when one is up.
-from tomoclust.warm import run_job
+"""Rule plot_summary (rules/figures.smk): the manuscript panel: elbow, then map and centre profiles of a few k."""
+from tomoclust.gather import labels_on_grid
+from tomoclust.io import k_of_fit_path, read_fits, read_json, read_profiles, read_table
+from tomoclust.lineage import colors_of
+from tomoclust.logs import log_path_of, setup_logging
+from tomoclust.maps import MapStyle
+from tomoclust.plotting import display_units, save_figure
+from tomoclust.preprocess import preprocessing_label
+from tomoclust.summary import choose_figure_k, plot_summary
 
-run_job("plot_summary", snakemake)  # noqa: F821 (injected by Snakemake)
+
+def main(snakemake):
+    log = setup_logging(log_path_of(snakemake))
+    table, selection = read_table(snakemake.input.table), read_json(snakemake.input.selection)
+    categories = read_table(snakemake.input.categories)
+    fit_paths = {k_of_fit_path(path): path for path in snakemake.input.fits}
+    figure_k = snakemake.params.figure_k
+    ks = choose_figure_k(figure_k if isinstance(figure_k, str) else list(figure_k), selection.get("knee"), list(fit_paths))
+    log.info("manuscript panel shows k = %s", ks)
+    profiles = read_profiles(snakemake.input.profiles)
+    fits = read_fits([fit_paths[k] for k in ks])
+    panels = {k: (labels_on_grid(profiles, fit["labels"].values), fit["labels"].values, fit["centers"].values,
+                  fit["center_depth_mean"].values, fit["cluster_size"].values) for k, fit in fits.items()}
+    figure = plot_summary(
+        table, selection, profiles["latitude"].values, profiles["longitude"].values, panels,
+        profiles["profiles"].values, profiles["depth"].values, display_units(profiles["profiles"].attrs.get("units", "")),
+        f"{snakemake.wildcards.model} ({preprocessing_label(profiles.attrs)})",
+        MapStyle.from_config(dict(snakemake.params.style)), colors={k: colors_of(categories, k) for k in ks},
+    )
+    save_figure(figure, snakemake.output.png, snakemake.output.pdf, dpi=300)
+
+
+if __name__ == "__main__":
+    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
+        from tomoclust.mock import snakemake_from_command_line
+
+        snakemake = snakemake_from_command_line(__file__)
+    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)

@@ -1,5 +1,24 @@
-"""Rule plot_vote_map: compare/{name}/vote.nc -> figures/vote_k{k}.png/.pdf."""
-# The work is in tomoclust.jobs.plot_vote_map; run_job runs it in the warm worker when one is up.
-from tomoclust.warm import run_job
+"""Rule plot_vote_map (rules/compare.smk): vote.nc -> the vote map of one k."""
+from tomoclust.compare import plot_vote_map
+from tomoclust.io import read_dataset
+from tomoclust.logs import log_path_of, setup_logging
+from tomoclust.maps import MapStyle
+from tomoclust.plotting import save_figure
 
-run_job("plot_vote_map", snakemake)  # noqa: F821 (injected by Snakemake)
+
+def main(snakemake):
+    setup_logging(log_path_of(snakemake))
+    k = int(snakemake.wildcards.k)
+    votes = read_dataset(snakemake.input.votes)
+    title = (f"{snakemake.wildcards.name}: slowest category of {votes.attrs['n_models_compared']} models at k = {k}\n"
+             f"({votes.attrs['models']})")
+    figure = plot_vote_map(votes, k, title, MapStyle.from_config(dict(snakemake.params.style)))
+    save_figure(figure, snakemake.output.png, snakemake.output.pdf)
+
+
+if __name__ == "__main__":
+    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
+        from tomoclust.mock import snakemake_from_command_line
+
+        snakemake = snakemake_from_command_line(__file__)
+    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)

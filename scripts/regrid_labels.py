@@ -1,5 +1,25 @@
-"""Rule regrid_labels: labels.nc of the compared models -> compare/{name}/labels.nc (common grid)."""
-# The work is in tomoclust.jobs.regrid_labels; run_job runs it in the warm worker when one is up.
-from tomoclust.warm import run_job
+"""Rule regrid_labels (rules/compare.smk): labels.nc of the compared models -> compare/{name}/labels.nc on a common grid."""
+from tomoclust.compare import labels_on_common_grid
+from tomoclust.io import read_dataset, write_netcdf
+from tomoclust.logs import log_path_of, setup_logging
+from tomoclust.provenance import provenance_attrs
 
-run_job("regrid_labels", snakemake)  # noqa: F821 (injected by Snakemake)
+
+def main(snakemake):
+    log = setup_logging(log_path_of(snakemake))
+    name, comparison = snakemake.wildcards.name, dict(snakemake.params.comparison)
+    cubes = {model: read_dataset(path) for model, path in zip(comparison["models"], snakemake.input.labels)}
+    common = labels_on_common_grid(cubes, comparison["grid"])
+    common.attrs.update(title=f"Labels of models {', '.join(cubes)} on a common grid (comparison {name})",
+                        **provenance_attrs(comparison))
+    log.info("comparison %s: %d models, k = %s, common grid %d x %d (%s)", name, len(cubes), common["k"].values.tolist(),
+             common.sizes["latitude"], common.sizes["longitude"], common.attrs["common_grid"])
+    write_netcdf(common, snakemake.output.labels)
+
+
+if __name__ == "__main__":
+    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
+        from tomoclust.mock import snakemake_from_command_line
+
+        snakemake = snakemake_from_command_line(__file__)
+    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)

@@ -87,3 +87,25 @@ def test_preferred_k_directions():
     table = pd.DataFrame({"k": [2, 3, 4], "silhouette": [0.1, 0.5, 0.3], "calinski_harabasz": [5.0, 9.0, 7.0],
                           "davies_bouldin": [2.0, 1.0, 0.5]})
     assert preferred_k(table) == {"silhouette": 3, "calinski_harabasz": 3, "davies_bouldin": 4}
+
+
+def test_categories_table_gives_every_figure_its_colours():
+    import xarray as xr
+
+    from tomoclust.colors import category_colors
+    from tomoclust.lineage import categories_table, colors_of
+
+    def fit(labels, k):
+        sizes = np.bincount(labels, minlength=k)
+        return xr.Dataset({"labels": ("profile", labels), "cluster_size": ("cluster", sizes),
+                           "cluster_area_percent": ("cluster", 100.0 * sizes / sizes.sum()),
+                           "center_depth_mean": ("cluster", np.arange(k, dtype=float))})
+
+    fits = {2: fit(np.array([0, 0, 1, 1]), 2), 3: fit(np.array([0, 0, 1, 2]), 3)}
+    by_rank = categories_table(fits, "rank")
+    np.testing.assert_allclose(colors_of(by_rank, 3), category_colors(3), atol=1 / 255)
+    by_lineage = categories_table(fits, "lineage")
+    assert by_lineage.loc[(by_lineage.k == 3) & (by_lineage.category == 0), "color"].item() == \
+        by_lineage.loc[(by_lineage.k == 2) & (by_lineage.category == 0), "color"].item(), "category 0 persists: same colour"
+    with pytest.raises(ValueError, match="has 0 categories for k=4"):
+        colors_of(by_lineage, 4)

@@ -145,3 +145,28 @@ def test_vote_shares_split_the_covered_area():
     shares = vote_shares(votes, 2)
     # Covered by both: three equal cells; one slowest in both, one split, one in neither.
     assert shares == pytest.approx({"all_slowest": 1 / 3, "split": 1 / 3, "none_slowest": 1 / 3})
+
+
+def test_chunks_of_k_stay_aligned_when_k_max_grows():
+    from tomoclust.config import k_chunks
+
+    before = k_chunks(list(range(3, 51)), "auto", "euclidean")
+    after = k_chunks(list(range(3, 56)), "auto", "euclidean")
+    assert before[0][0] == 3 and sum(len(c) for c in before) == 48
+    assert after[: len(before)] == before and after[len(before):] == [list(range(51, 56))], "only a new chunk"
+    assert k_chunks([2, 3, 4], "auto", "dtw") == [[2], [3], [4]], "an expensive k is a job of its own"
+    assert k_chunks([2, 3, 4, 5, 6], 2, "euclidean") == [[2, 3], [4, 5], [6]]
+
+
+def test_pdf_k_follow_maps_pdf():
+    from tomoclust.config import pdf_k_values
+
+    def config(pdf, figure_k="auto"):
+        return {"maps": {"pdf": pdf}, "figure_k": figure_k}
+
+    maps_k = [2, 3, 4, 5]
+    assert pdf_k_values(config("figure_k"), maps_k) == []
+    assert pdf_k_values(config("figure_k", [3, 9]), maps_k) == [3]
+    assert pdf_k_values(config("all"), maps_k) == maps_k
+    assert pdf_k_values(config("none", [3]), maps_k) == []
+    assert pdf_k_values(config([5, 2]), maps_k) == [2, 5]

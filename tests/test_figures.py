@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from conftest import PROJECT, SHARED
 
-from tomoclust.maps import MapStyle, category_colors, choose_projection, natural_earth_file, plot_category_map
+from tomoclust.colors import category_colors
+from tomoclust.maps import MapStyle, choose_projection, natural_earth_file, plot_category_map
 from tomoclust.plotting import save_figure
 from tomoclust.profile_plots import cluster_statistics, plot_cluster_profiles
 from tomoclust.summary import choose_figure_k
@@ -125,3 +126,51 @@ def test_maps_render_with_no_network_and_no_basemap(tmp_path):
     assert "RENDERED" in result.stdout
     assert result.stdout.count("no Natural Earth coastline") == 1, "one clear warning"
     assert (tmp_path / "offline.png").stat().st_size > 10_000
+
+
+def test_a_map_redrawn_for_another_k_equals_a_map_drawn_afresh(tmp_path):
+    """The chunk's canvas keeps projection, basemap and gridlines and swaps the data: no trace of the previous k."""
+    from matplotlib.image import imread
+
+    from tomoclust.maps import CategoryMapCanvas, category_labels
+
+    lat, lon, labels = _small_map_inputs()
+    style = MapStyle(basemap_dirs=[str(SHARED_BASEMAP)])
+    five = np.where(labels >= 0, (labels + np.arange(lon.size)) % 5, -1)
+
+    def draw(canvas, grid, k, path):
+        names = category_labels(np.linspace(-1, 1, k), np.full(k, 100.0 / k), "%")
+        save_figure(canvas.draw(grid, k, category_colors(k), names, f"k = {k}"), path, close=False)
+
+    reused = CategoryMapCanvas(lat, lon, style)
+    draw(reused, five, 5, tmp_path / "first.png")
+    draw(reused, labels, 3, tmp_path / "reused.png")
+    fresh = CategoryMapCanvas(lat, lon, style)
+    draw(fresh, labels, 3, tmp_path / "fresh.png")
+    np.testing.assert_array_equal(imread(tmp_path / "reused.png"), imread(tmp_path / "fresh.png"))
+    assert not np.array_equal(imread(tmp_path / "first.png"), imread(tmp_path / "fresh.png"))
+
+
+def test_many_categories_get_an_overview_instead_of_a_panel_each():
+    from tomoclust.profile_plots import MAX_PANELS
+
+    rng = np.random.default_rng(0)
+    k = MAX_PANELS + 8
+    profiles = rng.normal(size=(400, 10))
+    fig = plot_cluster_profiles(profiles, np.arange(400) % k, rng.normal(size=(k, 10)), np.linspace(50, 500, 10), k, "%", "t")
+    assert len(fig.axes) <= 4, "centres, centre image, area-share bars, colour bar"
+    lines = fig.axes[0].collections[0]
+    assert len(lines.get_segments()) == k, "every centre drawn, as one collection"
+    fig = plot_cluster_profiles(profiles, np.arange(400) % 4, rng.normal(size=(4, 10)), np.linspace(50, 500, 10), 4, "%", "t")
+    assert all(len(ax.collections) >= 1 for ax in fig.axes), "members drawn as one (rasterised) collection per panel"
+    assert all(c.get_rasterized() for ax in fig.axes for c in ax.collections if len(c.get_paths()) > 10)
+
+
+def test_per_k_figure_paths_are_grouped_by_k():
+    from tomoclust.plotting import figure_paths
+
+    paths = ["r/m/figures/maps/k3.png", "r/m/figures/maps/k10.png", "r/m/figures/maps/k3.pdf"]
+    assert figure_paths(paths) == {3: ("r/m/figures/maps/k3.png", "r/m/figures/maps/k3.pdf"),
+                                   10: ("r/m/figures/maps/k10.png", None)}
+    with pytest.raises(ValueError, match="not a per-k figure"):
+        figure_paths(["r/m/figures/maps/summary.png"])

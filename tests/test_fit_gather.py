@@ -7,6 +7,7 @@ from sklearn.metrics import adjusted_rand_score
 from tomoclust.extract import ModelSpec, extract_model
 from tomoclust.fit import depth_average, fit_dataset, fit_kmeans, order_by_velocity
 from tomoclust.gather import find_knee, fit_table, labels_cube
+from tomoclust.io import read_fits, write_netcdf
 
 
 def test_depth_average_weights_by_thickness():
@@ -90,14 +91,16 @@ def test_fit_file_gather_and_labels_cube(tmp_path, demo_profiles, demo_fits):
     paths = []
     for k in (4, 2, 3):  # out of order on purpose
         path = tmp_path / f"k{k}.nc"
-        fit_dataset(demo_fits[k], profiles, k, {"metric": "euclidean"}).to_netcdf(path)
+        write_netcdf(fit_dataset(demo_fits[k], profiles, k, {"metric": "euclidean"}), path)
         paths.append(path)
-    table = fit_table(paths)
+    fits = read_fits(paths)
+    assert list(fits) == [2, 3, 4], "fits keyed by the k they hold, in order"
+    table = fit_table(fits)
     assert table["k"].tolist() == [2, 3, 4]
     assert np.all(np.diff(table["inertia"]) < 0)
     assert table.loc[0, "units"] == "percent" and table.loc[0, "metric"] == "euclidean"
 
-    cube = labels_cube(profiles, paths)
+    cube = labels_cube(profiles, fits)
     path = tmp_path / "labels.nc"
     cube.to_netcdf(path)
     with xr.open_dataset(path) as reread:

@@ -51,9 +51,9 @@ def test_k_max_above_the_number_of_profiles_fails_with_a_message_in_the_log(tmp_
     config = _config(workdir / "tiny.yaml", models=[tiny], k={"min": 8, "max": 10})
     result = snakemake(workdir, "results/small/fits/k10.nc", "--configfile", str(config), check=False)
     assert result.returncode != 0
-    log = (workdir / "results/small/logs/fit/k10.log").read_text()
+    log = (workdir / "results/small/logs/fit/k8-10.log").read_text()
     assert "model 'small': k=10 is more than the 9 complete profiles" in log and "lower `k.max`" in log
-    assert not (workdir / "results/small/fits/k10.nc").exists()
+    assert not list((workdir / "results/small/fits").glob("k*.nc")), "the chunk stops before fitting any of its k"
 
 
 def test_depth_units_not_understood(tmp_path, demo_model):
@@ -118,12 +118,13 @@ def reference_run(tmp_path_factory):
     return workdir
 
 
-@pytest.mark.parametrize("cores, warm", [("1", "True"), ("2", "False")])
-def test_runs_are_bit_identical(tmp_path, reference_run, cores, warm):
+@pytest.mark.parametrize("cores, k_per_job", [("1", "auto"), ("2", "1"), ("2", "3")])
+def test_runs_are_bit_identical(tmp_path, reference_run, cores, k_per_job):
+    """Whatever the core count and however the k are split into jobs (the reference: 2 cores, k_per_job auto)."""
     workdir = copy_workflow(tmp_path)
     config = _config(workdir / "small.yaml")
     subprocess.run([sys.executable, "-m", "snakemake", *FITS_AND_TABLES, "--cores", cores, "--configfile", str(config),
-                    "--config", f"warm_worker={warm}"], cwd=workdir, check=True, capture_output=True, timeout=600)
+                    "--config", f"k_per_job={k_per_job}"], cwd=workdir, check=True, capture_output=True, timeout=600)
     assert_same_results(reference_run, workdir)
 
 

@@ -52,31 +52,45 @@ def assert_same_results(a: Path, b: Path, model: str = "small") -> None:
         np.testing.assert_array_equal(x["labels"].values, y["labels"].values)
 
 
-def write_config(path: Path, k_max: int) -> Path:
+def write_config(path: Path, k_max: int, **overrides) -> Path:
     config = {
         "models": [
             {"name": "small", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs",
              "region": {"lat": [36, 44], "lon": [-118, -108]}, "depth": [20, 600]}
         ],
         "k": {"min": 2, "max": k_max},
+        "maps": {"pdf": [3]},
+        **overrides,
     }
     path.write_text(yaml.safe_dump(config))
     return path
+
+
+# Three k per job, so that k = 2..4 is one whole chunk and k.max = 7 adds one (the default is 12 per job).
+CHUNKS_OF_THREE = ("--config", "k_per_job=3")
 
 
 @pytest.fixture(scope="module")
 def workflow_run(tmp_path_factory):
     workdir = copy_workflow(tmp_path_factory.mktemp("workflow"))
     config = write_config(workdir / "small.yaml", k_max=4)
-    snakemake(workdir, "--configfile", str(config))
+    snakemake(workdir, "--configfile", str(config), *CHUNKS_OF_THREE)
     return workdir, config
+
+
+def jobs_of_dry_run(workdir: Path, *args: str) -> dict[str, int]:
+    """{rule: number of jobs} that a dry run would run."""
+    text = snakemake(workdir, *args, "--dry-run").stdout
+    table = text.split("Job stats:", 1)[1].split("total", 1)[0] if "Job stats:" in text else ""
+    return {name: int(count) for name, count in (line.split() for line in table.splitlines()[3:] if line.strip())}
 
 
 def test_outputs_of_the_contract(workflow_run):
     workdir, _ = workflow_run
     out = workdir / "results" / "small"
     for rel in ["profiles.nc", "inertia.csv", "k_selection.json", "labels.nc", "figures/elbow.png", "figures/elbow.pdf",
-                "fits/k2.nc", "fits/k3.nc", "fits/k4.nc", "logs/extract_profiles.log", "logs/fit/k3.log"]:
+                "fits/k2.nc", "fits/k3.nc", "fits/k4.nc", "logs/extract_profiles.log", "logs/fit/k2-4.log",
+                "benchmarks/fit/k2-4.tsv", "logs/maps/k2-4.log", "categories.csv", "lineage.csv", "criteria.csv"]:
         assert (out / rel).is_file(), rel
     table = pd.read_csv(out / "inertia.csv")
     assert table["k"].tolist() == [2, 3, 4] and {"k", "inertia"} <= set(table.columns)
@@ -98,11 +112,14 @@ def test_figures_of_every_k(workflow_run):
     for k in (2, 3, 4):
         for kind in ("maps", "profiles"):
             assert (figures / kind / f"k{k}.png").read_bytes()[:4] == b"\x89PNG"
-            assert (figures / kind / f"k{k}.pdf").read_bytes()[:4] == b"%PDF"
+            # Vector PDFs only for the k in maps.pdf ([3] here); PNG for the browsing set.
+            assert (figures / kind / f"k{k}.pdf").is_file() == (k == 3)
+    assert (figures / "maps" / "k3.pdf").read_bytes()[:4] == b"%PDF"
     summary = (figures / "summary.pdf").read_bytes()
     assert summary.startswith(b"%PDF") and b"/FontFile2" in summary, "vector PDF with embedded fonts"
-    map_log = (workdir / "results" / "small" / "logs" / "maps" / "k3.log").read_text()
-    assert "map projection: LambertConformal" in map_log
+    map_log = (workdir / "results" / "small" / "logs" / "maps" / "k2-4.log").read_text()
+    assert map_log.count("map projection: LambertConformal") == 1, "one projection set up for the chunk's maps"
+    assert "maps of k = [2, 3, 4] written" in map_log
 
 
 def test_categories_are_ordered_slowest_first_in_stored_fits(workflow_run):
@@ -119,18 +136,53 @@ def test_categories_are_ordered_slowest_first_in_stored_fits(workflow_run):
 
 def test_rerun_does_nothing_and_k_max_fits_only_new_k(workflow_run):
     workdir, config = workflow_run
-    dry = snakemake(workdir, "--configfile", str(config), "--dry-run")
+    dry = snakemake(workdir, "--configfile", str(config), *CHUNKS_OF_THREE, "--dry-run")
     assert "Nothing to be done" in dry.stdout + dry.stderr
 
-    fits = workdir / "results" / "small" / "fits"
-    before = {p.name: p.stat().st_mtime_ns for p in fits.glob("k*.nc")}
-    bigger = write_config(workdir / "bigger.yaml", k_max=6)
-    snakemake(workdir, "--configfile", str(bigger))
-    after = {p.name: p.stat().st_mtime_ns for p in fits.glob("k*.nc")}
-    assert set(after) == {"k2.nc", "k3.nc", "k4.nc", "k5.nc", "k6.nc"}
-    assert all(after[name] == mtime for name, mtime in before.items()), "existing fits were not redone"
-    table = pd.read_csv(workdir / "results" / "small" / "inertia.csv")
-    assert table["k"].tolist() == [2, 3, 4, 5, 6]
+    results = workdir / "results" / "small"
+    old_files = sorted(results.glob("fits/k*.nc")) + sorted(results.glob("figures/maps/k*.png")) + sorted(
+        results.glob("figures/profiles/k*.png"))
+    before = {p: p.stat().st_mtime_ns for p in old_files}
+    bigger = write_config(workdir / "bigger.yaml", k_max=7)
+    assert jobs_of_dry_run(workdir, "--configfile", str(bigger), *CHUNKS_OF_THREE) == {
+        "fit_kmeans_k5_7": 1, "gather_fits": 1, "plot_choosing_k": 1, "plot_maps_k5_7": 1, "plot_profiles_k5_7": 1,
+        "plot_summary": 1, "all": 1}
+    snakemake(workdir, "--configfile", str(bigger), *CHUNKS_OF_THREE)
+    assert sorted(p.name for p in results.glob("fits/k*.nc")) == [f"k{k}.nc" for k in range(2, 8)]
+    assert all(p.stat().st_mtime_ns == mtime for p, mtime in before.items()), "existing fits and figures were not redone"
+    assert pd.read_csv(results / "inertia.csv")["k"].tolist() == [2, 3, 4, 5, 6, 7]
+    assert (results / "figures" / "maps" / "k7.png").is_file()
+
+
+def test_a_map_setting_redraws_maps_and_refits_nothing(workflow_run):
+    workdir, config = workflow_run
+    other = write_config(workdir / "other_projection.yaml", k_max=7, maps={"pdf": [3], "projection": "PlateCarree"})
+    jobs = jobs_of_dry_run(workdir, "--configfile", str(other), *CHUNKS_OF_THREE)
+    assert set(jobs) == {"plot_maps_k2_4", "plot_maps_k5_7", "plot_summary", "all"}, jobs
+
+
+def test_k_range_outside_a_list_of_k_is_refused_before_any_job(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    config = write_config(workdir / "bad.yaml", k_max=4, maps={"pdf": [9]})
+    result = snakemake(workdir, "--configfile", str(config), "--dry-run", check=False)
+    assert result.returncode != 0 and "`maps.pdf` lists k = [9]" in result.stdout + result.stderr
+
+
+def test_a_script_runs_by_hand_as_its_rule(workflow_run, tmp_path):
+    """python scripts/fit_kmeans.py OUTPUT builds the job's snakemake object from the Snakefile and runs the rule's code."""
+    source, config = workflow_run
+    workdir = copy_workflow(tmp_path / "by_hand")
+    shutil.copytree(source / "results", workdir / "results")
+    shutil.copytree(source / "resources", workdir / "resources")
+    fit = workdir / "results" / "small" / "fits" / "k3.nc"
+    fit.unlink()
+    result = subprocess.run([sys.executable, "scripts/fit_kmeans.py", "results/small/fits/k3.nc", "--configfile", str(config)],
+                            cwd=workdir, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "model small: fits of k = [2, 3, 4] written" in (workdir / "results/small/logs/fit/k2-4.log").read_text()
+    with xr.open_dataset(fit) as by_hand, xr.open_dataset(source / "results/small/fits/k3.nc") as by_snakemake:
+        np.testing.assert_array_equal(by_hand["labels"].values, by_snakemake["labels"].values)
+        assert float(by_hand["inertia"]) == float(by_snakemake["inertia"])
 
 
 def test_lint_is_clean(workflow_run):
@@ -138,6 +190,12 @@ def test_lint_is_clean(workflow_run):
     result = snakemake(workdir, "--configfile", str(config), "--lint", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Congratulations" in result.stdout + result.stderr
+
+
+def test_snakefmt_is_clean():
+    result = subprocess.run([sys.executable, "-m", "snakefmt", "--check", "Snakefile", "rules"], cwd=PROJECT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(
@@ -194,3 +252,30 @@ def test_report_renders_in_headless_chromium(workflow_run, tmp_path):
     assert (tmp_path / "report.png").stat().st_size > 20_000
     shown = open_report_result(report, category="Choosing k", row=["small", "elbow"])
     assert shown["image_width"] > 500
+
+
+def test_a_fit_jobs_benchmark_measures_the_fit_itself(tmp_path):
+    """Snakemake's benchmark file of a fit job records that job's own process: its memory grows with the data."""
+    from tomoclust.demo import make_demo_model
+
+    workdir = copy_workflow(tmp_path)
+    big = make_demo_model(spacing=0.06).drop_vars("province")
+    big.to_netcdf(workdir / "big.nc")
+    config = {
+        "models": [{"name": "big", "path": "big.nc", "variable": "dvs"},
+                   {"name": "small", "path": "big.nc", "variable": "dvs", "region": {"lat": [40, 41], "lon": [-112, -111]}}],
+        "k": {"min": 2, "max": 2}, "fit": {"max_iter": 3}, "stability": {"restarts": 0},
+    }
+    (workdir / "two_sizes.yaml").write_text(yaml.safe_dump(config))
+    snakemake(workdir, "results/big/fits/k2.nc", "results/small/fits/k2.nc", "--configfile", "two_sizes.yaml")
+
+    def benchmark(model):
+        header, values = (workdir / "results" / model / "benchmarks" / "fit" / "k2.tsv").read_text().splitlines()[:2]
+        return dict(zip(header.split("\t"), values.split("\t")))
+
+    with xr.open_dataset(workdir / "results" / "big" / "profiles.nc") as profiles:
+        matrix_mb = profiles["profiles"].size * 8 / 1e6  # the float64 copy the fit works on
+    big_run, small_run = benchmark("big"), benchmark("small")
+    assert matrix_mb > 30
+    assert float(big_run["max_rss"]) - float(small_run["max_rss"]) > 2 * matrix_mb, (big_run, small_run, matrix_mb)
+    assert float(big_run["cpu_time"]) > float(small_run["cpu_time"]) > 0.5, "CPU of the job's process, imports included"

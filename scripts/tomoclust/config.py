@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+EUCLIDEAN_K_PER_JOB = 12
+
 
 def check_config(config: dict, demo_model_path: str) -> None:
     """Raise ValueError naming the key to fix; the schema has already filled in defaults."""
@@ -25,6 +27,8 @@ def check_config(config: dict, demo_model_path: str) -> None:
     if k_min > k_max:
         raise ValueError(f"config: `k.min` ({k_min}) is larger than `k.max` ({k_max})")
     checked_k = [("maps.k", config["maps"]["k"]), ("figure_k", config["figure_k"])]
+    if not isinstance(config["maps"]["pdf"], str):
+        checked_k.append(("maps.pdf", config["maps"]["pdf"]))
     checked_k += [(f"compare[name={c['name']}].vote_k", c["vote_k"]) for c in config["compare"]]
     for key, value in checked_k:
         outside = [] if isinstance(value, str) else [k for k in value if not k_min <= k <= k_max]
@@ -54,3 +58,27 @@ def _check_comparisons(config: dict, names: list[str]) -> None:
                 f"{where}: its models cluster different depth ranges {ranges}; a vote map compares one depth range, "
                 f"so give them the same `depth` in `models`"
             )
+
+
+def k_chunks(k_values: list[int], k_per_job, metric: str) -> list[list[int]]:
+    """The k of each fit (and figure) job, in chunks aligned on k.min.
+
+    Aligned chunks stay the same when k.max grows, so a larger k.max adds new
+    jobs and leaves finished ones alone (only a last, incomplete chunk is redone).
+    ``auto``: 12 k per job for euclidean fits, where starting a process costs
+    more than a fit; 1 for dtw/softdtw, where one fit is worth a job of its own.
+    """
+    size = (EUCLIDEAN_K_PER_JOB if metric == "euclidean" else 1) if k_per_job == "auto" else int(k_per_job)
+    return [k_values[i:i + size] for i in range(0, len(k_values), size)]
+
+
+def pdf_k_values(config: dict, map_k_values: list[int]) -> list[int]:
+    """The k whose map and profile figures also get a vector PDF (``maps.pdf``)."""
+    setting = config["maps"]["pdf"]
+    if setting == "all":
+        return list(map_k_values)
+    if setting == "none":
+        return []
+    if setting == "figure_k":
+        return [] if config["figure_k"] == "auto" else sorted(set(config["figure_k"]) & set(map_k_values))
+    return sorted(set(setting) & set(map_k_values))

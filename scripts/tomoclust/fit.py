@@ -1,6 +1,7 @@
 """One k-means fit of the depth profiles with tslearn's TimeSeriesKMeans."""
 from __future__ import annotations
 
+import logging
 import warnings
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ import xarray as xr
 from .preprocess import depth_average, preprocessing_attrs
 
 METRICS = ("euclidean", "dtw", "softdtw")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -167,3 +169,42 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
     for name, value in (scores or {}).items():
         ds[name] = ((), float(value), {"long_name": CRITERIA_DESCRIPTIONS.get(name, name)})
     return ds
+
+
+def check_k_range(ks, profiles_ds: xr.Dataset, model: str, where: str) -> None:
+    """Refuse, before any fit, a k larger than the number of profiles the fit would use."""
+    n_total = profiles_ds.sizes["profile"]
+    n_fitted = int(profiles_ds["in_fit_subset"].values.astype(bool).sum())
+    too_large = [k for k in ks if k > n_fitted]
+    if too_large:
+        subset = "" if n_fitted == n_total else f" of the equal-area subset (of {n_total})"
+        raise ValueError(
+            f"model '{model}': k={max(too_large)} is more than the {n_fitted} complete profiles{subset} in {where}; "
+            f"lower `k.max` to at most {n_fitted} (or widen the model's region/depth)"
+        )
+
+
+def fit_profiles(profiles_ds: xr.Dataset, k: int, fit_params: dict, criteria: dict, stability: dict) -> xr.Dataset:
+    """One k: the fit, its criteria and restart stability, as the contents of ``fits/k{k}.nc``."""
+    from .criteria import restart_stability, validity_criteria
+
+    model = profiles_ds.attrs.get("model", "")
+    X, depth = profiles_ds["profiles"].values, profiles_ds["depth"].values
+    weight = profiles_ds["depth_weight"].values
+    fit_mask = profiles_ds["in_fit_subset"].values.astype(bool)
+    if fit_params["metric"] != "euclidean" and not np.allclose(weight, 1.0):
+        log.warning("model %s: depth weights scale the values before %s, which also warps along depth; "
+                    "`depth_weighting: resample` is the natural choice for %s", model, fit_params["metric"], fit_params["metric"])
+    order_values = profiles_ds["profile_depth_mean"].values if "profile_depth_mean" in profiles_ds else None
+    result = fit_kmeans(X, depth, k, **fit_params, depth_weight=weight, fit_mask=fit_mask, order_values=order_values)
+    sizes = sorted(int((result.labels == c).sum()) for c in range(k))
+    log.info("model %s k=%d: inertia %.6g after %d iterations on %d of %d profiles; cluster sizes %s",
+             model, k, result.inertia, result.n_iter, int(fit_mask.sum()), X.shape[0], sizes)
+    # Criteria and stability judge the fit where it was made: fitted profiles, depth-weighted distances.
+    scale = np.sqrt(weight)
+    X_fit, labels_fit = X[fit_mask] * scale, result.labels[fit_mask]
+    scores = validity_criteria(X_fit, labels_fit, result.centers * scale, criteria["silhouette_sample"], criteria["random_state"])
+    scores.update(restart_stability(X_fit, depth, labels_fit, k, fit_params, stability["restarts"], stability["subsample"],
+                                    stability["random_state"]))
+    log.info("model %s k=%d: %s", model, k, ", ".join(f"{n} {v:.4g}" for n, v in scores.items()))
+    return fit_dataset(result, profiles_ds, k, fit_params, scores)

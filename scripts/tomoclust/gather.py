@@ -16,25 +16,24 @@ log = logging.getLogger(__name__)
 INERTIA_COLUMNS = ["k", "inertia", "n_iter", "smallest_cluster", "metric"]
 
 
-def fit_table(fit_paths) -> pd.DataFrame:
+def fit_table(fits: dict[int, xr.Dataset]) -> pd.DataFrame:
     """One row per k: inertia, iterations, and every per-k criterion the fits hold."""
     rows = []
-    for path in fit_paths:
-        with xr.open_dataset(path) as fit:
-            row = {
-                "k": int(fit["k"]),
-                "inertia": float(fit["inertia"]),
-                "n_iter": int(fit["n_iter"]),
-                "smallest_cluster": int(fit["cluster_size"].min()),
-                "metric": fit.attrs.get("fit_metric", ""),
-                "units": fit["centers"].attrs.get("units", ""),
-                **preprocessing_attrs(fit.attrs),
-            }
-            for name, var in fit.data_vars.items():
-                if var.ndim == 0 and name not in row:
-                    row[name] = float(var)
-            rows.append(row)
-    return pd.DataFrame(rows).sort_values("k").reset_index(drop=True)
+    for k, fit in sorted(fits.items()):
+        row = {
+            "k": k,
+            "inertia": float(fit["inertia"]),
+            "n_iter": int(fit["n_iter"]),
+            "smallest_cluster": int(fit["cluster_size"].min()),
+            "metric": fit.attrs.get("fit_metric", ""),
+            "units": fit["centers"].attrs.get("units", ""),
+            **preprocessing_attrs(fit.attrs),
+        }
+        for name, var in fit.data_vars.items():
+            if var.ndim == 0 and name not in row:
+                row[name] = float(var)
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def k_selection(table: pd.DataFrame, sensitivity: float = 1.0) -> dict:
@@ -89,20 +88,16 @@ def labels_on_grid(profiles_ds: xr.Dataset, labels: np.ndarray) -> np.ndarray:
     return grid
 
 
-def labels_cube(profiles_ds: xr.Dataset, fit_paths) -> xr.Dataset:
+def labels_cube(profiles_ds: xr.Dataset, fits: dict[int, xr.Dataset]) -> xr.Dataset:
     """labels(k, latitude, longitude) on the model's grid, -1 where there is no profile."""
     n_lat, n_lon = profiles_ds.sizes["latitude"], profiles_ds.sizes["longitude"]
-    ks, layers = [], []
-    for path in fit_paths:
-        with xr.open_dataset(path) as fit:
-            ks.append(int(fit["k"]))
-            layers.append(labels_on_grid(profiles_ds, fit["labels"].values))
-    order = np.argsort(ks)
+    ks = sorted(fits)
+    layers = [labels_on_grid(profiles_ds, fits[k]["labels"].values) for k in ks]
     ds = xr.Dataset(
         data_vars={
             "labels": (
                 ("k", "latitude", "longitude"),
-                np.stack([layers[i] for i in order]) if layers else np.empty((0, n_lat, n_lon), np.int32),
+                np.stack(layers) if layers else np.empty((0, n_lat, n_lon), np.int32),
                 {
                     "long_name": "cluster category (0 = slowest centre)",
                     # No _FillValue on purpose: readers would turn the ints into floats with NaN.
@@ -112,7 +107,7 @@ def labels_cube(profiles_ds: xr.Dataset, fit_paths) -> xr.Dataset:
             )
         },
         coords={
-            "k": ("k", np.asarray(ks, dtype=np.int32)[order], {"long_name": "number of clusters"}),
+            "k": ("k", np.asarray(ks, dtype=np.int32), {"long_name": "number of clusters"}),
             "latitude": profiles_ds["latitude"],
             "longitude": profiles_ds["longitude"],
         },

@@ -76,37 +76,42 @@ def lineage_positions(labels_by_k: dict[int, np.ndarray]) -> dict[int, np.ndarra
     return positions
 
 
-def colors_table(positions: dict[int, np.ndarray]) -> pd.DataFrame:
-    from .maps import palette_colors
+def rank_positions(ks) -> dict[int, np.ndarray]:
+    """Palette positions by velocity rank alone (``maps.colors: rank``)."""
+    return {k: np.linspace(0.0, 1.0, k) if k > 1 else np.array([0.5]) for k in ks}
 
+
+def categories_table(fits: dict, scheme: str = "lineage") -> pd.DataFrame:
+    """``categories.csv``: every category of every k with its size, area share, centre average and colour.
+
+    The colours of every figure come from here (``scheme``: lineage or rank).
+    """
+    from .colors import palette_colors
+
+    labels = {k: fit["labels"].values for k, fit in fits.items()}
+    positions = lineage_positions(labels) if scheme == "lineage" else rank_positions(labels)
     rows = []
-    for k, pos in sorted(positions.items()):
-        for category, (p, rgba) in enumerate(zip(pos, palette_colors(pos))):
-            rows.append({"k": k, "category": category, "position": round(float(p), 6),
-                         "color": "#{:02x}{:02x}{:02x}".format(*(int(round(255 * c)) for c in rgba[:3]))})
+    for k, fit in sorted(fits.items()):
+        for category, (p, rgba) in enumerate(zip(positions[k], palette_colors(positions[k]))):
+            rows.append({"k": k, "category": category, "size": int(fit["cluster_size"][category]),
+                         "area_percent": float(fit["cluster_area_percent"][category]),
+                         "center_depth_mean": float(fit["center_depth_mean"][category]),
+                         "position": round(float(p), 6), "color": to_hex(rgba)})
     return pd.DataFrame(rows)
 
 
-def labels_from_fits(fit_paths) -> dict[int, np.ndarray]:
-    import netCDF4
-
-    labels = {}
-    for path in fit_paths:
-        with netCDF4.Dataset(path) as fit:
-            labels[int(fit["k"][...])] = np.asarray(fit["labels"][...])
-    return labels
+def to_hex(rgba) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*(int(round(255 * c)) for c in rgba[:3]))
 
 
-def figure_colors(fit_paths, ks, scheme: str = "lineage") -> dict[int, np.ndarray]:
-    """RGBA of each category at each k in ``ks``: following the lineage from the
-    smallest k in ``fit_paths`` (the fits of k.min..max(ks)), or by rank."""
-    from .maps import category_colors, palette_colors
+def colors_of(categories: pd.DataFrame, k: int) -> np.ndarray:
+    """RGBA of the categories of k, in category order, from ``categories.csv``."""
+    from matplotlib.colors import to_rgba_array
 
-    if scheme != "lineage":
-        return {k: category_colors(k) for k in ks}
-    labels = {k: v for k, v in labels_from_fits(fit_paths).items() if k <= max(ks)}
-    positions = lineage_positions(labels)
-    return {k: palette_colors(positions[k]) for k in ks}
+    rows = categories[categories["k"] == k].sort_values("category")
+    if len(rows) != k:
+        raise ValueError(f"categories.csv has {len(rows)} categories for k={k}, expected {k}")
+    return to_rgba_array(rows["color"].tolist())
 
 
 def plot_lineage(edges: pd.DataFrame, nodes: pd.DataFrame, colors: pd.DataFrame, model: str, units: str):

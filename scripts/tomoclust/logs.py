@@ -1,4 +1,4 @@
-"""Send a script's log records and warnings to its rule's ``log:`` file."""
+"""Send a script's log records, warnings and the error that ends it to its rule's ``log:`` file."""
 from __future__ import annotations
 
 import logging
@@ -13,7 +13,14 @@ def setup_logging(log_path: str | None, level: int = logging.INFO) -> logging.Lo
     logging.captureWarnings(True)
     for noisy in ("matplotlib", "fontTools", "PIL", "numba", "shapely", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    return logging.getLogger("tomoclust")
+    log = logging.getLogger("tomoclust")
+
+    def log_uncaught(exc_type, exc, traceback):
+        # The reason a job failed belongs at the end of its log, which Snakemake names.
+        log.error("%s: %s", exc_type.__name__, exc, exc_info=(exc_type, exc, traceback))
+
+    sys.excepthook = log_uncaught
+    return log
 
 
 def log_path_of(snakemake) -> str | None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from .colors import category_colors
 from .plotting import plt
 from .preprocess import cell_edges
 
@@ -24,6 +26,8 @@ NATURAL_EARTH = {
     "borders": ("cultural", "admin_0_boundary_lines_land"),
 }
 _warned: set[str] = set()
+NO_CATEGORY = -1
+MAX_NAMED_CATEGORIES = 16  # colour-bar ticks name each category's centre and area up to this k
 
 
 @dataclass
@@ -53,23 +57,6 @@ def _warn_once(message: str, *args) -> None:
     if text not in _warned:
         _warned.add(text)
         log.warning(text)
-
-
-def palette_colors(positions) -> np.ndarray:
-    """RGBA on the red (slow, 0) - yellow - blue (fast, 1) palette."""
-    from matplotlib import colormaps
-
-    return colormaps["RdYlBu"](0.04 + 0.92 * np.asarray(positions, dtype=float))
-
-
-def category_colors(k: int) -> np.ndarray:
-    """RGBA of each category id by rank, slow (red) to fast (blue).
-
-    Ids are ordered slowest first at every k, so k = 3 reads red / yellow / blue
-    (slow / neutral / fast). tomoclust.lineage refines this so that a category
-    persisting from k-1 keeps its colour.
-    """
-    return palette_colors(np.linspace(0.0, 1.0, k) if k > 1 else [0.5])
 
 
 def natural_earth_file(kind: str, style: MapStyle) -> Path | None:
@@ -168,7 +155,11 @@ def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyl
     else:
         ax.set_global()
     draw_basemap(ax, style)
-    gl = ax.gridlines(draw_labels=True, lw=0.3, color="0.5", alpha=0.6, x_inline=False, y_inline=False)
+    with warnings.catch_warnings():
+        # auto_update=False (deprecated, still honoured): the extent is fixed, so gridlines and their labels are
+        # placed once, not again at every save of a figure that is redrawn for several k.
+        warnings.filterwarnings("ignore", "The auto_update parameter", DeprecationWarning)
+        gl = ax.gridlines(draw_labels=True, lw=0.3, color="0.5", alpha=0.6, x_inline=False, y_inline=False, auto_update=False)
     gl.top_labels = gl.right_labels = False
     gl.xlabel_style = gl.ylabel_style = {"size": 7}
     return mesh
@@ -185,17 +176,62 @@ def add_category_colorbar(fig, mesh, ax, k: int, names: list[str] | None = None,
         cbar = fig.colorbar(mesh, ax=ax, ticks=np.arange(k), shrink=0.85, pad=0.03, fraction=0.04)
     else:
         cbar = fig.colorbar(mesh, cax=cax, ticks=np.arange(k))
-    tick_names = names if names is not None and k <= 16 else [str(i) for i in range(k)]
-    cbar.ax.set_yticklabels(tick_names, fontsize=7 if k <= 16 else 6)
+    named = names is not None and k <= MAX_NAMED_CATEGORIES
+    if named:
+        cbar.ax.set_yticklabels(names, fontsize=7)
+    else:  # beyond a legend's reach: every category's id would not fit either, so every fifth and the last
+        ticks = np.arange(k) if k <= 25 else np.unique(np.r_[np.arange(0, k, 5), k - 1])
+        cbar.set_ticks(ticks, labels=[str(i) for i in ticks], fontsize=7 if k <= 16 else 6)
     if label is not None:
         cbar.set_label(label, fontsize=7)
-    elif names is not None:
+    elif named:
         cbar.set_label("category: depth-averaged centre, area share (0 = slowest)", fontsize=7)
     else:
         cbar.set_label("category (0 slowest)", fontsize=7)
     if first_on_top:
         cbar.ax.invert_yaxis()
     return cbar
+
+
+class CategoryMapCanvas:
+    """One map figure drawn once (projection, basemap, gridlines, colour bar axes) and redrawn per k.
+
+    The figures of several k of one model share everything but the categories,
+    their colours and names, so only those change from one k to the next.
+    """
+
+    def __init__(self, lat, lon, style: MapStyle, figsize=(6.4, 4.6)):
+        from matplotlib.colors import BoundaryNorm, ListedColormap
+
+        self.lat, self.lon = np.asarray(lat), np.asarray(lon)
+        projection = choose_projection(float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)), style.projection)
+        log.info("map projection: %s", type(projection).__name__)
+        self.fig = plt.figure(figsize=figsize)
+        self.ax = self.fig.add_subplot(1, 1, 1, projection=projection)
+        empty = np.full((self.lat.size, self.lon.size), NO_CATEGORY, dtype=np.int32)
+        self.mesh = draw_category_map(self.ax, self.lat, self.lon, empty, 2, style)
+        self._colormap, self._norm = ListedColormap, BoundaryNorm
+        self.colorbar = None
+
+    def draw(self, labels2d, k: int, colors, names: list[str] | None, title: str, colorbar_label: str | None = None,
+             first_on_top: bool = True):
+        if self.colorbar is not None:
+            self.mesh.callbacks.disconnect(self.mesh.colorbar_cid)
+        self.mesh.set_cmap(self._colormap(colors))
+        self.mesh.set_norm(self._norm(np.arange(-0.5, k + 0.5), k))
+        self.mesh.set_array(np.ma.masked_less(labels2d, 0))
+        if self.colorbar is None:
+            self.colorbar = add_category_colorbar(self.fig, self.mesh, self.ax, k, names, label=colorbar_label,
+                                                  first_on_top=first_on_top)
+        else:  # a new colour bar in the same axes; the old one stopped listening to the mesh above
+            self.colorbar.ax.clear()
+            self.colorbar = add_category_colorbar(self.fig, self.mesh, self.ax, k, names, cax=self.colorbar.ax,
+                                                  label=colorbar_label, first_on_top=first_on_top)
+        self.ax.set_title(title, fontsize=10)
+        return self.fig
+
+    def close(self):
+        plt.close(self.fig)
 
 
 def plot_category_map(lat, lon, labels2d, k, center_means, area_percent, units, title, style: MapStyle, colors=None):

@@ -3,13 +3,15 @@ and saving one figure as PNG and vector PDF with fonts embedded."""
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .provenance import atomic_path  # noqa: E402
+from .io import atomic_path  # noqa: E402
 
 STYLE = {
     "font.size": 9,
@@ -33,13 +35,27 @@ def display_units(units: str) -> str:
     return UNIT_LABELS.get(str(units).strip().lower(), str(units).strip())
 
 
-def save_figure(fig, png_path: str | os.PathLike, pdf_path: str | os.PathLike | None = None, dpi: int = 200) -> None:
+def save_figure(fig, png_path: str | os.PathLike, pdf_path: str | os.PathLike | None = None, dpi: int = 200,
+                close: bool = True) -> None:
+    """PNG (and vector PDF, fonts embedded) of a figure; ``close=False`` keeps a figure that is redrawn for the next k."""
     for path, kwargs in ((png_path, {"dpi": dpi}), (pdf_path, {})):
         if path is None:
             continue
         with atomic_path(path) as tmp:
             fig.savefig(tmp, format=str(path).rsplit(".", 1)[-1], metadata=_metadata(path), **kwargs)
-    plt.close(fig)
+    if close:
+        plt.close(fig)
+
+
+def figure_paths(paths) -> dict[int, tuple[str, str | None]]:
+    """{k: (png, pdf or None)} of the per-k figures ``.../k{k}.png`` (and ``.pdf``) a job writes, by k."""
+    by_k: dict[int, dict[str, str]] = {}
+    for path in paths:
+        match = re.fullmatch(r"k(\d+)\.(png|pdf)", Path(path).name)
+        if match is None:
+            raise ValueError(f"{path} is not a per-k figure named k{{k}}.png or k{{k}}.pdf")
+        by_k.setdefault(int(match.group(1)), {})[match.group(2)] = str(path)
+    return {k: (files["png"], files.get("pdf")) for k, files in sorted(by_k.items())}
 
 
 def _metadata(path) -> dict:

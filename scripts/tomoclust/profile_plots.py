@@ -1,14 +1,23 @@
-"""Cluster profile figures: members faint, centre bold, ±1σ envelope, depth down."""
+"""Cluster profile figures: members faint, centre bold, ±1σ envelope, depth down.
+
+Up to ``MAX_PANELS`` categories get one panel each. Beyond that a grid of
+panels is too small to read (k = 50 would be 50 thumbnails), so the figure
+shows what a reader can still compare: every centre on one depth axis, and
+the centres as an image (category against depth) with each category's share
+of the area.
+"""
 from __future__ import annotations
 
 import math
 
 import numpy as np
+from matplotlib.collections import LineCollection
 
-from .maps import category_colors
+from .colors import category_colors
 from .plotting import plt
 
 MAX_MEMBERS_DRAWN = 150
+MAX_PANELS = 12
 
 
 def cluster_statistics(profiles: np.ndarray, labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -23,21 +32,31 @@ def cluster_statistics(profiles: np.ndarray, labels: np.ndarray, k: int) -> tupl
     return mean, std, sizes
 
 
+def drawn_members(labels: np.ndarray, k: int, seed: int = 0) -> list[np.ndarray]:
+    """At most MAX_MEMBERS_DRAWN member indices per category, a fixed-seed sample."""
+    rng = np.random.default_rng(seed)
+    members = []
+    for c in range(k):
+        index = np.flatnonzero(labels == c)
+        if index.size > MAX_MEMBERS_DRAWN:
+            index = np.sort(rng.choice(index, MAX_MEMBERS_DRAWN, replace=False))
+        members.append(index)
+    return members
+
+
 def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed: int = 0, colors=None, area_percent=None):
     """One panel per category on the given axes (at least k of them); titles give the count and share of the area."""
     colors = category_colors(k) if colors is None else colors
     _, std, sizes = cluster_statistics(profiles, labels, k)
     if area_percent is None:
         area_percent = 100.0 * sizes / max(int(sizes.sum()), 1)
-    rng = np.random.default_rng(seed)
     spans_zero = np.nanmin(profiles) < 0.0 < np.nanmax(profiles)
-    for c in range(k):
+    for c, members in enumerate(drawn_members(labels, k, seed)):
         ax = axes[c]
-        members = np.flatnonzero(labels == c)
-        if members.size > MAX_MEMBERS_DRAWN:
-            members = np.sort(rng.choice(members, MAX_MEMBERS_DRAWN, replace=False))
         if members.size:
-            ax.plot(profiles[members].T, depth, color=colors[c], alpha=0.12, lw=0.4, rasterized=True)
+            # One collection per panel, rasterised: a vector PDF stays small and quick to open.
+            lines = np.stack([profiles[members], np.broadcast_to(depth, (members.size, depth.size))], axis=-1)
+            ax.add_collection(LineCollection(lines, colors=[colors[c]], alpha=0.12, linewidths=0.4, rasterized=True))
         ax.fill_betweenx(depth, centers[c] - std[c], centers[c] + std[c], color=colors[c], alpha=0.35, lw=0, label="±1σ")
         ax.plot(centers[c], depth, color="k", lw=2.2)
         ax.plot(centers[c], depth, color=colors[c], lw=1.4, label="centre")
@@ -50,11 +69,16 @@ def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed
 
 
 def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max_columns: int = 6, colors=None, area_percent=None):
+    if k > MAX_PANELS:
+        return plot_centre_overview(centers, depth, k, units, title, colors, area_percent, labels)
     n_cols = min(k, max_columns)
     n_rows = math.ceil(k / n_cols)
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.35 * n_cols + 0.8, 2.3 * n_rows + 0.6), sharex=True, sharey=True, squeeze=False)
     flat = axes.ravel()
     draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units, colors=colors, area_percent=area_percent)
+    low, high = np.nanpercentile(profiles, [0.5, 99.5])
+    pad = 0.05 * (high - low)
+    flat[0].set_xlim(min(low, centers.min()) - pad, max(high, centers.max()) + pad)
     for ax in flat[k:]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
@@ -66,6 +90,42 @@ def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max
         if 0 <= above < k:
             flat[above].xaxis.set_tick_params(labelbottom=True)
             flat[above].set_xlabel(units)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_centre_overview(centers, depth, k, units, title, colors=None, area_percent=None, labels=None):
+    """Many categories: all centres on one depth axis, and the centres as a category x depth image."""
+    colors = category_colors(k) if colors is None else colors
+    if area_percent is None:
+        sizes = np.bincount(labels, minlength=k)
+        area_percent = 100.0 * sizes / max(int(sizes.sum()), 1)
+    fig, (lines_ax, image_ax) = plt.subplots(1, 2, figsize=(7.6, 4.4), gridspec_kw={"width_ratios": [1.0, 1.7]})
+    segments = np.stack([centers, np.broadcast_to(depth, centers.shape)], axis=-1)
+    lines_ax.add_collection(LineCollection(segments, colors=colors, linewidths=1.0))
+    pad = 0.05 * (centers.max() - centers.min())
+    lines_ax.set_xlim(centers.min() - pad, centers.max() + pad)
+    lines_ax.set_ylim(depth.max(), depth.min())
+    lines_ax.set_xlabel(units)
+    lines_ax.set_ylabel("depth (km)")
+    lines_ax.set_title("centres (colour as on the map)", fontsize=8)
+    lines_ax.grid(alpha=0.25, lw=0.4)
+
+    limit = float(np.abs(centers).max()) if centers.min() < 0.0 < centers.max() else None
+    edges = np.concatenate([[depth[0] - 0.5 * (depth[1] - depth[0])], 0.5 * (depth[1:] + depth[:-1]),
+                            [depth[-1] + 0.5 * (depth[-1] - depth[-2])]]) if depth.size > 1 else np.array([depth[0] - 1, depth[0] + 1])
+    image = image_ax.pcolormesh(np.arange(k + 1) - 0.5, edges, centers.T, cmap="RdYlBu",
+                                vmin=-limit if limit else None, vmax=limit, rasterized=True)
+    image_ax.set_ylim(edges[-1], edges[0])
+    image_ax.set_xlabel("category (0 = slowest)")
+    share_ax = image_ax.inset_axes([0.0, 1.06, 1.0, 0.14], sharex=image_ax)
+    share_ax.bar(np.arange(k), area_percent, color=colors, width=0.85)
+    share_ax.set_ylabel("%", fontsize=7)
+    share_ax.tick_params(labelbottom=False, labelsize=6)
+    share_ax.spines[["top", "right"]].set_visible(False)
+    share_ax.set_title("each category: share of the area (bars), centre profile (image)", fontsize=8)
+    fig.colorbar(image, ax=image_ax, label=units, fraction=0.05, pad=0.02)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig

@@ -7,7 +7,8 @@ import string
 
 from matplotlib.ticker import MaxNLocator
 
-from .maps import MapStyle, add_category_colorbar, category_colors, choose_projection, draw_category_map
+from .colors import category_colors
+from .maps import MapStyle, add_category_colorbar, choose_projection, draw_category_map
 from .plotting import plt
 from .profile_plots import cluster_statistics
 

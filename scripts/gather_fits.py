@@ -1,0 +1,44 @@
+"""Rule gather_fits (rules/gather.smk): all fits of a model -> inertia and criteria tables, the knee and
+preferred k, the labels cube on the model grid, the lineage across k and every category's colour."""
+from tomoclust.gather import INERTIA_COLUMNS, fit_table, k_selection, labels_cube
+from tomoclust.io import read_fits, read_profiles, write_json, write_netcdf, write_table
+from tomoclust.lineage import categories_table, lineage_edges
+from tomoclust.logs import log_path_of, setup_logging
+from tomoclust.preprocess import PREPROCESSING_ATTRS
+from tomoclust.provenance import provenance_attrs
+
+
+def main(snakemake):
+    log = setup_logging(log_path_of(snakemake))
+    model = snakemake.wildcards.model
+    fits = read_fits(snakemake.input.fits)
+    profiles = read_profiles(snakemake.input.profiles)
+
+    table = fit_table(fits)
+    selection = k_selection(table, snakemake.params.sensitivity)
+    selection["model"] = model
+    log.info("preferred k: %s", selection["preferred"])
+    write_table(table[INERTIA_COLUMNS], snakemake.output.table)
+    write_table(table.drop(columns=["units", *PREPROCESSING_ATTRS]), snakemake.output.criteria)
+    write_json(selection, snakemake.output.selection)
+
+    cube = labels_cube(profiles, fits)
+    cube.attrs.update(provenance_attrs({"model": model}))
+    cube.attrs["source_sha256"] = profiles.attrs.get("source_sha256", "")
+    log.info("labels for k=%s on a %d x %d grid", cube["k"].values.tolist(), cube.sizes["latitude"], cube.sizes["longitude"])
+    write_netcdf(cube, snakemake.output.labels)
+
+    edges = lineage_edges({k: fit["labels"].values for k, fit in fits.items()})
+    splits = edges[(edges["share_of_category"] < 0.95) & (edges["share_of_next"] > 0.5)]
+    log.info("lineage over k=%d..%d: %d links, %d categories that split; colours by %s", min(fits), max(fits), len(edges),
+             splits.groupby(["k", "category"]).ngroups, snakemake.params.colors)
+    write_table(edges, snakemake.output.lineage, float_format="%.6g")
+    write_table(categories_table(fits, snakemake.params.colors), snakemake.output.categories, float_format="%.6g")
+
+
+if __name__ == "__main__":
+    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
+        from tomoclust.mock import snakemake_from_command_line
+
+        snakemake = snakemake_from_command_line(__file__)
+    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)

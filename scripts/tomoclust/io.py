@@ -1,0 +1,100 @@
+"""Reading and writing the workflow's own files: profiles.nc, fits, tables.
+
+Every rule script reads and writes through here; the domain modules take and
+return arrays, datasets and tables, never paths. (Reading a model file as it
+comes, with its many conventions, is the extraction's job: tomoclust.extract.)
+Writes are atomic: a killed job never leaves a file that looks complete.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:  # xarray is imported where a netCDF file is read: the table-only jobs start faster
+    import xarray as xr
+
+
+def read_dataset(path: str | os.PathLike) -> xr.Dataset:
+    """A whole netCDF file in memory, the file closed again (profiles.nc, labels.nc, vote.nc...)."""
+    import xarray as xr
+
+    with xr.open_dataset(path) as ds:
+        return ds.load()
+
+
+read_profiles = read_dataset
+
+
+def read_fits(paths) -> dict[int, xr.Dataset]:
+    """The fits ``fits/k{k}.nc`` keyed by their k (read from the file, not the name)."""
+    fits = {}
+    for path in paths:
+        fit = read_dataset(path)
+        fits[int(fit["k"])] = fit
+    return dict(sorted(fits.items()))
+
+
+def k_of_fit_path(path: str | os.PathLike) -> int:
+    """k of ``.../fits/k{k}.nc`` from the path alone, to choose which fits to open."""
+    match = re.fullmatch(r"k(\d+)\.nc", Path(path).name)
+    if match is None:
+        raise ValueError(f"{path} is not a fit file named k{{k}}.nc")
+    return int(match.group(1))
+
+
+def read_json(path: str | os.PathLike) -> dict:
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    return pd.read_csv(path)
+
+
+@contextmanager
+def atomic_path(final: str | os.PathLike):
+    """Yield a temporary path beside ``final``; rename onto ``final`` only on success."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    for stale in final.parent.glob(f".{final.name}.*.part"):  # left by a job killed with SIGKILL
+        stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, final)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_netcdf(ds: xr.Dataset, path: str | os.PathLike) -> None:
+    """Write a dataset atomically, compressed, NETCDF4 format."""
+    encoding = {
+        name: {"zlib": True, "complevel": 4}
+        for name, var in ds.data_vars.items()
+        if var.ndim >= 1 and var.dtype.kind in "fiu"
+    }
+    with atomic_path(path) as tmp:
+        ds.to_netcdf(tmp, format="NETCDF4", engine="netcdf4", encoding=encoding)
+
+
+def write_text(text: str, path: str | os.PathLike) -> None:
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(text)
+
+
+def write_table(table: pd.DataFrame, path: str | os.PathLike, float_format: str | None = None) -> None:
+    write_text(table.to_csv(index=False, float_format=float_format), path)
+
+
+def write_json(data: dict, path: str | os.PathLike) -> None:
+    write_text(json.dumps(data, indent=2) + "\n", path)
