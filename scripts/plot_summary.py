@@ -27,7 +27,7 @@ def main(snakemake):
         f"{snakemake.wildcards.model} ({preprocessing_label(profiles.attrs)})",
         MapStyle.from_config(dict(snakemake.params.style)), colors={k: colors_of(categories, k) for k in ks},
     )
-    save_figure(figure, snakemake.output.png, snakemake.output.pdf, dpi=300)
+    save_figure(figure, snakemake.output.png, snakemake.output.pdf)  # the PDF is the manuscript's vector figure
 
 
 if __name__ == "__main__":

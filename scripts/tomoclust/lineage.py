@@ -92,11 +92,11 @@ def categories_table(fits: dict, scheme: str = "lineage") -> pd.DataFrame:
     positions = lineage_positions(labels) if scheme == "lineage" else rank_positions(labels)
     rows = []
     for k, fit in sorted(fits.items()):
+        sizes, areas = fit["cluster_size"].values, fit["cluster_area_percent"].values
+        means = fit["center_depth_mean"].values
         for category, (p, rgba) in enumerate(zip(positions[k], palette_colors(positions[k]))):
-            rows.append({"k": k, "category": category, "size": int(fit["cluster_size"][category]),
-                         "area_percent": float(fit["cluster_area_percent"][category]),
-                         "center_depth_mean": float(fit["center_depth_mean"][category]),
-                         "position": round(float(p), 6), "color": to_hex(rgba)})
+            rows.append({"k": k, "category": category, "size": int(sizes[category]), "area_percent": float(areas[category]),
+                         "center_depth_mean": float(means[category]), "position": round(float(p), 6), "color": to_hex(rgba)})
     return pd.DataFrame(rows)
 
 
