@@ -1,6 +1,7 @@
 # Stage 2: TimeSeriesKMeans fits, one file per model and k, several k per job.
 # One rule per chunk of k (K_CHUNKS, aligned on k.min): the chunk's fits share one
-# process start and one read of profiles.nc; chunks run in parallel.
+# process start and one read of profiles.nc; chunks run in parallel, the costliest
+# (largest k) first, so that no long job is left running alone at the end.
 
 
 for ks in K_CHUNKS:
@@ -16,6 +17,7 @@ for ks in K_CHUNKS:
             f"results/{{model}}/logs/fit/{chunk_label(ks)}.log",
         benchmark:
             f"results/{{model}}/benchmarks/fit/{chunk_label(ks)}.tsv"
+        priority: ks[-1]
         conda:
             "../envs/fit.yaml"
         threads: 1

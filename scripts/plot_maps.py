@@ -28,9 +28,11 @@ def main(snakemake):
                             display_units(fit["center_depth_mean"].attrs.get("units", ""))),
             title=f"{model}: k = {k}, {fit.attrs.get('fit_metric', '')}\n({preprocessing_label(fit.attrs)})",
         )
-        save_figure(figure, *paths, close=False)
+        save_figure(figure, *paths, close=False, bbox_inches=canvas.bbox_inches())
     canvas.close()
-    log.info("maps of k = %s written (colours from categories.csv)", sorted(figure_paths(snakemake.output)))
+    colors = snakemake.params.colors
+    log.info("maps of k = %s written; colours from categories.csv (%s, lineage from k=%s)",
+             sorted(figure_paths(snakemake.output)), colors["scheme"], colors["from_k"])
 
 
 if __name__ == "__main__":

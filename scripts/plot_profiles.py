@@ -23,7 +23,9 @@ def main(snakemake):
             colors=colors_of(categories, k), area_percent=fit["cluster_area_percent"].values,
         )
         save_figure(figure, *paths)
-    log.info("profile figures of k = %s written", sorted(figure_paths(snakemake.output)))
+    colors = snakemake.params.colors
+    log.info("profile figures of k = %s written; colours from categories.csv (%s, lineage from k=%s)",
+             sorted(figure_paths(snakemake.output)), colors["scheme"], colors["from_k"])
 
 
 if __name__ == "__main__":

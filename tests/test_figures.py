@@ -140,7 +140,8 @@ def test_a_map_redrawn_for_another_k_equals_a_map_drawn_afresh(tmp_path):
 
     def draw(canvas, grid, k, path):
         names = category_labels(np.linspace(-1, 1, k), np.full(k, 100.0 / k), "%")
-        save_figure(canvas.draw(grid, k, category_colors(k), names, f"k = {k}"), path, close=False)
+        figure = canvas.draw(grid, k, category_colors(k), names, f"k = {k}")
+        save_figure(figure, path, close=False, bbox_inches=canvas.bbox_inches())
 
     reused = CategoryMapCanvas(lat, lon, style)
     draw(reused, five, 5, tmp_path / "first.png")
@@ -149,6 +150,9 @@ def test_a_map_redrawn_for_another_k_equals_a_map_drawn_afresh(tmp_path):
     draw(fresh, labels, 3, tmp_path / "fresh.png")
     np.testing.assert_array_equal(imread(tmp_path / "reused.png"), imread(tmp_path / "fresh.png"))
     assert not np.array_equal(imread(tmp_path / "first.png"), imread(tmp_path / "fresh.png"))
+    save_figure(fresh.fig, tmp_path / "tight.png", close=False)
+    tight, measured = imread(tmp_path / "tight.png").shape, imread(tmp_path / "fresh.png").shape
+    assert abs(tight[0] - measured[0]) <= 8 and abs(tight[1] - measured[1]) <= 8, "about the frame of a tight bbox"
 
 
 def test_many_categories_get_an_overview_instead_of_a_panel_each():

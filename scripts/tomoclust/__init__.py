@@ -1,7 +1,8 @@
 """Functions behind the tomography-clustering workflow.
 
-Each module is importable without Snakemake; the files in ``scripts/`` are
-thin shells that read ``snakemake.input``/``params`` and call these.
-Heavy imports (tslearn, matplotlib, cartopy) stay inside the modules that
-need them so light rules start fast.
+Each module is importable without Snakemake and takes arrays, datasets and
+tables, not paths; ``io`` reads and writes the workflow's files. Each rule's
+script in ``scripts/`` reads ``snakemake.input``/``params``/``wildcards``,
+calls these and writes ``snakemake.output``. Heavy imports (tslearn,
+cartopy) stay inside the functions that need them, so light jobs start fast.
 """

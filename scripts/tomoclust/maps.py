@@ -212,6 +212,7 @@ class CategoryMapCanvas:
         self.mesh = draw_category_map(self.ax, self.lat, self.lon, empty, 2, style)
         self._colormap, self._norm = ListedColormap, BoundaryNorm
         self.colorbar = None
+        self._map_bbox = None
 
     def draw(self, labels2d, k: int, colors, names: list[str] | None, title: str, colorbar_label: str | None = None,
              first_on_top: bool = True):
@@ -229,6 +230,22 @@ class CategoryMapCanvas:
                                                   label=colorbar_label, first_on_top=first_on_top)
         self.ax.set_title(title, fontsize=10)
         return self.fig
+
+    def bbox_inches(self):
+        """What ``bbox_inches="tight"`` would give, without re-projecting the map for every figure.
+
+        The map (mesh, coastlines, gridlines and their labels) keeps its extent from one k to the next; only the
+        colour bar and the title change. The map's box is measured once, theirs at every k (they are cheap).
+        """
+        from matplotlib.transforms import Bbox
+
+        renderer = self.fig.canvas.get_renderer()
+        if self._map_bbox is None:
+            self.fig.draw_without_rendering()  # places the gridline labels
+            self._map_bbox = self.ax.get_tightbbox(renderer)
+        boxes = [self._map_bbox, self.colorbar.ax.get_tightbbox(renderer), self.ax.title.get_window_extent(renderer)]
+        pad = plt.rcParams["savefig.pad_inches"]
+        return Bbox.union(boxes).transformed(self.fig.dpi_scale_trans.inverted()).padded(pad)
 
     def close(self):
         plt.close(self.fig)

@@ -36,13 +36,13 @@ def display_units(units: str) -> str:
 
 
 def save_figure(fig, png_path: str | os.PathLike, pdf_path: str | os.PathLike | None = None, dpi: int = 200,
-                close: bool = True) -> None:
+                close: bool = True, bbox_inches="tight") -> None:
     """PNG (and vector PDF, fonts embedded) of a figure; ``close=False`` keeps a figure that is redrawn for the next k."""
     for path, kwargs in ((png_path, {"dpi": dpi}), (pdf_path, {})):
         if path is None:
             continue
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=str(path).rsplit(".", 1)[-1], metadata=_metadata(path), **kwargs)
+            fig.savefig(tmp, format=str(path).rsplit(".", 1)[-1], metadata=_metadata(path), bbox_inches=bbox_inches, **kwargs)
     if close:
         plt.close(fig)
 
