@@ -22,7 +22,7 @@ def main(snakemake):
             title=f"{model}: cluster profiles at k = {k}\n({preprocessing_label(fit.attrs)})",
             colors=colors_of(categories, k), area_percent=fit["cluster_area_percent"].values,
         )
-        save_figure(figure, *paths)
+        save_figure(figure, *paths, bbox_inches=None)  # laid out with margins in inches
     colors = snakemake.params.colors
     log.info("profile figures of k = %s written; colours from categories.csv (%s, lineage from k=%s)",
              sorted(figure_paths(snakemake.output)), colors["scheme"], colors["from_k"])

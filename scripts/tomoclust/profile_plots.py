@@ -1,5 +1,8 @@
 """Cluster profile figures: members faint, centre bold, ±1σ envelope, depth down.
 
+Their margins are set in inches (``set_margins``), so they are saved as laid out, without the extra draw of a
+tight bounding box.
+
 Up to ``MAX_PANELS`` categories get one panel each. Beyond that a grid of
 panels is too small to read (k = 50 would be 50 thumbnails), so the figure
 shows what a reader can still compare: every centre on one depth axis, and
@@ -91,8 +94,15 @@ def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max
             flat[above].xaxis.set_tick_params(labelbottom=True)
             flat[above].set_xlabel(units)
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+    set_margins(fig, left=0.65, right=0.15, bottom=0.5, top=1.05, wspace=0.12, hspace=0.75)
     return fig
+
+
+def set_margins(fig, left: float, right: float, bottom: float, top: float, wspace: float, hspace: float) -> None:
+    """Subplot margins in inches, whatever the figure's size (tight_layout costs a draw per figure)."""
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height,
+                        wspace=wspace, hspace=hspace)
 
 
 def plot_centre_overview(centers, depth, k, units, title, colors=None, area_percent=None, labels=None):
@@ -119,6 +129,7 @@ def plot_centre_overview(centers, depth, k, units, title, colors=None, area_perc
                                 vmin=-limit if limit else None, vmax=limit, rasterized=True)
     image_ax.set_ylim(edges[-1], edges[0])
     image_ax.set_xlabel("category (0 = slowest)")
+    image_ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     share_ax = image_ax.inset_axes([0.0, 1.06, 1.0, 0.14], sharex=image_ax)
     share_ax.bar(np.arange(k), area_percent, color=colors, width=0.85)
     share_ax.set_ylabel("%", fontsize=7)
@@ -127,5 +138,5 @@ def plot_centre_overview(centers, depth, k, units, title, colors=None, area_perc
     share_ax.set_title("each category: share of the area (bars), centre profile (image)", fontsize=8)
     fig.colorbar(image, ax=image_ax, label=units, fraction=0.05, pad=0.02)
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+    set_margins(fig, left=0.7, right=0.2, bottom=0.55, top=1.35, wspace=0.25, hspace=0.0)
     return fig
