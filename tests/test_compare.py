@@ -154,7 +154,7 @@ def test_chunks_of_k_stay_aligned_when_k_max_grows():
     after = k_chunks(list(range(3, 56)), "auto", "euclidean")
     assert before[0][0] == 3 and sum(len(c) for c in before) == 48
     assert after[: len(before)] == before and after[len(before):] == [list(range(51, 56))], "only a new chunk"
-    assert k_chunks([2, 3, 4], "auto", "dtw") == [[2], [3], [4]], "an expensive k is a job of its own"
+    assert k_chunks([2, 3, 4], "auto", "dtw") == [[2, 3], [4]], "expensive k: fewer per job"
     assert k_chunks([2, 3, 4, 5, 6], 2, "euclidean") == [[2, 3], [4, 5], [6]]
 
 

@@ -123,3 +123,19 @@ def test_find_knee_on_a_known_curve():
 def test_find_knee_without_knee_says_none():
     assert find_knee(np.array([2, 3]), np.array([2.0, 1.0]))["knee"] is None
     assert find_knee(np.arange(2, 10), np.linspace(10, 2, 8))["knee"] is None
+
+
+def test_tslearn_dtw_kernels_are_kept_by_numbas_cache():
+    """tslearn compiles its DTW kernels in every process; numba's cache, switched on for them, keeps them."""
+    import sys
+
+    from numba.core.caching import NullCache
+    from numba.core.dispatcher import Dispatcher
+
+    from tomoclust.fit import cache_tslearn_kernels
+
+    fit_kmeans(np.random.default_rng(0).normal(size=(12, 6)), np.arange(6.0), 2, metric="dtw", max_iter=1)
+    assert cache_tslearn_kernels() == 0, "the DTW fit already switched every kernel on"
+    kernels = [obj for name, module in list(sys.modules.items()) if name.startswith("tslearn") and module is not None
+               for obj in vars(module).values() if isinstance(obj, Dispatcher)]
+    assert kernels and not any(isinstance(kernel._cache, NullCache) for kernel in kernels)
