@@ -46,6 +46,11 @@ def chunk_label(ks):
     return f"k{ks[0]}" if len(ks) == 1 else f"k{ks[0]}-{ks[-1]}"
 
 
+def chunk_rule(stage, ks):
+    """fit_kmeans_k3_14: the name of a stage's rule for a chunk of k."""
+    return f"{stage}_{chunk_label(ks).replace('-', '_')}"
+
+
 def model_entry(wildcards):
     return MODELS[wildcards.model]
 

@@ -62,7 +62,7 @@ for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
 
     rule:
         name:
-            f"plot_maps_{chunk_label(ks).replace('-', '_')}"
+            chunk_rule("plot_maps", ks)
         input:
             profiles="results/{model}/profiles.nc",
             fits=expand("results/{{model}}/fits/k{k}.nc", k=ks),
@@ -88,7 +88,7 @@ for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
 
     rule:
         name:
-            f"plot_profiles_{chunk_label(ks).replace('-', '_')}"
+            chunk_rule("plot_profiles", ks)
         input:
             profiles="results/{model}/profiles.nc",
             fits=expand("results/{{model}}/fits/k{k}.nc", k=ks),

@@ -8,7 +8,7 @@ for ks in K_CHUNKS:
 
     rule:
         name:
-            f"fit_kmeans_{chunk_label(ks).replace('-', '_')}"
+            chunk_rule("fit_kmeans", ks)
         input:
             profiles="results/{model}/profiles.nc",
         output:

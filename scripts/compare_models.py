@@ -3,6 +3,7 @@ vote.nc (how many models put each point in their slowest category)."""
 from tomoclust.compare import agreement_table, vote_dataset, vote_shares
 from tomoclust.io import read_dataset, write_netcdf, write_table
 from tomoclust.logs import log_path_of, setup_logging
+from tomoclust.mock import snakemake_from_command_line
 from tomoclust.provenance import provenance_attrs
 
 
@@ -24,9 +25,5 @@ def main(snakemake):
     write_netcdf(votes, snakemake.output.votes)
 
 
-if __name__ == "__main__":
-    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
-        from tomoclust.mock import snakemake_from_command_line
-
-        snakemake = snakemake_from_command_line(__file__)
-    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)
+if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]
+    main(snakemake if "snakemake" in globals() else snakemake_from_command_line(__file__))  # noqa: F821

@@ -6,6 +6,7 @@ the profiles are read and tslearn imported once for the chunk.
 from tomoclust.fit import check_k_range, fit_profiles
 from tomoclust.io import k_of_fit_path, read_profiles, write_netcdf
 from tomoclust.logs import log_path_of, setup_logging
+from tomoclust.mock import snakemake_from_command_line
 from tomoclust.provenance import provenance_attrs
 
 
@@ -25,9 +26,5 @@ def main(snakemake):
     log.info("model %s: fits of k = %s written", snakemake.wildcards.model, list(targets))
 
 
-if __name__ == "__main__":
-    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
-        from tomoclust.mock import snakemake_from_command_line
-
-        snakemake = snakemake_from_command_line(__file__)
-    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)
+if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]
+    main(snakemake if "snakemake" in globals() else snakemake_from_command_line(__file__))  # noqa: F821

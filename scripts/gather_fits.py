@@ -4,6 +4,7 @@ from tomoclust.gather import INERTIA_COLUMNS, fit_table, k_selection, labels_cub
 from tomoclust.io import read_fits, read_profiles, write_json, write_netcdf, write_table
 from tomoclust.lineage import categories_table, lineage_edges
 from tomoclust.logs import log_path_of, setup_logging
+from tomoclust.mock import snakemake_from_command_line
 from tomoclust.preprocess import PREPROCESSING_ATTRS
 from tomoclust.provenance import provenance_attrs
 
@@ -36,9 +37,5 @@ def main(snakemake):
     write_table(categories_table(fits, snakemake.params.colors), snakemake.output.categories, float_format="%.6g")
 
 
-if __name__ == "__main__":
-    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
-        from tomoclust.mock import snakemake_from_command_line
-
-        snakemake = snakemake_from_command_line(__file__)
-    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)
+if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]
+    main(snakemake if "snakemake" in globals() else snakemake_from_command_line(__file__))  # noqa: F821

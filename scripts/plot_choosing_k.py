@@ -3,6 +3,7 @@ clustergram of how categories split as k grows."""
 from tomoclust.io import read_json, read_table
 from tomoclust.lineage import plot_lineage
 from tomoclust.logs import log_path_of, setup_logging
+from tomoclust.mock import snakemake_from_command_line
 from tomoclust.plotting import display_units, plot_elbow, plot_k_selection, save_figure
 from tomoclust.preprocess import preprocessing_label
 
@@ -26,9 +27,5 @@ def main(snakemake):
     log.info("lineage figure for k=%d..%d", categories["k"].min(), categories["k"].max())
 
 
-if __name__ == "__main__":
-    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
-        from tomoclust.mock import snakemake_from_command_line
-
-        snakemake = snakemake_from_command_line(__file__)
-    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)
+if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]
+    main(snakemake if "snakemake" in globals() else snakemake_from_command_line(__file__))  # noqa: F821

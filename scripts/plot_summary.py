@@ -4,6 +4,7 @@ from tomoclust.io import k_of_fit_path, read_fits, read_json, read_profiles, rea
 from tomoclust.lineage import colors_of
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.maps import MapStyle
+from tomoclust.mock import snakemake_from_command_line
 from tomoclust.plotting import display_units, save_figure
 from tomoclust.preprocess import preprocessing_label
 from tomoclust.summary import choose_figure_k, plot_summary
@@ -30,9 +31,5 @@ def main(snakemake):
     save_figure(figure, snakemake.output.png, snakemake.output.pdf)  # the PDF is the manuscript's vector figure
 
 
-if __name__ == "__main__":
-    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
-        from tomoclust.mock import snakemake_from_command_line
-
-        snakemake = snakemake_from_command_line(__file__)
-    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)
+if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]
+    main(snakemake if "snakemake" in globals() else snakemake_from_command_line(__file__))  # noqa: F821

@@ -3,6 +3,7 @@ from tomoclust.compare import plot_vote_map
 from tomoclust.io import read_dataset
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.maps import MapStyle
+from tomoclust.mock import snakemake_from_command_line
 from tomoclust.plotting import save_figure
 
 
@@ -16,9 +17,5 @@ def main(snakemake):
     save_figure(figure, snakemake.output.png, snakemake.output.pdf)
 
 
-if __name__ == "__main__":
-    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
-        from tomoclust.mock import snakemake_from_command_line
-
-        snakemake = snakemake_from_command_line(__file__)
-    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)
+if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]
+    main(snakemake if "snakemake" in globals() else snakemake_from_command_line(__file__))  # noqa: F821

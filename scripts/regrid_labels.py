@@ -2,6 +2,7 @@
 from tomoclust.compare import labels_on_common_grid
 from tomoclust.io import read_dataset, write_netcdf
 from tomoclust.logs import log_path_of, setup_logging
+from tomoclust.mock import snakemake_from_command_line
 from tomoclust.provenance import provenance_attrs
 
 
@@ -17,9 +18,5 @@ def main(snakemake):
     write_netcdf(common, snakemake.output.labels)
 
 
-if __name__ == "__main__":
-    if "snakemake" not in globals():  # run by hand: python scripts/THIS.py OUTPUT [--configfile ...]
-        from tomoclust.mock import snakemake_from_command_line
-
-        snakemake = snakemake_from_command_line(__file__)
-    main(snakemake)  # noqa: F821 (Snakemake defines it when it runs the rule)
+if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]
+    main(snakemake if "snakemake" in globals() else snakemake_from_command_line(__file__))  # noqa: F821

@@ -42,6 +42,11 @@ def read_fits(paths) -> dict[int, xr.Dataset]:
     return dict(sorted(fits.items()))
 
 
+def read_figure_inputs(profiles_path, fit_paths, categories_path) -> tuple[xr.Dataset, dict[int, xr.Dataset], pd.DataFrame]:
+    """What a job drawing the per-k figures of a chunk reads: profiles.nc, the chunk's fits, categories.csv."""
+    return read_profiles(profiles_path), read_fits(fit_paths), read_table(categories_path)
+
+
 def k_of_fit_path(path: str | os.PathLike) -> int:
     """k of ``.../fits/k{k}.nc`` from the path alone, to choose which fits to open."""
     match = re.fullmatch(r"k(\d+)\.nc", Path(path).name)

@@ -100,6 +100,11 @@ def categories_table(fits: dict, scheme: str = "lineage") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def colour_source(settings: dict) -> str:
+    """How a figure's colours were chosen, for its log (settings: rules/common.smk's COLOR_SETTINGS)."""
+    return f"colours from categories.csv ({settings['scheme']}, lineage from k={settings['from_k']})"
+
+
 def to_hex(rgba) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(int(round(255 * c)) for c in rgba[:3]))
 
