@@ -11,7 +11,7 @@ elbow and a map per k), and the workflow asked for everything its config makes
 and the rerun is timed: it must refit only the new k. Each run is measured for
 wall time, CPU time (user+sys of the whole process tree, from wait4) and peak
 memory (the tree's proportional set size, sampled every 50 ms). Medians go into
-a Markdown table (benchmarks/results/latest.md) and the raw numbers into
+a Markdown table (OUT/latest.md, e.g. benchmarks/results/main) and the raw numbers into
 latest.json; the per-rule times come from Snakemake's own benchmark files.
 Needs ../shared/data/models for SEMum (skipped when absent).
 """
