@@ -191,3 +191,35 @@ def test_s362anim_duplicate_meridian_dropped():
     ds = extract_model(spec)
     assert ds.sizes["longitude"] == 180, "-180 and 180 are one meridian"
     assert ds.sizes["profile"] == 91 * 180
+
+
+def _with_depth(values, **attrs):
+    ds = small_global_model()
+    return ds.assign_coords(depth=("depth", values, attrs))
+
+
+@pytest.mark.parametrize(
+    "depth_factor, attrs",
+    [(1.0, {"units": "km_downward"}), (1.0, {"units": "kilometer"}), (1.0, {"units": "Kilometers"}),
+     (1.0, {"units": "kilometers downward"}), (1000.0, {"units": "meters"}), (1000.0, {"units": "metres"}),
+     (-1.0, {"units": "km", "positive": "up"}), (-1000.0, {"units": "m", "positive": "up"})],
+    ids=["km_downward", "kilometer", "Kilometers", "kilometers downward", "meters", "metres", "positive_up_km", "positive_up_m"],
+)
+def test_depth_units_and_direction_as_real_files_spell_them(tmp_path, canonical, depth_factor, attrs):
+    depth = small_global_model()["depth"].values * depth_factor
+    result = _extract(_with_depth(depth, **attrs), tmp_path, name="spelled")
+    _assert_same_profiles(result, canonical)
+
+
+def test_negative_depths_without_direction_are_refused_with_the_key_that_fixes_them(tmp_path, canonical):
+    ds = _with_depth(-small_global_model()["depth"].values, units="km")
+    with pytest.raises(ModelInputError, match=r"negative values .*`depth_positive: up`.*models\[name=neg\]\.depth_positive"):
+        _extract(ds, tmp_path, name="neg")
+    _assert_same_profiles(_extract(ds, tmp_path, name="neg_fixed", depth_positive="up"), canonical)
+
+
+def test_unknown_depth_units_name_the_key_that_fixes_them(tmp_path, canonical):
+    ds = _with_depth(small_global_model()["depth"].values, units="kmdepth")
+    with pytest.raises(ModelInputError, match=r"depth units 'kmdepth' are not understood.*models\[name=odd\]\.depth_units"):
+        _extract(ds, tmp_path, name="odd")
+    _assert_same_profiles(_extract(ds, tmp_path, name="odd_fixed", depth_units="km"), canonical)

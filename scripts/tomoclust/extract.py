@@ -23,6 +23,7 @@ LONGITUDE_NAMES = ("longitude", "lon", "x", "nav_lon")
 DEPTH_NAMES = ("depth", "dep", "z", "depth_km")
 DEPTH_UNITS_KM = {"km", "kilometer", "kilometers", "kilometre", "kilometres"}
 DEPTH_UNITS_M = {"m", "meter", "meters", "metre", "metres"}
+DEPTH_UNITS = ("km", "m")
 
 STATUS_COMPLETE, STATUS_INCOMPLETE, STATUS_EMPTY = 0, 1, 2
 
@@ -47,6 +48,8 @@ class ModelSpec:
     depth_weighting: str = "none"
     depth_step: float | None = None
     area_weighting: bool | str = "auto"
+    depth_units: str | None = None
+    depth_positive: str | None = None
 
     @classmethod
     def from_config(cls, entry: dict) -> "ModelSpec":
@@ -62,6 +65,8 @@ class ModelSpec:
             depth_weighting=entry.get("depth_weighting", "none"),
             depth_step=entry.get("depth_step"),
             area_weighting=entry.get("area_weighting", "auto"),
+            depth_units=entry.get("depth_units"),
+            depth_positive=entry.get("depth_positive"),
         )
 
     def error(self, message: str, key: str | None = None) -> ModelInputError:
@@ -120,24 +125,43 @@ def longitude_window(lon_range) -> tuple[str, tuple[float, float] | None]:
     return "360", (lo360, hi360)
 
 
+def _unit_name(units: str) -> str:
+    """'Kilometers downward', 'km_downward', 'KM' -> 'kilometers' / 'km': the unit, without the direction."""
+    name = re.sub(r"[\s_-]+", "_", str(units).strip().lower())
+    return re.sub(r"_?(downwards?|down|below_(the_)?surface|positive_down)$", "", name)
+
+
 def _depth_in_km(depth: xr.DataArray, spec: ModelSpec) -> np.ndarray:
-    units = str(depth.attrs.get("units", "")).strip().lower()
+    """Depth in km, positive down, from the coordinate's units and positive attributes (or the config's overrides)."""
+    file_units = str(depth.attrs.get("units", "")).strip()
+    units = _unit_name(spec.depth_units or file_units)
     values = np.asarray(depth.values, dtype=float)
+    positive = str(spec.depth_positive or depth.attrs.get("positive", "")).strip().lower()
+    if positive == "up":
+        log.info("model %s: depth is positive up (%s); values negated to depth below the surface", spec.name,
+                 "config `depth_positive`" if spec.depth_positive else "the file's `positive` attribute")
+        values = -values
+    if np.nanmin(values) < 0.0:
+        raise spec.error(
+            f"depth has negative values (down to {np.nanmin(values):g}) and no `positive: up` attribute; if depth is "
+            "counted upward, set `depth_positive: up`", "depth_positive")
     if units in DEPTH_UNITS_M:
-        log.info("model %s: depth units '%s' converted to km", spec.name, units)
+        log.info("model %s: depth units '%s' converted to km", spec.name, spec.depth_units or file_units)
         return values / 1000.0
     if units in DEPTH_UNITS_KM:
+        if units != "km":
+            log.info("model %s: depth units '%s' read as km", spec.name, spec.depth_units or file_units)
         return values
     if units:
-        raise spec.error(f"depth units '{units}' are not understood (expected km or m)", "dims.depth")
+        raise spec.error(f"depth units '{file_units}' are not understood (expected km or m); if they are one of "
+                         "these, set `depth_units: km` or `depth_units: m`", "depth_units")
     if np.nanmax(np.abs(values)) > 6400.0:
         raise spec.error(
             "depth has no units attribute and values up to "
-            f"{np.nanmax(values):g}, deeper than the Earth's radius in km; is it in metres? "
-            "Add units='m' to the file's depth variable",
-            "path",
+            f"{np.nanmax(values):g}, deeper than the Earth's radius in km; is it in metres? Set `depth_units: m`",
+            "depth_units",
         )
-    log.warning("model %s: depth has no units attribute; assuming km", spec.name)
+    log.warning("model %s: depth has no units attribute; assuming km (set `depth_units` to say so)", spec.name)
     return values
 
 
