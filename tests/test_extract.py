@@ -223,3 +223,63 @@ def test_unknown_depth_units_name_the_key_that_fixes_them(tmp_path, canonical):
     with pytest.raises(ModelInputError, match=r"depth units 'kmdepth' are not understood.*models\[name=odd\]\.depth_units"):
         _extract(ds, tmp_path, name="odd")
     _assert_same_profiles(_extract(ds, tmp_path, name="odd_fixed", depth_units="km"), canonical)
+
+
+def _set_attributes(path, variable, **attrs):
+    import netCDF4
+
+    with netCDF4.Dataset(path, "a") as nc:
+        for name, value in attrs.items():
+            nc[variable].setncattr(name, value)
+
+
+def test_numbers_stored_as_text_are_read_and_logged(tmp_path, canonical, caplog):
+    path = tmp_path / "text.nc"
+    small_global_model().to_netcdf(path)
+    _set_attributes(path, "vs", scale_factor="1.f", add_offset="0.f", valid_range="-1000.f, 1000.f")
+    with caplog.at_level("INFO"):
+        result = extract_model(ModelSpec(name="text", path=str(path), variable="vs"), block_mb=0.001)
+    _assert_same_profiles(result, canonical)
+    assert "attribute scale_factor of 'vs' is stored as text '1.f'; read as 1.0" in caplog.text
+    assert "valid_range" in caplog.text
+
+
+@pytest.mark.parametrize("attrs", [{"valid_range": "-50.f, 50.f"}, {"valid_min": -50.0, "valid_max": 50.0},
+                                   {"valid_max": np.float32(50.0)}], ids=["valid_range_text", "valid_min_max", "valid_max"])
+def test_values_outside_the_valid_range_are_masked(tmp_path, canonical, attrs):
+    ds = small_global_model()
+    ds["vs"].values[0, 4, 5] = 999.0  # a bad value the file marks only through its valid range
+    path = tmp_path / "valid.nc"
+    ds.to_netcdf(path)
+    _set_attributes(path, "vs", **attrs)
+    result = extract_model(ModelSpec(name="valid", path=str(path), variable="vs"), block_mb=0.001)
+    status = result["profile_status"].values
+    assert status[4, 5] == STATUS_INCOMPLETE and canonical["profile_status"].values[4, 5] == STATUS_COMPLETE
+    assert result.attrs["n_profiles"] == canonical.attrs["n_profiles"] - 1
+
+
+def test_text_that_holds_no_number_names_the_attribute(tmp_path):
+    path = tmp_path / "bad_text.nc"
+    small_global_model().to_netcdf(path)
+    _set_attributes(path, "vs", scale_factor="one")
+    with pytest.raises(ModelInputError, match="attribute scale_factor = 'one' of variable 'vs' is text that holds no number"):
+        extract_model(ModelSpec(name="bad", path=str(path), variable="vs"))
+
+
+def test_a_two_dimensional_variable_is_refused_with_what_the_file_holds(tmp_path):
+    ds = small_global_model()
+    ds["surface"] = ds["vs"].isel(depth=0, drop=True)
+    path = tmp_path / "flat.nc"
+    ds.to_netcdf(path)
+    with pytest.raises(ModelInputError, match=r"only the dimensions \['latitude', 'longitude'\].*The file holds .*'vs': "
+                                              r"\['depth', 'latitude', 'longitude'\]"):
+        extract_model(ModelSpec(name="flat", path=str(path), variable="surface"))
+
+
+def test_perturbation_units_only_in_the_long_name():
+    from tomoclust.extract import source_units
+
+    da = xr.DataArray([1.0], attrs={"long_name": "dVs perturbation (percent)"})
+    assert source_units(da) == "percent"
+    da = xr.DataArray([1.0], attrs={"display_name": "S Velocity (km/s)", "long_name": "vs (m/s)"})
+    assert source_units(da) == "km/s", "display_name first, as before"

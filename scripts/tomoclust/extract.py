@@ -165,6 +165,56 @@ def _depth_in_km(depth: xr.DataArray, spec: ModelSpec) -> np.ndarray:
     return values
 
 
+NUMERIC_ATTRS = ("scale_factor", "add_offset", "_FillValue", "missing_value", "valid_min", "valid_max", "valid_range")
+_C_NUMBER = re.compile(r"^([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdDlL]?$")
+
+
+def parse_number_text(text: str) -> list[float]:
+    """Numbers written as text, C-style suffixes included: '1.f' -> [1.0], '-1000.f, 1000.f' -> [-1000.0, 1000.0]."""
+    numbers = []
+    for token in re.split(r"[,\s]+", str(text).strip()):
+        match = _C_NUMBER.match(token)
+        if token and match is None:
+            raise ValueError(f"'{token}' is not a number")
+        if token:
+            numbers.append(float(match.group(1)))
+    if not numbers:
+        raise ValueError("no number in it")
+    return numbers
+
+
+def numeric_attributes(attrs: dict, spec: ModelSpec) -> dict:
+    """The variable's CF attributes that are numbers stored as text, as numbers (logged); refused when unreadable."""
+    fixed = {}
+    for name in NUMERIC_ATTRS:
+        value = attrs.get(name)
+        if not isinstance(value, str):
+            continue
+        try:
+            numbers = parse_number_text(value)
+        except ValueError as exc:
+            raise spec.error(f"attribute {name} = '{value}' of variable '{spec.variable}' is text that holds no number "
+                             f"({exc}); fix the attribute in the file", "path") from exc
+        expected = 2 if name == "valid_range" else 1
+        if len(numbers) != expected:
+            raise spec.error(f"attribute {name} = '{value}' of variable '{spec.variable}' holds {len(numbers)} numbers, "
+                             f"expected {expected}; fix the attribute in the file", "path")
+        fixed[name] = np.asarray(numbers) if expected == 2 else numbers[0]
+        log.info("model %s: attribute %s of '%s' is stored as text '%s'; read as %s", spec.name, name, spec.variable, value,
+                 numbers if expected == 2 else numbers[0])
+    return fixed
+
+
+def valid_range(attrs: dict) -> tuple[float, float] | None:
+    """(min, max) from valid_range or valid_min/valid_max, in the stored (packed) values, or None."""
+    if "valid_range" in attrs:
+        low, high = (float(v) for v in np.ravel(attrs["valid_range"])[:2])
+        return low, high
+    if "valid_min" in attrs or "valid_max" in attrs:
+        return float(attrs.get("valid_min", -np.inf)), float(attrs.get("valid_max", np.inf))
+    return None
+
+
 def open_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.DataArray:
     """Open the model lazily as a DataArray on canonical (depth, latitude, longitude).
 
@@ -186,6 +236,11 @@ def open_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.DataArray:
                 f"variable '{spec.variable}' not in file; it has {sorted(map(str, probe.data_vars))}", "variable"
             )
         probe_var = probe[spec.variable]
+        if probe_var.ndim < 3:
+            holds = {str(name): list(map(str, var.dims)) for name, var in probe.data_vars.items()}
+            raise spec.error(
+                f"variable '{spec.variable}' has only the dimensions {list(map(str, probe_var.dims))}; a model needs depth, "
+                f"latitude and longitude. The file holds {holds}", "variable")
         lat_dim = _find_dimension(probe_var, spec, "latitude", LATITUDE_NAMES)
         lon_dim = _find_dimension(probe_var, spec, "longitude", LONGITUDE_NAMES)
         depth_dim = _find_dimension(probe_var, spec, "depth", DEPTH_NAMES)
@@ -195,8 +250,18 @@ def open_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.DataArray:
         row_bytes = probe_var.sizes[lon_dim] * probe_var.sizes[depth_dim] * max(probe_var.dtype.itemsize, 4)
         rows = int(max(1, min(probe_var.sizes[lat_dim], block_mb * 1e6 // row_bytes)))
 
-    ds = xr.open_dataset(path, decode_times=False, chunks={lat_dim: rows, lon_dim: -1, depth_dim: -1})
+    # Decoded by xarray after the attributes that real files store as text ('1.f') are made numbers again.
+    ds = xr.open_dataset(path, decode_cf=False, chunks={lat_dim: rows, lon_dim: -1, depth_dim: -1})
+    stored = ds[spec.variable]
+    stored.attrs.update(numeric_attributes(stored.attrs, spec))
+    valid = valid_range(stored.attrs)
+    if valid is not None:  # CF: valid_min/max/range are in the stored values, before scale and offset
+        outside = (stored < valid[0]) | (stored > valid[1])
+    ds = xr.decode_cf(ds, decode_times=False)
     da = ds[spec.variable]
+    if valid is not None:
+        log.info("model %s: values outside the valid range %s of '%s' are masked", spec.name, list(valid), spec.variable)
+        da = da.where(~outside)
     da = da.isel({d: 0 for d in da.dims if d not in (lat_dim, lon_dim, depth_dim)}, drop=True)
     for dim in (lat_dim, lon_dim, depth_dim):
         if dim not in da.coords:
@@ -260,11 +325,16 @@ def stack_complete_profiles(da: xr.DataArray) -> tuple[np.ndarray, np.ndarray, n
 
 
 def source_units(da: xr.DataArray) -> str:
-    """The variable's units, or those in its display_name ('S Velocity (km/s)') when the file has no units attribute."""
+    """The variable's units, or those at the end of its display_name or long_name ('S Velocity (km/s)',
+    'dVs perturbation (%)') when the file has no units attribute."""
     units = str(da.attrs.get("units", "")).strip()
-    if not units:
-        found = re.search(r"\(([^()]+)\)\s*$", str(da.attrs.get("display_name", "")))
+    for name in ("display_name", "long_name"):
+        if units:
+            break
+        found = re.search(r"\(([^()]+)\)\s*$", str(da.attrs.get(name, "")))
         units = found.group(1).strip() if found else ""
+        if units:
+            log.info("units '%s' read from the variable's %s", units, name)
     return units
 
 
