@@ -4,7 +4,7 @@ Each k is fitted, judged (criteria, restart stability) and written on its own;
 the profiles are read and tslearn imported once for the chunk.
 """
 from tomoclust.fit import check_k_range, fit_profiles
-from tomoclust.io import k_of_fit_path, read_profiles, write_netcdf
+from tomoclust.io import k_of_path, read_profiles, write_netcdf
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.provenance import provenance_attrs
@@ -13,7 +13,7 @@ from tomoclust.provenance import provenance_attrs
 def main(snakemake):
     log = setup_logging(log_path_of(snakemake))
     profiles = read_profiles(snakemake.input.profiles)
-    targets = {k_of_fit_path(path): path for path in snakemake.output.fits}
+    targets = {k_of_path(path): path for path in snakemake.output.fits}
     check_k_range(list(targets), profiles, snakemake.wildcards.model, snakemake.input.profiles)
     fit_params = dict(snakemake.params.fit)
     criteria, stability = dict(snakemake.params.criteria), dict(snakemake.params.stability)

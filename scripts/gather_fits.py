@@ -13,7 +13,8 @@ def main(snakemake):
     log = setup_logging(log_path_of(snakemake))
     model = snakemake.wildcards.model
     fits = read_fits(snakemake.input.fits)
-    profiles = read_profiles(snakemake.input.profiles)
+    # The grid and where each profile sits on it; not the profile matrix (1 GB RSS at 10^6 profiles otherwise).
+    profiles = read_profiles(snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index"])
 
     table = fit_table(fits)
     selection = k_selection(table, snakemake.params.sensitivity)

@@ -1,6 +1,6 @@
 """Rule plot_summary (rules/figures.smk): the manuscript panel: elbow, then map and centre profiles of a few k."""
 from tomoclust.gather import labels_on_grid
-from tomoclust.io import k_of_fit_path, read_fits, read_json, read_profiles, read_table
+from tomoclust.io import k_of_path, read_fits, read_json, read_profiles, read_table
 from tomoclust.lineage import colors_of
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.maps import MapStyle
@@ -14,7 +14,7 @@ def main(snakemake):
     log = setup_logging(log_path_of(snakemake))
     table, selection = read_table(snakemake.input.table), read_json(snakemake.input.selection)
     categories = read_table(snakemake.input.categories)
-    fit_paths = {k_of_fit_path(path): path for path in snakemake.input.fits}
+    fit_paths = {k_of_path(path): path for path in snakemake.input.fits}
     figure_k = snakemake.params.figure_k
     ks = choose_figure_k(figure_k if isinstance(figure_k, str) else list(figure_k), selection.get("knee"), list(fit_paths))
     log.info("manuscript panel shows k = %s", ks)

@@ -22,12 +22,12 @@ if TYPE_CHECKING:  # xarray is imported where a netCDF file is read: the table-o
     import xarray as xr
 
 
-def read_dataset(path: str | os.PathLike) -> xr.Dataset:
-    """A whole netCDF file in memory, the file closed again (profiles.nc, labels.nc, vote.nc...)."""
+def read_dataset(path: str | os.PathLike, variables: list[str] | None = None) -> xr.Dataset:
+    """A netCDF file (or only ``variables`` and their coordinates) in memory, the file closed again."""
     import xarray as xr
 
     with xr.open_dataset(path) as ds:
-        return ds.load()
+        return (ds if variables is None else ds[variables]).load()
 
 
 read_profiles = read_dataset
@@ -47,11 +47,11 @@ def read_figure_inputs(profiles_path, fit_paths, categories_path) -> tuple[xr.Da
     return read_profiles(profiles_path), read_fits(fit_paths), read_table(categories_path)
 
 
-def k_of_fit_path(path: str | os.PathLike) -> int:
-    """k of ``.../fits/k{k}.nc`` from the path alone, to choose which fits to open."""
-    match = re.fullmatch(r"k(\d+)\.nc", Path(path).name)
+def k_of_path(path: str | os.PathLike, extensions: tuple[str, ...] = ("nc",)) -> int:
+    """k of a per-k file (``fits/k{k}.nc``, ``maps/k{k}.png``) from its name alone, to choose files before opening them."""
+    match = re.fullmatch(rf"k(\d+)\.({'|'.join(extensions)})", Path(path).name)
     if match is None:
-        raise ValueError(f"{path} is not a fit file named k{{k}}.nc")
+        raise ValueError(f"{path} is not a per-k figure or fit file named k{{k}}.{'/'.join(extensions)}")
     return int(match.group(1))
 
 

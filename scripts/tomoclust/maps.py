@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from .colors import category_colors
 from .plotting import plt
@@ -141,7 +142,6 @@ def draw_basemap(ax, style: MapStyle) -> list[str]:
 def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyle, colors=None):
     """Categories as filled grid cells on a cartopy GeoAxes; returns the mesh."""
     import cartopy.crs as ccrs
-    from matplotlib.colors import BoundaryNorm, ListedColormap
 
     cmap = ListedColormap(category_colors(k) if colors is None else colors)
     norm = BoundaryNorm(np.arange(-0.5, k + 0.5), k)
@@ -201,8 +201,6 @@ class CategoryMapCanvas:
     """
 
     def __init__(self, lat, lon, style: MapStyle, figsize=(6.4, 4.6)):
-        from matplotlib.colors import BoundaryNorm, ListedColormap
-
         self.lat, self.lon = np.asarray(lat), np.asarray(lon)
         projection = choose_projection(float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)), style.projection)
         log.info("map projection: %s", type(projection).__name__)
@@ -210,7 +208,6 @@ class CategoryMapCanvas:
         self.ax = self.fig.add_subplot(1, 1, 1, projection=projection)
         empty = np.full((self.lat.size, self.lon.size), NO_CATEGORY, dtype=np.int32)
         self.mesh = draw_category_map(self.ax, self.lat, self.lon, empty, 2, style)
-        self._colormap, self._norm = ListedColormap, BoundaryNorm
         self.colorbar = None
         self._map_bbox = None
 
@@ -218,8 +215,8 @@ class CategoryMapCanvas:
              first_on_top: bool = True):
         if self.colorbar is not None:
             self.mesh.callbacks.disconnect(self.mesh.colorbar_cid)
-        self.mesh.set_cmap(self._colormap(colors))
-        self.mesh.set_norm(self._norm(np.arange(-0.5, k + 0.5), k))
+        self.mesh.set_cmap(ListedColormap(colors))
+        self.mesh.set_norm(BoundaryNorm(np.arange(-0.5, k + 0.5), k))
         self.mesh.set_array(np.ma.masked_less(labels2d, 0))
         if self.colorbar is None:
             self.colorbar = add_category_colorbar(self.fig, self.mesh, self.ax, k, names, label=colorbar_label,

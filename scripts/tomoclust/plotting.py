@@ -3,7 +3,6 @@ and saving one figure as PNG and vector PDF with fonts embedded."""
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import matplotlib
@@ -11,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .io import atomic_path  # noqa: E402
+from .io import atomic_path, k_of_path  # noqa: E402
 
 STYLE = {
     "font.size": 9,
@@ -51,10 +50,7 @@ def figure_paths(paths) -> dict[int, tuple[str, str | None]]:
     """{k: (png, pdf or None)} of the per-k figures ``.../k{k}.png`` (and ``.pdf``) a job writes, by k."""
     by_k: dict[int, dict[str, str]] = {}
     for path in paths:
-        match = re.fullmatch(r"k(\d+)\.(png|pdf)", Path(path).name)
-        if match is None:
-            raise ValueError(f"{path} is not a per-k figure named k{{k}}.png or k{{k}}.pdf")
-        by_k.setdefault(int(match.group(1)), {})[match.group(2)] = str(path)
+        by_k.setdefault(k_of_path(path, ("png", "pdf")), {})[Path(path).suffix[1:]] = str(path)
     return {k: (files["png"], files.get("pdf")) for k, files in sorted(by_k.items())}
 
 
