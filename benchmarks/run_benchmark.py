@@ -275,8 +275,8 @@ def dtw_runs(root: Path, out: Path, env: dict, repeats: int) -> str:
 
 
 def component_times(out: Path, repeats: int) -> str:
-    """The costs the README quotes for single pieces: imports in a fresh process, a global map's mesh with and
-    without clipping the polar cells, and the per-k criteria. Medians of ``repeats``."""
+    """The costs the README quotes for single pieces: imports and the DTW compile in a fresh process, a global map's
+    mesh with and without clipping the polar cells, one fit and the per-k criteria. Medians of ``repeats``."""
     sys.path.insert(0, str(PROJECT / "scripts"))
     python = sys.executable
 
@@ -284,9 +284,21 @@ def component_times(out: Path, repeats: int) -> str:
         code = f"import time, warnings; warnings.simplefilter('ignore'); t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
         return float(subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.split()[-1])
 
+    scripts = str(PROJECT / "scripts")
+    dtw_first_fit = ("import sys, numpy as np; sys.path.insert(0, %r); from tomoclust.fit import fit_kmeans; t = time.perf_counter(); "
+                     "fit_kmeans(np.random.default_rng(0).normal(size=(30, 40)), np.arange(40.0), 2, metric='dtw', max_iter=2)")
     rows = {
         "import tslearn.clustering (fresh process)": [fresh_import("import tslearn.clustering") for _ in range(repeats)],
         "import cartopy.crs + matplotlib.pyplot (fresh process)": [fresh_import("import cartopy.crs, matplotlib.pyplot") for _ in range(repeats)],
+        "import kneed (fresh process)": [fresh_import("import kneed") for _ in range(repeats)],
+        # The first DTW fit of a process: tslearn's numba kernels compiled, then (numba's cache switched on by
+        # tomoclust.fit and filled by the first of these runs) loaded where numba can cache them.
+        "first DTW fit of a fresh process, tiny data (compile; numba cache as tomoclust.fit leaves it)":
+            [fresh_import(dtw_first_fit % scripts) for _ in range(repeats)],
+        "first DTW fit of a fresh process, tiny data, tslearn alone (no cache)":
+            [fresh_import("import numpy as np; from tslearn.clustering import TimeSeriesKMeans; t = time.perf_counter(); "
+                          "TimeSeriesKMeans(2, metric='dtw', max_iter=2, random_state=0).fit(np.random.default_rng(0).normal(size=(30, 40, 1)))")
+             for _ in range(repeats)],
     }
     semum = SHARED / "models" / "SEMum_vs.nc"
     if semum.is_file():
@@ -323,7 +335,13 @@ def component_times(out: Path, repeats: int) -> str:
 
         rows["SEMum global map: pcolormesh, cells past the poles (before)"] = [mesh(False) for _ in range(repeats)]
         rows["SEMum global map: pcolormesh, cells clipped at ±90° (now)"] = [mesh(True) for _ in range(repeats)]
+        def one_fit() -> float:
+            start = time.perf_counter()
+            fit_kmeans(X, depth, 20, max_iter=10)
+            return time.perf_counter() - start
+
         rows["per-k criteria, SEMum 16,380 profiles, k = 20"] = [criteria() for _ in range(repeats)]
+        rows["one euclidean fit, SEMum 16,380 profiles, k = 20, max_iter 10"] = [one_fit() for _ in range(repeats)]
     text = f"Component costs, medians of {repeats}:\n\n| piece | seconds |\n|---|---|\n" + "".join(
         f"| {name} | {statistics.median(values):.2f} |\n" for name, values in rows.items())
     out.mkdir(parents=True, exist_ok=True)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# k per job when k_per_job is auto. A euclidean fit (0.2-0.4 s on SEMum) costs less than starting a process
-# (1.5 s of imports); a DTW fit (5-9 s for 2,000 profiles) more, but every process also compiles tslearn's DTW
-# kernels (3.4 s with numba's cache, tomoclust.fit.cache_tslearn_kernels): two k per job on a laptop.
+# k per job when k_per_job is auto. A euclidean fit (0.27 s on SEMum at k = 20) costs less than starting a process
+# (1.35 s to import tslearn); a DTW fit costs seconds, but every process also compiles tslearn's DTW kernels
+# (3.24 s with numba's cache, tomoclust.fit.cache_tslearn_kernels): two k per job on a laptop.
+# (Numbers: benchmarks/run_benchmark.py --components.)
 K_PER_JOB_AUTO = {"euclidean": 12, "dtw": 2, "softdtw": 2}
 
 

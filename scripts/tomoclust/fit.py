@@ -46,8 +46,8 @@ def order_by_velocity(labels: np.ndarray, centers: np.ndarray, depth: np.ndarray
 def cache_tslearn_kernels() -> int:
     """Let numba keep tslearn's compiled DTW kernels on disk; returns how many kernels were switched on.
 
-    tslearn compiles them at their first call in every process (6.7 s on this project's machine, more than a DTW
-    fit of 2,000 profiles) without numba's ``cache=True``. Numba's own cache, switched on here for tslearn's
+    tslearn compiles them at their first call in every process (6.30 s, ``benchmarks/run_benchmark.py
+    --components``) without numba's ``cache=True``. Numba's own cache, switched on here for tslearn's
     kernels, compiles them once per machine; every later job loads them. The machine code is the same either way.
     """
     import sys
