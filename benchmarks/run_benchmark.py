@@ -31,7 +31,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared" / "data"
-WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "envs", "report", "profiles")
+WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "envs", "report", "profiles", "resources/basemap")
 
 
 def _children(pid_map: dict[int, int], root: int) -> set[int]:
@@ -130,12 +130,11 @@ def _copy_workflow(dest: Path) -> Path:
 def prepare_workflow(root: Path, name: str, source: dict, k_min: int, k_max: int, metric: str = "euclidean") -> tuple[Path, list[str]]:
     """A copy of the workflow with the notebook's job as its config; returns it and the notebook's outputs as targets."""
     workdir = _copy_workflow(root / f"workflow_{name}")
-    basemap = SHARED / "basemap" / "cartopy"
     config = {
         "models": [{"name": name, **source}],
         "k": {"min": k_min, "max": k_max},
         "fit": {"metric": metric, "max_iter": 10, "n_init": 1, "random_state": 0},
-        "maps": {"k": "all", "basemap_dir": str(basemap), "overlays": []},
+        "maps": {"k": "all", "resolution": "110m", "overlays": []},  # the notebook's 110m coastline
         "stability": {"restarts": 0},  # the notebook has no restarts; criteria stay on
     }
     (workdir / "bench.yaml").write_text(json.dumps(config))
@@ -223,7 +222,7 @@ def scale_runs(root: Path, out: Path, env: dict, cores: int) -> str:
         ds.drop_vars("province").to_netcdf(model)
         del ds
         config = {"models": [{"name": "scale", "path": "model.nc", "variable": "dvs"}], "k": {"min": 2, "max": 20},
-                  "fit": {"max_iter": 10}, "maps": {"overlays": [], "basemap_dir": str(SHARED / "basemap" / "cartopy")}}
+                  "fit": {"max_iter": 10}, "maps": {"overlays": [], "resolution": "110m"}}
         (workdir / "scale.yaml").write_text(json.dumps(config))
         targets = ["results/scale/inertia.csv", "results/scale/labels.nc", "results/scale/figures/elbow.png"]
         if with_maps:
@@ -411,7 +410,7 @@ def main() -> int:
     parser.add_argument("--dtw", action="store_true", help="instead: a dtw sweep, workflow at 1 and 2 cores against the notebook's serial loop")
     args = parser.parse_args()
 
-    env = {**os.environ, "CARTOPY_DATA_DIR": str(SHARED / "basemap" / "cartopy"), "MPLBACKEND": "Agg"}
+    env = {**os.environ, "CARTOPY_DATA_DIR": str(PROJECT / "resources" / "basemap"), "MPLBACKEND": "Agg"}
     root = Path(tempfile.mkdtemp(prefix="tomoclust-bench-"))
     if args.components:
         print(component_times(args.out, max(args.repeats, 5)))

@@ -22,7 +22,7 @@ from tomoclust.plotting import plt, save_figure  # noqa: E402
 def main(k: int = 5) -> None:
     import cartopy.crs as ccrs
 
-    style = MapStyle.from_config({"basemap_dir": str(PROJECT.parent / "shared/data/basemap/cartopy")})
+    style = MapStyle.from_config({})
     fig = plt.figure(figsize=(7.0, 7.6))
     runs = (("SEMum_um", "area-weighted (equal-area fit, the default for a global model)"),
             ("SEMum_um_unweighted", "unweighted (every 2° cell counts once)"))

@@ -6,15 +6,14 @@ import textwrap
 
 import numpy as np
 import pytest
-from conftest import PROJECT, SHARED
+from conftest import PROJECT
 
 from tomoclust.colors import category_colors
-from tomoclust.maps import MapStyle, choose_projection, natural_earth_file, plot_category_map
+from tomoclust.maps import (SHIPPED_BASEMAP, SHIPPED_OVERLAYS, MapStyle, basemap_resolution, choose_projection,
+                            natural_earth_file, plot_category_map)
 from tomoclust.plotting import save_figure
 from tomoclust.profile_plots import cluster_statistics, plot_cluster_profiles
 from tomoclust.summary import choose_figure_k
-
-SHARED_BASEMAP = SHARED / "data" / "basemap" / "cartopy"
 
 
 def test_colors_run_slow_red_to_fast_blue():
@@ -64,7 +63,7 @@ def _small_map_inputs():
 
 def test_map_and_profile_figures_are_written(tmp_path):
     lat, lon, labels = _small_map_inputs()
-    style = MapStyle(basemap_dirs=[str(SHARED_BASEMAP)])
+    style = MapStyle()
     fig = plot_category_map(lat, lon, labels, 3, np.array([-1.0, 0.0, 1.0]), np.array([10, 20, 30]), "%", "t", style)
     save_figure(fig, tmp_path / "map.png", tmp_path / "map.pdf")
     assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"
@@ -81,10 +80,36 @@ def test_map_and_profile_figures_are_written(tmp_path):
     save_figure(fig, tmp_path / "profiles.png")
 
 
-@pytest.mark.skipif(not SHARED_BASEMAP.is_dir(), reason=f"offline basemap not found at {SHARED_BASEMAP} (../shared is absent)")
-def test_coastline_from_the_offline_basemap():
-    style = MapStyle(basemap_dirs=[str(SHARED_BASEMAP)])
-    assert natural_earth_file("coastline", style) == SHARED_BASEMAP / "shapefiles/natural_earth/physical/ne_110m_coastline.shp"
+def test_the_shipped_basemap_is_complete_and_unaltered():
+    """Every layer at both scales reads with cartopy's reader, and every file matches the checksum in SOURCES.md."""
+    import hashlib
+    import re
+
+    import cartopy.io.shapereader as shpreader
+
+    assert SHIPPED_BASEMAP == PROJECT / "resources" / "basemap"
+    for resolution in ("110m", "50m"):
+        for kind in ("coastline", "lakes", "borders"):
+            path = natural_earth_file(kind, MapStyle(), resolution)
+            assert path is not None and path.is_relative_to(SHIPPED_BASEMAP), (kind, resolution)
+            geometries = list(shpreader.Reader(str(path)).geometries())
+            assert geometries and not any(g.is_empty for g in geometries)  # drawn as outlines: validity is moot
+    states = list(shpreader.Reader(str(SHIPPED_OVERLAYS["us_states"])).geometries())
+    west, south, east, north = states[0].bounds
+    assert west < -120 and east > -71 and south < 30 and north > 48, "state lines of the contiguous US"
+    table = dict(re.findall(r"\| `([^`]+)` \| `([0-9a-f]{64})` \|", (SHIPPED_BASEMAP / "SOURCES.md").read_text()))
+    shipped = {str(p.relative_to(SHIPPED_BASEMAP)) for p in SHIPPED_BASEMAP.rglob("*") if p.suffix in {".shp", ".shx", ".dbf"}}
+    assert set(table) == shipped
+    for name, digest in table.items():
+        assert hashlib.sha256((SHIPPED_BASEMAP / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_basemap_scale_follows_the_map_extent():
+    assert basemap_resolution(MapStyle(), lon_span=25.0) == "50m"
+    assert basemap_resolution(MapStyle(), lon_span=360.0) == "110m"
+    assert basemap_resolution(MapStyle(resolution="110m"), lon_span=25.0) == "110m"
+    assert natural_earth_file("coastline", MapStyle(), "50m") == SHIPPED_BASEMAP / "shapefiles/natural_earth/physical/ne_50m_coastline.shp"
+    assert natural_earth_file("coastline", MapStyle(), "10m") is None or "10m" in str(natural_earth_file("coastline", MapStyle(), "10m"))
 
 
 OFFLINE_MAP_SCRIPT = textwrap.dedent(
@@ -100,32 +125,64 @@ OFFLINE_MAP_SCRIPT = textwrap.dedent(
     sys.path.insert(0, sys.argv[1])
     logging.basicConfig(level=logging.WARNING, stream=sys.stdout)
     import cartopy
-    from tomoclust.maps import MapStyle, natural_earth_file, plot_category_map
+    from pathlib import Path
+    from tomoclust import maps
     from tomoclust.plotting import save_figure
 
-    style = MapStyle()
-    assert natural_earth_file("coastline", style) is None, cartopy.config
-    lat = np.arange(30.0, 50.1, 1.0); lon = np.arange(-125.0, -99.9, 1.0)
-    labels = (np.add.outer(np.arange(lat.size), np.arange(lon.size)) % 3).astype(np.int32)
-    fig = plot_category_map(lat, lon, labels, 3, np.array([-1.0, 0.0, 1.0]), np.array([1, 1, 1]), "%", "offline", style)
-    save_figure(fig, sys.argv[2] + "/offline.png", sys.argv[2] + "/offline.pdf")
+    out, mode = sys.argv[2], sys.argv[3]
+    if mode == "no basemap":  # as if the repository had none: only cartopy's (empty) data dirs are left
+        maps.SHIPPED_BASEMAP = Path(out, "nowhere")
+        maps.SHIPPED_OVERLAYS = {}
+    style = maps.MapStyle(projection="PlateCarree", overlays=["us_states"] if mode == "shipped" else [])
+    if mode == "no basemap":
+        assert maps.natural_earth_file("coastline", style) is None, cartopy.config
+    # The western US with the Pacific coast, every cell without a category: only the basemap is drawn inside the frame.
+    lat = np.arange(30.0, 50.1, 1.0); lon = np.arange(-130.0, -99.9, 1.0)
+    labels = np.full((lat.size, lon.size), -1, dtype=np.int32)
+    fig = maps.plot_category_map(lat, lon, labels, 3, np.array([-1.0, 0.0, 1.0]), np.array([1, 1, 1]), "%", mode, style)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    x0, y0, x1, y1 = ax.get_window_extent().extents
+    rgb = np.asarray(fig.canvas.buffer_rgba())[::-1, :, :3]  # row 0 at the bottom, as display coordinates
+    inside = rgb[int(y0) + 4:int(y1) - 4, int(x0) + 4:int(x1) - 4]
+    print("DARK PIXELS", int((inside.max(axis=2) < 200).sum()))  # basemap lines; the gridlines are lighter
+    save_figure(fig, out + "/offline.png", out + "/offline.pdf")
     print("RENDERED")
     """
 )
 
 
-def test_maps_render_with_no_network_and_no_basemap(tmp_path):
-    """No CARTOPY_DATA_DIR, an empty home (so cartopy's own data dir is empty), sockets disabled."""
+def _render_offline(tmp_path, mode: str) -> tuple[str, int]:
+    """Render a map in a fresh process with sockets disabled, no CARTOPY_DATA_DIR and an empty home."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "CARTOPY_DATA_DIR"}
     env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"), MPLCONFIGDIR=str(tmp_path / "mpl"))
     script = tmp_path / "offline_map.py"
     script.write_text(OFFLINE_MAP_SCRIPT)
-    result = subprocess.run([sys.executable, str(script), str(PROJECT / "scripts"), str(tmp_path)],
+    result = subprocess.run([sys.executable, str(script), str(PROJECT / "scripts"), str(tmp_path), mode],
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "RENDERED" in result.stdout
-    assert result.stdout.count("no Natural Earth coastline") == 1, "one clear warning"
-    assert (tmp_path / "offline.png").stat().st_size > 10_000
+    assert "RENDERED" in result.stdout and (tmp_path / "offline.png").stat().st_size > 10_000
+    dark = int(result.stdout.split("DARK PIXELS")[1].split()[0])
+    return result.stdout, dark
+
+
+def test_maps_draw_the_shipped_coastline_and_state_lines_offline(tmp_path):
+    """The shipped basemap alone (no network, no cartopy data) puts coastline and state-line pixels inside the frame."""
+    shipped_log, shipped_dark = _render_offline(tmp_path / "shipped", "shipped")
+    _, coast_only_dark = _render_offline(tmp_path / "coast", "coast only")
+    _, bare_dark = _render_offline(tmp_path / "bare", "no basemap")
+    assert "no Natural Earth" not in shipped_log and "not found" not in shipped_log, shipped_log
+    assert bare_dark < 50, "nothing dark inside the frame without a basemap"
+    assert coast_only_dark > 1500, f"Pacific coastline, lakes and borders drawn ({coast_only_dark} dark pixels)"
+    assert shipped_dark > coast_only_dark + 1000, "the state lines add their own pixels"
+
+
+def test_maps_render_with_no_network_and_no_basemap(tmp_path):
+    """Without any basemap on disk the map is still drawn, with one clear warning per missing layer."""
+    log, _ = _render_offline(tmp_path, "no basemap")
+    assert log.count("no Natural Earth coastline") == 1, "one clear warning"
+    assert "maps.basemap_dir" in log
 
 
 def test_a_map_redrawn_for_another_k_equals_a_map_drawn_afresh(tmp_path):
@@ -135,7 +192,7 @@ def test_a_map_redrawn_for_another_k_equals_a_map_drawn_afresh(tmp_path):
     from tomoclust.maps import CategoryMapCanvas, category_labels
 
     lat, lon, labels = _small_map_inputs()
-    style = MapStyle(basemap_dirs=[str(SHARED_BASEMAP)])
+    style = MapStyle()
     five = np.where(labels >= 0, (labels + np.arange(lon.size)) % 5, -1)
 
     def draw(canvas, grid, k, path):

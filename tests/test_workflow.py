@@ -13,7 +13,7 @@ import xarray as xr
 import yaml
 from conftest import PROJECT, SHARED_MODELS, needs_shared_models
 
-WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "envs", "report", "profiles")
+WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "envs", "report", "profiles", "resources/basemap")
 
 
 def copy_workflow(dest: Path) -> Path:
@@ -120,6 +120,9 @@ def test_figures_of_every_k(workflow_run):
     map_log = (workdir / "results" / "small" / "logs" / "maps" / "k2-4.log").read_text()
     assert map_log.count("map projection: LambertConformal") == 1, "one projection set up for the chunk's maps"
     assert "maps of k = [2, 3, 4] written" in map_log
+    # The default config draws the shipped basemap: 1:50m for a region, US state lines, and never a warning about it.
+    assert "basemap at 50m: coastline (" in map_log and "resources/basemap/us_census" in map_log
+    assert "WARNING" not in map_log, map_log
 
 
 def test_categories_are_ordered_slowest_first_in_stored_fits(workflow_run):
@@ -173,7 +176,7 @@ def test_a_script_runs_by_hand_as_its_rule(workflow_run, tmp_path):
     source, config = workflow_run
     workdir = copy_workflow(tmp_path / "by_hand")
     shutil.copytree(source / "results", workdir / "results")
-    shutil.copytree(source / "resources", workdir / "resources")
+    shutil.copytree(source / "resources", workdir / "resources", dirs_exist_ok=True)
     fit = workdir / "results" / "small" / "fits" / "k3.nc"
     fit.unlink()
     result = subprocess.run([sys.executable, "scripts/fit_kmeans.py", "results/small/fits/k3.nc", "--configfile", str(config)],

@@ -1,9 +1,11 @@
 """Geographic category maps with cartopy, working with no network.
 
 cartopy downloads Natural Earth data the first time a feature is drawn; on
-an offline machine that fails. Here a feature is drawn only when its
-shapefile is already on disk; otherwise the map is drawn without it and the
-log says so once.
+an offline machine that fails. The project ships the basemap it draws
+(resources/basemap, see SOURCES.md there): Natural Earth coastlines, lakes
+and land borders at 1:110m and 1:50m, and US state lines. A feature is drawn
+only when its shapefile is on disk; otherwise the map is drawn without it and
+the log says so once.
 """
 from __future__ import annotations
 
@@ -22,10 +24,21 @@ from .preprocess import cell_edges
 
 log = logging.getLogger(__name__)
 
+# The basemap in the repository: a cartopy data directory (shapefiles/natural_earth/...) plus named overlays.
+SHIPPED_BASEMAP = Path(__file__).resolve().parents[2] / "resources" / "basemap"
+SHIPPED_OVERLAYS = {"us_states": SHIPPED_BASEMAP / "us_census" / "us_state_lines_cb2017.shp"}
 NATURAL_EARTH = {
     "coastline": ("physical", "coastline"),
+    "lakes": ("physical", "lakes"),
     "borders": ("cultural", "admin_0_boundary_lines_land"),
 }
+BASEMAP_LINES = {
+    "coastline": {"lw": 0.6, "edgecolor": "0.15"},
+    "lakes": {"lw": 0.4, "edgecolor": "0.15"},
+    "borders": {"lw": 0.4, "edgecolor": "0.35"},
+}
+# Wider than this (degrees of longitude), 1:50m lines are finer than the map shows: 1:110m instead.
+REGIONAL_MAX_LON_SPAN = 100.0
 _warned: set[str] = set()
 NO_CATEGORY = -1
 MAX_NAMED_CATEGORIES = 16  # colour-bar ticks name each category's centre and area up to this k
@@ -37,7 +50,7 @@ class MapStyle:
 
     projection: str = "auto"
     basemap_dirs: list[str] = field(default_factory=list)
-    resolution: str = "110m"
+    resolution: str = "auto"
     overlays: list[str] = field(default_factory=list)
     allow_download: bool = False
 
@@ -47,26 +60,46 @@ class MapStyle:
         return cls(
             projection=maps.get("projection", "auto"),
             basemap_dirs=dirs,
-            resolution=maps.get("resolution", "110m"),
+            resolution=maps.get("resolution", "auto"),
             overlays=list(maps.get("overlays", [])),
             allow_download=bool(maps.get("allow_download", False)),
         )
 
 
-def _warn_once(message: str, *args) -> None:
+def _warn_once(message: str, *args, level: int = logging.WARNING) -> None:
     text = message % args
     if text not in _warned:
         _warned.add(text)
-        log.warning(text)
+        log.log(level, text)
 
 
-def natural_earth_file(kind: str, style: MapStyle) -> Path | None:
-    """The on-disk shapefile of a Natural Earth feature, or None (never downloads)."""
+def _info_once(message: str, *args) -> None:
+    _warn_once(message, *args, level=logging.INFO)
+
+
+def basemap_resolution(style: MapStyle, lon_span: float) -> str:
+    """The Natural Earth scale of a map: the configured one, or for auto 1:50m on a regional map, 1:110m wider."""
+    if style.resolution != "auto":
+        return style.resolution
+    return "50m" if lon_span <= REGIONAL_MAX_LON_SPAN else "110m"
+
+
+def overlay_path(overlay: str) -> Path:
+    """A named overlay of the shipped basemap (us_states), or the shapefile path as given."""
+    return SHIPPED_OVERLAYS.get(overlay, Path(overlay))
+
+
+def natural_earth_file(kind: str, style: MapStyle, resolution: str | None = None) -> Path | None:
+    """The on-disk shapefile of a Natural Earth feature, or None (never downloads).
+
+    Looked for in maps.basemap_dir, then the shipped basemap, then cartopy's own data directories.
+    """
     import cartopy
 
     category, name = NATURAL_EARTH[kind]
-    relative = Path("shapefiles", "natural_earth", category, f"ne_{style.resolution}_{name}.shp")
-    candidates = [*style.basemap_dirs, os.environ.get("CARTOPY_DATA_DIR"),
+    scale = resolution or (style.resolution if style.resolution != "auto" else "110m")
+    relative = Path("shapefiles", "natural_earth", category, f"ne_{scale}_{name}.shp")
+    candidates = [*style.basemap_dirs, SHIPPED_BASEMAP, os.environ.get("CARTOPY_DATA_DIR"),
                   cartopy.config.get("pre_existing_data_dir"), cartopy.config.get("data_dir")]
     for directory in candidates:
         if directory and (Path(directory) / relative).is_file():
@@ -107,35 +140,40 @@ def choose_projection(lon_min: float, lon_max: float, lat_min: float, lat_max: f
     return ccrs.LambertConformal(central_longitude=central_lon, central_latitude=0.5 * (lat_min + lat_max), standard_parallels=parallels)
 
 
-def draw_basemap(ax, style: MapStyle) -> list[str]:
-    """Coastlines, borders and overlays that are on disk; returns what was drawn."""
+def draw_basemap(ax, style: MapStyle, lon_span: float = 360.0) -> list[str]:
+    """Coastlines, lakes, borders and overlays that are on disk; returns what was drawn (and logs it once)."""
     import cartopy.crs as ccrs
     import cartopy.io.shapereader as shpreader
 
+    resolution = basemap_resolution(style, lon_span)
     drawn = []
-    for kind, kwargs in (("coastline", {"lw": 0.6, "edgecolor": "0.15"}), ("borders", {"lw": 0.4, "edgecolor": "0.35"})):
-        path = natural_earth_file(kind, style)
+    for kind, kwargs in BASEMAP_LINES.items():
+        path = natural_earth_file(kind, style, resolution)
         if path is not None:
             ax.add_geometries(shpreader.Reader(str(path)).geometries(), ccrs.PlateCarree(), facecolor="none", **kwargs)
             drawn.append(f"{kind} ({path})")
         elif style.allow_download:
             import cartopy.feature as cfeature
 
-            feature = cfeature.COASTLINE if kind == "coastline" else cfeature.BORDERS
-            ax.add_feature(feature.with_scale(style.resolution), facecolor="none", **kwargs)
+            feature = {"coastline": cfeature.COASTLINE, "lakes": cfeature.LAKES, "borders": cfeature.BORDERS}[kind]
+            ax.add_feature(feature.with_scale(resolution), facecolor="none", **kwargs)
             drawn.append(f"{kind} (cartopy download)")
         else:
             _warn_once(
-                "no Natural Earth %s at %s resolution on disk (looked in maps.basemap_dir, CARTOPY_DATA_DIR and cartopy's data dirs); "
-                "drawing without it. Set maps.basemap_dir to a cartopy data directory, or maps.allow_download: true on a machine with internet",
-                kind, style.resolution,
+                "no Natural Earth %s at %s resolution on disk (looked in maps.basemap_dir, the shipped %s, CARTOPY_DATA_DIR "
+                "and cartopy's data dirs); drawing without it. Set maps.resolution to 110m or 50m (shipped), maps.basemap_dir "
+                "to a cartopy data directory that has it, or maps.allow_download: true on a machine with internet",
+                kind, resolution, SHIPPED_BASEMAP,
             )
     for overlay in style.overlays:
-        if not Path(overlay).is_file():
-            _warn_once("overlay %s not found; drawing without it (maps.overlays)", overlay)
+        path = overlay_path(overlay)
+        if not path.is_file():
+            _warn_once("overlay %s not found (%s); drawing without it (maps.overlays takes %s or shapefile paths)",
+                       overlay, path, ", ".join(SHIPPED_OVERLAYS))
             continue
-        ax.add_geometries(shpreader.Reader(str(overlay)).geometries(), ccrs.PlateCarree(), facecolor="none", edgecolor="0.3", lw=0.35)
-        drawn.append(f"overlay ({overlay})")
+        ax.add_geometries(shpreader.Reader(str(path)).geometries(), ccrs.PlateCarree(), facecolor="none", edgecolor="0.3", lw=0.35)
+        drawn.append(f"overlay ({path})")
+    _info_once("basemap at %s: %s", resolution, "; ".join(drawn) or "nothing")
     return drawn
 
 
@@ -154,7 +192,7 @@ def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyl
         ax.set_extent([lon_edges[0], lon_edges[-1], lat_edges[0], lat_edges[-1]], crs=ccrs.PlateCarree())
     else:
         ax.set_global()
-    draw_basemap(ax, style)
+    draw_basemap(ax, style, float(lon_edges[-1] - lon_edges[0]))
     with warnings.catch_warnings():
         # auto_update=False (deprecated, still honoured): the extent is fixed, so gridlines and their labels are
         # placed once, not again at every save of a figure that is redrawn for several k.
