@@ -14,6 +14,7 @@ report: "report/workflow.rst"
 
 include: "rules/common.smk"
 include: "rules/demo.smk"
+include: "rules/download.smk"
 include: "rules/extract.smk"
 include: "rules/fit.smk"
 include: "rules/gather.smk"

@@ -9,14 +9,27 @@ validate(config, "../schemas/config.schema.yaml", set_default=True)
 # The workflow's own modules, for the config checks below.
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
-from tomoclust.config import check_config, k_chunks, pdf_k_values
+from tomoclust.io import read_attributes, read_citation
+from tomoclust.config import (
+    MODEL_DOWNLOAD_DIR,
+    check_config,
+    check_k_counts,
+    k_chunks,
+    model_downloads,
+    model_file,
+    pdf_k_values,
+)
 
 DEMO_MODEL_PATH = "resources/demo/wus_synthetic.nc"
 
 
 check_config(config, DEMO_MODEL_PATH)
 
-MODELS = {entry["name"]: entry for entry in config["models"]}
+# A model given by `url` is read from where download_model puts it.
+MODELS = {
+    entry["name"]: {**entry, "path": model_file(entry)} for entry in config["models"]
+}
+MODEL_DOWNLOADS = model_downloads(config["models"])
 K_VALUES = list(range(config["k"]["min"], config["k"]["max"] + 1))
 MAP_K_VALUES = (
     K_VALUES if config["maps"]["k"] == "all" else sorted(set(config["maps"]["k"]))
@@ -57,6 +70,34 @@ def model_entry(wildcards):
 
 def model_path(wildcards):
     return MODELS[wildcards.model]["path"]
+
+
+def extracted_profiles(wildcards):
+    """profiles.nc once the extraction checkpoint has run; a k.max its profiles cannot hold stops the run here,
+    before any fit job starts (with the count and the key to change)."""
+    path = checkpoints.extract_profiles.get(model=wildcards.model).output.profiles
+    counts = read_attributes(path, ("n_fit_profiles", "n_profiles"))
+    check_k_counts(
+        K_VALUES,
+        int(counts["n_fit_profiles"]),
+        int(counts["n_profiles"]),
+        wildcards.model,
+        path,
+    )
+    return path
+
+
+def model_citation(wildcards, input):
+    """Whom to cite for the model(s) a figure shows, from an earlier stage's output the job reads.
+
+    A params function of input: Snakemake calls it when the job runs, once that file exists.
+    """
+    for name in ("profiles", "selection", "votes", "labels"):
+        if hasattr(input, name):
+            return read_citation(getattr(input, name))
+    raise ValueError(
+        f"model_citation: the job reads none of profiles, selection, votes, labels: {input}"
+    )
 
 
 def comparison_entry(wildcards):

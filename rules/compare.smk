@@ -70,6 +70,7 @@ rule plot_vote_map:
         runtime=10,
     params:
         style=MAP_STYLE,
+        citation=model_citation,
     script:
         "../scripts/plot_vote_map.py"
 
@@ -77,6 +78,7 @@ rule plot_vote_map:
 rule plot_agreement:
     input:
         agreement="results/compare/{name}/agreement.csv",
+        labels="results/compare/{name}/labels.nc",  # whom to cite, in its attributes
     output:
         png=report(
             "results/compare/{name}/figures/agreement.png",
@@ -95,5 +97,7 @@ rule plot_agreement:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        citation=model_citation,
     script:
         "../scripts/plot_agreement.py"

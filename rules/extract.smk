@@ -1,7 +1,9 @@
 # Stage 1: model file -> canonical stack of complete depth profiles.
+# A checkpoint: once it has run, the fit jobs' input (extracted_profiles) checks that the
+# profiles can hold k.max, so a k range the data cannot hold stops the run before any fit.
 
 
-rule extract_profiles:
+checkpoint extract_profiles:
     input:
         model=model_path,
     output:

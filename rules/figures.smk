@@ -49,6 +49,7 @@ rule plot_choosing_k:
         runtime=10,
     params:
         lineage_k_span=config["lineage"]["figure_k_span"],
+        citation=model_citation,
     script:
         "../scripts/plot_choosing_k.py"
 
@@ -83,6 +84,7 @@ for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
         params:
             style=MAP_STYLE,
             colors=COLOR_SETTINGS,
+            citation=model_citation,
         script:
             "../scripts/plot_maps.py"
 
@@ -108,6 +110,7 @@ for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
             runtime=5 + len(ks),
         params:
             colors=COLOR_SETTINGS,
+            citation=model_citation,
         script:
             "../scripts/plot_profiles.py"
 
@@ -146,5 +149,6 @@ rule plot_summary:
     params:
         style=MAP_STYLE,
         figure_k=config["figure_k"],
+        citation=model_citation,
     script:
         "../scripts/plot_summary.py"

@@ -10,7 +10,7 @@ for ks in K_CHUNKS:
         name:
             chunk_rule("fit_kmeans", ks)
         input:
-            profiles="results/{model}/profiles.nc",
+            profiles=extracted_profiles,
         output:
             fits=expand("results/{{model}}/fits/k{k}.nc", k=ks),
         log:

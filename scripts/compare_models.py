@@ -17,6 +17,7 @@ def main(snakemake):
                  row.k, row.model_a, row.model_b, row.ari, row.n_points, row.ari_all_points, row.n_points_all)
     votes = vote_dataset(common, list(comparison["vote_k"]))
     votes.attrs.update(title=f"Vote map of comparison {snakemake.wildcards.name}", **provenance_attrs(comparison))
+    votes.attrs["model_citation"] = common.attrs.get("model_citation", "")
     for k in comparison["vote_k"]:
         shares = vote_shares(votes, k)
         log.info("k=%d, area covered by every model: %.1f%% slowest in all, %.1f%% split, %.1f%% slowest in none",

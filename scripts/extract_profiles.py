@@ -1,5 +1,5 @@
 """Rule extract_profiles (rules/extract.smk): model file -> profiles.nc, the canonical stack of complete profiles."""
-from tomoclust.extract import ModelSpec, extract_model
+from tomoclust.extract import ModelInputError, ModelSpec, extract_model
 from tomoclust.io import write_netcdf
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
@@ -9,8 +9,15 @@ from tomoclust.provenance import provenance_attrs
 def main(snakemake):
     setup_logging(log_path_of(snakemake))
     entry = dict(snakemake.params.model)
+    provenance = provenance_attrs(entry, inputs={"source": snakemake.input.model})
+    if entry.get("sha256") and provenance["source_sha256"] != entry["sha256"]:
+        raise ModelInputError(
+            f"model '{entry['name']}': file {snakemake.input.model} has sha256 {provenance['source_sha256']}, not the "
+            f"{entry['sha256']} the config names (a different data revision, or a damaged copy). Replace the file, "
+            f"or fix `models[name={entry['name']}].sha256`"
+        )
     profiles = extract_model(ModelSpec.from_config(entry), block_mb=snakemake.params.block_mb)
-    profiles.attrs.update(provenance_attrs(entry, inputs={"source": snakemake.input.model}))
+    profiles.attrs.update(provenance)
     write_netcdf(profiles, snakemake.output.profiles)
 
 

@@ -7,7 +7,7 @@ from tomoclust.fit import check_k_range, fit_profiles
 from tomoclust.io import k_of_path, read_profiles, write_netcdf
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
-from tomoclust.provenance import provenance_attrs
+from tomoclust.provenance import carried_citation, provenance_attrs
 
 
 def main(snakemake):
@@ -22,6 +22,7 @@ def main(snakemake):
         fit.attrs.update(provenance_attrs({"k": k, "fit": fit_params, "criteria": criteria, "stability": stability},
                                           inputs={"profiles": snakemake.input.profiles}))
         fit.attrs["source_sha256"] = profiles.attrs.get("source_sha256", "")
+        fit.attrs.update(carried_citation(profiles.attrs))
         write_netcdf(fit, path)
     log.info("model %s: fits of k = %s written", snakemake.wildcards.model, list(targets))
 

@@ -6,7 +6,7 @@ from tomoclust.lineage import categories_table, lineage_edges
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.preprocess import PREPROCESSING_ATTRS
-from tomoclust.provenance import provenance_attrs
+from tomoclust.provenance import carried_citation, provenance_attrs
 
 
 def main(snakemake):
@@ -19,6 +19,7 @@ def main(snakemake):
     table = fit_table(fits)
     selection = k_selection(table, snakemake.params.sensitivity)
     selection["model"] = model
+    selection["model_citation"] = profiles.attrs.get("model_citation", "")
     log.info("preferred k: %s", selection["preferred"])
     write_table(table[INERTIA_COLUMNS], snakemake.output.table)
     write_table(table.drop(columns=["units", *PREPROCESSING_ATTRS]), snakemake.output.criteria)
@@ -27,6 +28,7 @@ def main(snakemake):
     cube = labels_cube(profiles, fits)
     cube.attrs.update(provenance_attrs({"model": model}))
     cube.attrs["source_sha256"] = profiles.attrs.get("source_sha256", "")
+    cube.attrs.update(carried_citation(profiles.attrs))
     log.info("labels for k=%s on a %d x %d grid", cube["k"].values.tolist(), cube.sizes["latitude"], cube.sizes["longitude"])
     write_netcdf(cube, snakemake.output.labels)
 

@@ -9,8 +9,9 @@ from tomoclust.plotting import save_figure
 def main(snakemake):
     setup_logging(log_path_of(snakemake))
     table = read_table(snakemake.input.agreement)
-    save_figure(plot_agreement(table, f"{snakemake.wildcards.name}: agreement between models"),
-                snakemake.output.png, snakemake.output.pdf)
+    title = f"{snakemake.wildcards.name}: agreement between models"
+    save_figure(plot_agreement(table, title), snakemake.output.png, snakemake.output.pdf,
+                citation=snakemake.params.citation, title=title)
 
 
 if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]

@@ -28,7 +28,8 @@ def main(snakemake):
                             display_units(fit["center_depth_mean"].attrs.get("units", ""))),
             title=f"{model}: k = {k}, {fit.attrs.get('fit_metric', '')}\n({preprocessing_label(fit.attrs)})",
         )
-        save_figure(figure, *paths, close=False, bbox_inches=canvas.bbox_inches())
+        save_figure(figure, *paths, close=False, bbox_inches=canvas.bbox_inches(), citation=snakemake.params.citation,
+                    title=f"{model}: category map, k = {k}")
     canvas.close()
     log.info("maps of k = %s written; %s", sorted(figure_paths(snakemake.output)), colour_source(snakemake.params.colors))
 

@@ -22,7 +22,8 @@ def main(snakemake):
             title=f"{model}: cluster profiles at k = {k}\n({preprocessing_label(fit.attrs)})",
             colors=colors_of(categories, k), area_percent=fit["cluster_area_percent"].values,
         )
-        save_figure(figure, *paths, bbox_inches=None)  # laid out with margins in inches
+        save_figure(figure, *paths, bbox_inches=None,  # laid out with margins in inches
+                    citation=snakemake.params.citation, title=f"{model}: cluster profiles, k = {k}")
     log.info("profile figures of k = %s written; %s", sorted(figure_paths(snakemake.output)), colour_source(snakemake.params.colors))
 
 

@@ -28,7 +28,9 @@ def main(snakemake):
         f"{snakemake.wildcards.model} ({preprocessing_label(profiles.attrs)})",
         MapStyle.from_config(dict(snakemake.params.style)), colors={k: colors_of(categories, k) for k in ks},
     )
-    save_figure(figure, snakemake.output.png, snakemake.output.pdf)  # the PDF is the manuscript's vector figure
+    # The PDF is the manuscript's vector figure; its metadata say which model it shows and whom to cite.
+    save_figure(figure, snakemake.output.png, snakemake.output.pdf, citation=snakemake.params.citation,
+                title=f"{snakemake.wildcards.model}: k-means categories of the depth profiles")
 
 
 if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]

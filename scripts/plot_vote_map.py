@@ -14,7 +14,7 @@ def main(snakemake):
     title = (f"{snakemake.wildcards.name}: slowest category of {votes.attrs['n_models_compared']} models at k = {k}\n"
              f"({votes.attrs['models']})")
     figure = plot_vote_map(votes, k, title, MapStyle.from_config(dict(snakemake.params.style)))
-    save_figure(figure, snakemake.output.png, snakemake.output.pdf)
+    save_figure(figure, snakemake.output.png, snakemake.output.pdf, citation=snakemake.params.citation, title=title)
 
 
 if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]

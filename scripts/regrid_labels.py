@@ -13,6 +13,9 @@ def main(snakemake):
     common = labels_on_common_grid(cubes, comparison["grid"])
     common.attrs.update(title=f"Labels of models {', '.join(cubes)} on a common grid (comparison {name})",
                         **provenance_attrs(comparison))
+    # Whom to cite for each model: one line per model, "name: citation".
+    common.attrs["model_citation"] = "\n".join(f"{model}: {cube.attrs.get('model_citation', '')}"
+                                                for model, cube in cubes.items())
     log.info("comparison %s: %d models, k = %s, common grid %d x %d (%s)", name, len(cubes), common["k"].values.tolist(),
              common.sizes["latitude"], common.sizes["longitude"], common.attrs["common_grid"])
     write_netcdf(common, snakemake.output.labels)

@@ -1,7 +1,11 @@
 """Shared fixtures: the workflow's modules on sys.path, small hand-made models."""
 from __future__ import annotations
 
+import functools
 import sys
+import threading
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +21,39 @@ needs_shared_models = pytest.mark.skipif(
     not (SHARED_MODELS / "SEMum_vs.nc").is_file(),
     reason=f"real tomography models not found at {SHARED_MODELS} (../shared is absent on this machine)",
 )
+
+
+@contextmanager
+def serve_directory(directory: Path):
+    """A real HTTP server on localhost serving ``directory``; yields (base URL, list of the paths requested)."""
+    requested: list[str] = []
+
+    class Handler(SimpleHTTPRequestHandler):
+        def do_GET(self):
+            requested.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args):  # quiet: pytest shows failures, not access logs
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requested
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def closed_port_url(path: str = "model.nc") -> str:
+    """A URL on localhost where nothing listens: what an offline machine sees (the connection is refused at once)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/{path}"
 
 
 def small_global_model(n_depth: int = 5, step: float = 30.0) -> xr.Dataset:

@@ -283,3 +283,50 @@ def test_perturbation_units_only_in_the_long_name():
     assert source_units(da) == "percent"
     da = xr.DataArray([1.0], attrs={"display_name": "S Velocity (km/s)", "long_name": "vs (m/s)"})
     assert source_units(da) == "km/s", "display_name first, as before"
+
+
+EMC_ATTRS = {
+    "title": "A test model of the mantle", "id": "TEST-M1_kmps", "reference": "Doe, J. (2020). A test model. GJI 1, 1-10.",
+    "reference_pid": "10.1093/gji/test.0001", "author_name": "Jane Doe", "acknowledgment": "Model was provided by Jane Doe",
+    "data_revision": "r1.1", "references": "https://example.org/test-m1",
+}
+
+
+def test_the_model_citation_is_carried_into_profiles(tmp_path):
+    ds = small_global_model()
+    ds.attrs.update(EMC_ATTRS)
+    result = _extract(ds, tmp_path, name="cited")
+    for name, value in EMC_ATTRS.items():
+        assert result.attrs[f"model_{name}"] == value
+    citation = result.attrs["model_citation"]
+    assert citation.startswith("TEST-M1_kmps: A test model of the mantle. Jane Doe. Doe, J. (2020)")
+    assert "doi:10.1093/gji/test.0001" in citation and "data revision r1.1" in citation
+
+
+def test_a_file_without_citation_attributes_says_so(tmp_path):
+    result = _extract(small_global_model(), tmp_path, name="anonymous")
+    assert result.attrs["model_citation"].startswith("anonymous.nc. (the file anonymous.nc names no reference")
+
+
+def test_the_only_three_dimensional_variable_is_used_when_none_is_named(tmp_path, canonical, caplog):
+    ds = small_global_model()
+    ds["surface_heat_flow"] = ds["vs"].isel(depth=0, drop=True)
+    with caplog.at_level("INFO"):
+        result = _extract(ds, tmp_path, variable=None, name="unnamed")
+    _assert_same_profiles(result, canonical)
+    assert "using 'vs', the file's only 3-D variable" in caplog.text
+
+
+def test_several_volumes_and_none_named_is_refused_with_what_the_file_holds(tmp_path):
+    ds = small_global_model()
+    ds["vp"] = ds["vs"] * 1.8
+    with pytest.raises(ModelInputError, match=r"no `variable` named, and the file has 2 variables \(\['vs', 'vp'\]\).*"
+                                              r"it holds \{'vs': \['depth', 'latitude', 'longitude'\].*models\[name=two\]\.variable"):
+        _extract(ds, tmp_path, variable=None, name="two")
+
+
+def test_no_depth_dimension_is_refused_with_what_the_file_holds(tmp_path):
+    ds = small_global_model().rename({"depth": "layer"})
+    with pytest.raises(ModelInputError, match=r"no depth dimension found.*The file holds \{'vs': \['layer', 'latitude', "
+                                              r"'longitude'\]\}.*models\[name=layers\]\.dims\.depth"):
+        _extract(ds, tmp_path, name="layers")

@@ -5,14 +5,14 @@ the lower mantle of S362ANI+M into the two LLSVPs (slow) and the circum-Pacific
 ring (fast), and both lower-mantle models must vote for the LLSVPs. The
 reference points are in examples/reference_points.yaml.
 """
-import os
+from urllib.parse import unquote, urlparse
 
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from conftest import PROJECT, SHARED, needs_shared_models
+from conftest import PROJECT, SHARED_MODELS, needs_shared_models, serve_directory
 from test_workflow import copy_workflow, snakemake
 
 from tomoclust.gather import value_at
@@ -25,16 +25,28 @@ SLOW, FAST = 0, 1  # categories at k = 2
 
 @pytest.fixture(scope="module")
 def example_run(tmp_path_factory):
-    """examples/global_mantle.yaml as documented, with fewer k and maps so the suite stays short."""
+    """examples/global_mantle.yaml as documented, with fewer k and maps so the suite stays short.
+
+    Its models come by URL: a local HTTP server stands in for the download host, serving the ../shared copies at
+    the example's URL paths, so the example's download, file names and sha256 are what is checked.
+    """
     root = tmp_path_factory.mktemp("real")
-    os.symlink(SHARED, root / "shared")  # the example's paths are ../shared/data/models/...
+    example = yaml.safe_load((PROJECT / "examples" / "global_mantle.yaml").read_text())
+    served = root / "served"
+    for entry in example["models"]:
+        url_path = unquote(urlparse(entry["url"]).path)
+        (served / url_path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        if not (served / url_path.lstrip("/")).exists():
+            (served / url_path.lstrip("/")).symlink_to(SHARED_MODELS / url_path.rsplit("/", 1)[1])
     workdir = copy_workflow(root / "work")
-    copy_workflow_examples = workdir / "examples"
-    copy_workflow_examples.mkdir()
-    (copy_workflow_examples / "global_mantle.yaml").write_text((PROJECT / "examples" / "global_mantle.yaml").read_text())
-    (workdir / "fewer_k.yaml").write_text(yaml.safe_dump(
-        {"k": {"min": 2, "max": 4}, "maps": {"k": [2]}, "figure_k": [2, 3], "stability": {"restarts": 1}}))
-    snakemake(workdir, "--configfile", "examples/global_mantle.yaml", "fewer_k.yaml")
+    with serve_directory(served) as (base_url, requested):
+        for entry in example["models"]:
+            entry["url"] = base_url + urlparse(entry["url"]).path
+        (workdir / "global_mantle_local.yaml").write_text(yaml.safe_dump(example))
+        (workdir / "fewer_k.yaml").write_text(yaml.safe_dump(
+            {"k": {"min": 2, "max": 4}, "maps": {"k": [2]}, "figure_k": [2, 3], "stability": {"restarts": 1}}))
+        snakemake(workdir, "--configfile", "global_mantle_local.yaml", "fewer_k.yaml")
+    assert len(requested) == 2, f"each model file downloaded once: {requested}"
     return workdir / "results"
 
 

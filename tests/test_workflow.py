@@ -106,6 +106,25 @@ def test_outputs_of_the_contract(workflow_run):
     assert (out / "figures" / "elbow.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_every_output_names_the_model_and_whom_to_cite(workflow_run):
+    """The model file's EMC citation attributes reach profiles.nc, every fit, labels.nc and the figures' metadata."""
+    workdir, _ = workflow_run
+    out = workdir / "results" / "small"
+    with xr.open_dataset(workdir / "resources" / "demo" / "wus_synthetic.nc") as model:
+        reference, author = model.attrs["reference"], model.attrs["author_name"]
+    for path in ["profiles.nc", "fits/k2.nc", "fits/k4.nc", "labels.nc"]:
+        with xr.open_dataset(out / path) as ds:
+            assert ds.attrs["model_reference"] == reference and ds.attrs["model_author_name"] == author, path
+            assert ds.attrs["model_citation"].startswith("wus_synthetic: Synthetic Western-US"), path
+    citation = json.loads((out / "k_selection.json").read_text())["model_citation"]
+    assert reference in citation
+    from PIL import Image  # matplotlib's own PNG reader
+
+    assert reference in Image.open(out / "figures" / "maps" / "k3.png").text["Source"]
+    summary = (out / "figures" / "summary.pdf").read_bytes()
+    assert b"/Subject (Model: wus_synthetic" in summary, "the manuscript panel's PDF metadata name the model"
+
+
 def test_figures_of_every_k(workflow_run):
     workdir, _ = workflow_run
     figures = workdir / "results" / "small" / "figures"
@@ -164,6 +183,23 @@ def test_a_map_setting_redraws_maps_and_refits_nothing(workflow_run):
     assert set(jobs) == {"plot_maps_k2_4", "plot_maps_k5_7", "plot_summary", "all"}, jobs
 
 
+def test_a_k_max_the_profiles_cannot_hold_stops_the_run_before_any_fit(tmp_path):
+    """4 complete profiles and k.max = 8: the extraction runs, then the run stops with the count, no fit started."""
+    workdir = copy_workflow(tmp_path)
+    config = write_config(workdir / "tiny.yaml", k_max=8, models=[
+        {"name": "tiny", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs",
+         "region": {"lat": [39.99, 40.21], "lon": [-112.01, -111.79]}, "depth": [20, 600], "area_weighting": False}])
+    result = snakemake(workdir, "--configfile", str(config), *CHUNKS_OF_THREE, check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    with xr.open_dataset(workdir / "results" / "tiny" / "profiles.nc") as profiles:
+        n = profiles.sizes["profile"]
+    assert n == 4
+    assert f"model 'tiny': k=8 is more than the {n} complete profiles" in output and "lower `k.max`" in output
+    assert not (workdir / "results" / "tiny" / "fits").exists(), "no fit written"
+    assert not (workdir / "results" / "tiny" / "logs" / "fit").exists(), "no fit job started"
+
+
 def test_k_range_outside_a_list_of_k_is_refused_before_any_job(tmp_path):
     workdir = copy_workflow(tmp_path)
     config = write_config(workdir / "bad.yaml", k_max=4, maps={"pdf": [9]})
@@ -204,7 +240,7 @@ def test_snakefmt_is_clean():
 @pytest.mark.parametrize(
     "config, message",
     [
-        ({"models": [{"name": "a", "path": "x.nc"}]}, "variable"),
+        ({"models": [{"name": "a", "variable": "v"}]}, "model 'a' needs either `path` (a local file) or `url`"),
         ({"models": [{"name": "a", "path": "x.nc", "variable": "v", "colour": "red"}]}, "colour"),
         ({"k": {"min": 1, "max": 5}}, "minimum"),
         ({"k": {"min": 6, "max": 5}}, "`k.min` (6) is larger than `k.max` (5)"),
@@ -252,6 +288,7 @@ def test_report_renders_in_headless_chromium(workflow_run, tmp_path):
     shown = open_report_result(report, category="Category maps", row=["small", "3"], screenshot=tmp_path / "report.png")
     assert shown["image_width"] > 500, "the k=3 map was decoded and drawn"
     assert "mapped back to" in shown["text"] and "maps/k{k}.png" in shown["text"], "caption shown"
+    assert "Model and whom to cite: wus_synthetic: Synthetic Western-US" in shown["text"], "the caption names the model"
     assert (tmp_path / "report.png").stat().st_size > 20_000
     shown = open_report_result(report, category="Choosing k", row=["small", "elbow"])
     assert shown["image_width"] > 500

@@ -4,7 +4,11 @@ Run by rules/common.smk right after the schema validation, before any job.
 """
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlparse
+
+# Where models given by `url` are downloaded to (one file per URL, named as in the URL).
+MODEL_DOWNLOAD_DIR = "resources/models"
 
 # k per job when k_per_job is auto. A euclidean fit (0.27 s on SEMum at k = 20) costs less than starting a process
 # (1.35 s to import tslearn); a DTW fit costs seconds, but every process also compiles tslearn's DTW kernels
@@ -20,6 +24,16 @@ def check_config(config: dict, demo_model_path: str) -> None:
     if duplicated:
         raise ValueError(f"config: model names must be unique; duplicated in `models`: {duplicated}")
     for entry in config["models"]:
+        if ("path" in entry) == ("url" in entry):
+            raise ValueError(
+                f"config: model '{entry['name']}' needs either `path` (a local file) or `url` (downloaded once into "
+                f"{MODEL_DOWNLOAD_DIR}/), {'not both' if 'path' in entry else 'and has neither'}; fix "
+                f"`models[name={entry['name']}]`"
+            )
+    model_downloads(config["models"])
+    for entry in config["models"]:
+        if "url" in entry:
+            continue
         path = Path(entry["path"])
         if str(entry["path"]) != demo_model_path and not path.is_file():
             where = "is a directory, not a file" if path.is_dir() else "not found"
@@ -39,6 +53,31 @@ def check_config(config: dict, demo_model_path: str) -> None:
         if outside:
             raise ValueError(f"config: `{key}` lists k = {outside}, outside k.min..k.max = {k_min}..{k_max}")
     _check_comparisons(config, names)
+
+
+def model_file(entry: dict) -> str:
+    """The model file the extraction reads: ``path``, or where ``url`` is downloaded to."""
+    if "url" not in entry:
+        return str(entry["path"])
+    return f"{MODEL_DOWNLOAD_DIR}/{unquote(PurePosixPath(urlparse(entry['url']).path).name)}"
+
+
+def model_downloads(models: list[dict]) -> dict[str, dict]:
+    """{file in MODEL_DOWNLOAD_DIR: {url, sha256, models}} for the models given by ``url``; one download per file."""
+    downloads: dict[str, dict] = {}
+    for entry in models:
+        if "url" not in entry:
+            continue
+        name = PurePosixPath(model_file(entry)).name
+        known = downloads.setdefault(name, {"url": entry["url"], "sha256": entry.get("sha256"), "models": []})
+        if (known["url"], known["sha256"]) != (entry["url"], entry.get("sha256")):
+            raise ValueError(
+                f"config: models {known['models'] + [entry['name']]} download different files to the same "
+                f"{MODEL_DOWNLOAD_DIR}/{name} ({known['url']}, sha256 {known['sha256']} vs {entry['url']}, sha256 "
+                f"{entry.get('sha256')}); give them the same `url` and `sha256`, or use `path` for one of them"
+            )
+        known["models"].append(entry["name"])
+    return downloads
 
 
 def _check_comparisons(config: dict, names: list[str]) -> None:
@@ -62,6 +101,17 @@ def _check_comparisons(config: dict, names: list[str]) -> None:
                 f"{where}: its models cluster different depth ranges {ranges}; a vote map compares one depth range, "
                 f"so give them the same `depth` in `models`"
             )
+
+
+def check_k_counts(ks, n_fitted: int, n_total: int, model: str, where: str) -> None:
+    """Refuse a k larger than the number of profiles the fit would use (ValueError naming `k.max`)."""
+    too_large = [k for k in ks if k > n_fitted]
+    if too_large:
+        subset = "" if n_fitted == n_total else f" of the equal-area subset (of {n_total})"
+        raise ValueError(
+            f"model '{model}': k={max(too_large)} is more than the {n_fitted} complete profiles{subset} in {where}; "
+            f"lower `k.max` to at most {n_fitted} (or widen the model's region/depth)"
+        )
 
 
 def k_chunks(k_values: list[int], k_per_job, metric: str) -> list[list[int]]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from . import preprocess
+from .provenance import carried_citation, model_citation_attrs
 
 LATITUDE_NAMES = ("latitude", "lat", "y", "nav_lat")
 LONGITUDE_NAMES = ("longitude", "lon", "x", "nav_lon")
@@ -40,7 +41,7 @@ class ModelSpec:
 
     name: str
     path: str
-    variable: str
+    variable: str | None
     region: dict | None = None
     depth: tuple[float, float] | None = None
     dims: dict | None = None
@@ -57,7 +58,7 @@ class ModelSpec:
         return cls(
             name=entry["name"],
             path=str(entry["path"]),
-            variable=entry["variable"],
+            variable=entry.get("variable"),
             region=entry.get("region"),
             depth=tuple(depth) if depth is not None else None,
             dims=entry.get("dims"),
@@ -75,7 +76,30 @@ class ModelSpec:
         return ModelInputError(f"{where}: {message}.{hint}")
 
 
-def _find_dimension(da: xr.DataArray, spec: ModelSpec, role: str, candidates: tuple[str, ...]) -> str:
+def file_contents(ds: xr.Dataset) -> dict[str, list[str]]:
+    """What a model file holds: each variable with its dimensions, for messages that refuse it."""
+    return {str(name): list(map(str, var.dims)) for name, var in ds.data_vars.items()}
+
+
+def with_variable(spec: ModelSpec) -> ModelSpec:
+    """The spec with its variable named: as configured, or the file's only variable of 3 or more dimensions."""
+    if spec.variable:
+        return spec
+    path = Path(spec.path)
+    if not path.is_file():
+        raise spec.error("file not found", "path")
+    with xr.open_dataset(path, decode_times=False) as probe:
+        volumes = [str(name) for name, var in probe.data_vars.items() if var.ndim >= 3]
+        holds = file_contents(probe)
+    if len(volumes) != 1:
+        found = "no variable" if not volumes else f"{len(volumes)} variables ({volumes})"
+        raise spec.error(f"no `variable` named, and the file has {found} with 3 or more dimensions to choose from; "
+                         f"it holds {holds}", "variable")
+    log.info("model %s: no variable named; using '%s', the file's only 3-D variable (of %s)", spec.name, volumes[0], holds)
+    return replace(spec, variable=volumes[0])
+
+
+def _find_dimension(da: xr.DataArray, spec: ModelSpec, role: str, candidates: tuple[str, ...], holds=None) -> str:
     override = (spec.dims or {}).get(role)
     if override:
         if override not in da.dims:
@@ -87,7 +111,8 @@ def _find_dimension(da: xr.DataArray, spec: ModelSpec, role: str, candidates: tu
             return lowered[name]
     raise spec.error(
         f"no {role} dimension found in variable '{spec.variable}' with dims {list(da.dims)}; "
-        f"looked for {list(candidates)}; map yours with `dims: {{{role}: <name>}}`",
+        f"looked for {list(candidates)}; map yours with `dims: {{{role}: <name>}}`"
+        + (f". The file holds {holds}" if holds else ""),
         f"dims.{role}",
     )
 
@@ -236,14 +261,14 @@ def open_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.DataArray:
                 f"variable '{spec.variable}' not in file; it has {sorted(map(str, probe.data_vars))}", "variable"
             )
         probe_var = probe[spec.variable]
+        holds = file_contents(probe)
         if probe_var.ndim < 3:
-            holds = {str(name): list(map(str, var.dims)) for name, var in probe.data_vars.items()}
             raise spec.error(
                 f"variable '{spec.variable}' has only the dimensions {list(map(str, probe_var.dims))}; a model needs depth, "
                 f"latitude and longitude. The file holds {holds}", "variable")
-        lat_dim = _find_dimension(probe_var, spec, "latitude", LATITUDE_NAMES)
-        lon_dim = _find_dimension(probe_var, spec, "longitude", LONGITUDE_NAMES)
-        depth_dim = _find_dimension(probe_var, spec, "depth", DEPTH_NAMES)
+        lat_dim = _find_dimension(probe_var, spec, "latitude", LATITUDE_NAMES, holds)
+        lon_dim = _find_dimension(probe_var, spec, "longitude", LONGITUDE_NAMES, holds)
+        depth_dim = _find_dimension(probe_var, spec, "depth", DEPTH_NAMES, holds)
         extra = [d for d in probe_var.dims if d not in (lat_dim, lon_dim, depth_dim)]
         if any(probe_var.sizes[d] != 1 for d in extra):
             raise spec.error(f"variable '{spec.variable}' has extra dimensions {extra}; only depth, latitude, longitude are supported", "variable")
@@ -259,6 +284,7 @@ def open_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.DataArray:
         outside = (stored < valid[0]) | (stored > valid[1])
     ds = xr.decode_cf(ds, decode_times=False)
     da = ds[spec.variable]
+    da.attrs.update(model_citation_attrs(ds.attrs, path.name))
     if valid is not None:
         log.info("model %s: values outside the valid range %s of '%s' are masked", spec.name, list(valid), spec.variable)
         da = da.where(~outside)
@@ -459,6 +485,7 @@ def profiles_dataset(spec: ModelSpec, da: xr.DataArray, prepared: Prepared, stat
             "area_weighting_setting": str(spec.area_weighting),
             "n_fit_profiles": int(prepared.in_fit_subset.sum()),
             "region_area_km2": region_area,
+            **carried_citation(da.attrs),
         },
     )
     return ds
@@ -466,6 +493,7 @@ def profiles_dataset(spec: ModelSpec, da: xr.DataArray, prepared: Prepared, stat
 
 def extract_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.Dataset:
     """Everything between the model file and ``profiles.nc``."""
+    spec = with_variable(spec)
     da = select_region(open_model(spec, block_mb=block_mb), spec)
     log.info(
         "model %s: grid %d lat x %d lon x %d depths (%.1f..%.1f km), lat %.2f..%.2f, lon %.2f..%.2f",
@@ -478,6 +506,7 @@ def extract_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.Dataset:
         raise spec.error("no complete depth profile left after masking NaN/fill values in the selected region and depth range", "depth")
     prepared = prepare_profiles(spec, da, profiles, flat_index)
     ds = profiles_dataset(spec, da, prepared, status, flat_index)
+    log.info("model %s: cite as: %s", spec.name, ds.attrs["model_citation"])
     log.info(
         "model %s: %d complete profiles kept of %d grid points; dropped %d incomplete, %d with no data",
         spec.name, ds.attrs["n_profiles"], ds.attrs["n_grid_points"], ds.attrs["n_incomplete_dropped"], ds.attrs["n_no_data"],

@@ -198,15 +198,9 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
 
 def check_k_range(ks, profiles_ds: xr.Dataset, model: str, where: str) -> None:
     """Refuse, before any fit, a k larger than the number of profiles the fit would use."""
-    n_total = profiles_ds.sizes["profile"]
-    n_fitted = int(profiles_ds["in_fit_subset"].values.astype(bool).sum())
-    too_large = [k for k in ks if k > n_fitted]
-    if too_large:
-        subset = "" if n_fitted == n_total else f" of the equal-area subset (of {n_total})"
-        raise ValueError(
-            f"model '{model}': k={max(too_large)} is more than the {n_fitted} complete profiles{subset} in {where}; "
-            f"lower `k.max` to at most {n_fitted} (or widen the model's region/depth)"
-        )
+    from .config import check_k_counts
+
+    check_k_counts(ks, int(profiles_ds["in_fit_subset"].values.astype(bool).sum()), profiles_ds.sizes["profile"], model, where)
 
 
 def fit_profiles(profiles_ds: xr.Dataset, k: int, fit_params: dict, criteria: dict, stability: dict) -> xr.Dataset:

@@ -55,6 +55,59 @@ def k_of_path(path: str | os.PathLike, extensions: tuple[str, ...] = ("nc",)) ->
     return int(match.group(1))
 
 
+class DownloadError(RuntimeError):
+    """A model file that could not be downloaded, or not the file its checksum names."""
+
+
+def download_file(url: str, destination: str | os.PathLike, sha256: str | None = None) -> str:
+    """Download ``url`` to ``destination`` with pooch; returns the file's SHA-256.
+
+    pooch writes to a temporary file beside the destination and moves it into
+    place only once complete and matching ``sha256``: a failed or mismatching
+    download leaves no file behind. A destination already there and matching is
+    reused without a request.
+    """
+    import pooch
+    import requests
+
+    from .provenance import sha256sum
+
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    by_hand = f"put the file at {destination} by hand" + (f" (sha256 {sha256})" if sha256 else "")
+    try:
+        pooch.retrieve(url, known_hash=f"sha256:{sha256}" if sha256 else None, fname=destination.name,
+                       path=destination.parent, progressbar=False)
+    except requests.exceptions.RequestException as error:
+        raise DownloadError(
+            f"cannot download {url}: {type(error).__name__}: {error}. Without internet (an offline laptop, a compute "
+            f"node), download it elsewhere and {by_hand}, then run again"
+        ) from error
+    except ValueError as error:  # pooch: the downloaded file's hash is not the known one
+        if "hash" not in str(error).lower():
+            raise
+        raise DownloadError(
+            f"{url} downloaded, but it is not the file the config names: {error}. Nothing was kept at {destination}. "
+            f"Check the URL and `sha256` (a new data revision of the model has a new checksum), or {by_hand}"
+        ) from error
+    return sha256sum(destination)
+
+
+def read_attributes(path: str | os.PathLike, names: tuple[str, ...]) -> dict:
+    """Global attributes of a netCDF file (those of ``names`` it has), without reading any data."""
+    import netCDF4
+
+    with netCDF4.Dataset(path) as ds:
+        return {name: ds.getncattr(name) for name in names if name in ds.ncattrs()}
+
+
+def read_citation(path: str | os.PathLike) -> str:
+    """The ``model_citation`` an output carries (netCDF global attribute, or key of k_selection.json): for captions."""
+    if str(path).endswith(".json"):
+        return str(read_json(path).get("model_citation", ""))
+    return str(read_attributes(path, ("model_citation",)).get("model_citation", ""))
+
+
 def read_json(path: str | os.PathLike) -> dict:
     with open(path) as handle:
         return json.load(handle)

@@ -35,13 +35,17 @@ def display_units(units: str) -> str:
 
 
 def save_figure(fig, png_path: str | os.PathLike, pdf_path: str | os.PathLike | None = None, dpi: int = 200,
-                close: bool = True, bbox_inches="tight") -> None:
-    """PNG (and vector PDF, fonts embedded) of a figure; ``close=False`` keeps a figure that is redrawn for the next k."""
+                close: bool = True, bbox_inches="tight", citation: str = "", title: str = "") -> None:
+    """PNG (and vector PDF, fonts embedded) of a figure; ``close=False`` keeps a figure that is redrawn for the next k.
+
+    ``citation`` (the model and whom to cite) and ``title`` go into the files' metadata (PDF Subject/Title, PNG text).
+    """
     for path, kwargs in ((png_path, {"dpi": dpi}), (pdf_path, {})):
         if path is None:
             continue
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=str(path).rsplit(".", 1)[-1], metadata=_metadata(path), bbox_inches=bbox_inches, **kwargs)
+            fig.savefig(tmp, format=str(path).rsplit(".", 1)[-1], metadata=_metadata(path, citation, title),
+                        bbox_inches=bbox_inches, **kwargs)
     if close:
         plt.close(fig)
 
@@ -54,10 +58,14 @@ def figure_paths(paths) -> dict[int, tuple[str, str | None]]:
     return {k: (files["png"], files.get("pdf")) for k, files in sorted(by_k.items())}
 
 
-def _metadata(path) -> dict:
+def _metadata(path, citation: str = "", title: str = "") -> dict:
     if str(path).endswith(".pdf"):
-        return {"Creator": "tomography k-means workflow", "CreationDate": None}
-    return {"Software": "tomography k-means workflow"}
+        metadata = {"Creator": "tomography k-means workflow", "CreationDate": None}
+        named = {"Title": title, "Subject": f"Model: {citation}" if citation else ""}
+    else:
+        metadata = {"Software": "tomography k-means workflow"}
+        named = {"Title": title, "Source": citation}
+    return {**metadata, **{key: value for key, value in named.items() if value}}
 
 
 def plot_elbow(table, selection: dict, model: str, units: str = ""):
