@@ -142,6 +142,7 @@ def final_outputs():
         "results/{model}/inertia.csv",
         "results/{model}/k_selection.json",
         "results/{model}/labels.nc",
+        "results/{model}/confidence.nc",
         "results/{model}/figures/elbow.png",
         "results/{model}/figures/elbow.pdf",
         "results/{model}/criteria.csv",
@@ -156,10 +157,12 @@ def final_outputs():
     ]
     per_k = [
         "results/{model}/figures/maps/k{k}.png",
+        "results/{model}/figures/confidence/k{k}.png",
         "results/{model}/figures/profiles/k{k}.png",
     ]
     per_k_pdf = [
         "results/{model}/figures/maps/k{k}.pdf",
+        "results/{model}/figures/confidence/k{k}.pdf",
         "results/{model}/figures/profiles/k{k}.pdf",
     ]
     per_comparison = [

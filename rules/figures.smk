@@ -69,7 +69,10 @@ for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
             fits=expand("results/{{model}}/fits/k{k}.nc", k=ks),
             categories=ancient("results/{model}/categories.csv"),
         output:
-            per_k_figures("maps", ks, "../report/map.rst", "Category maps"),
+            maps=per_k_figures("maps", ks, "../report/map.rst", "Category maps"),
+            confidence=per_k_figures(
+                "confidence", ks, "../report/confidence.rst", "Confidence maps"
+            ),
         log:
             f"results/{{model}}/logs/maps/{chunk_label(ks)}.log",
         benchmark:
@@ -84,6 +87,7 @@ for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
         params:
             style=MAP_STYLE,
             colors=COLOR_SETTINGS,
+            confidence=config["confidence"],
             citation=model_citation,
         script:
             "../scripts/plot_maps.py"

@@ -1,4 +1,4 @@
-# Stage 3: all fits of a model -> tables, knee and preferred k, labels cube, lineage and colours.
+# Stage 3: all fits of a model -> tables, knee and preferred k, labels and confidence cubes, lineage and colours.
 # One job reads every fit once; on a cluster it runs beside Snakemake (localrules).
 
 
@@ -17,6 +17,7 @@ rule gather_fits:
         labels="results/{model}/labels.nc",
         lineage="results/{model}/lineage.csv",
         categories="results/{model}/categories.csv",
+        confidence="results/{model}/confidence.nc",
     log:
         "results/{model}/logs/gather_fits.log",
     benchmark:
@@ -29,5 +30,6 @@ rule gather_fits:
     params:
         sensitivity=config["knee"]["sensitivity"],
         colors=config["maps"]["colors"],
+        confidence=config["confidence"],
     script:
         "../scripts/gather_fits.py"

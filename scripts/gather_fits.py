@@ -1,5 +1,6 @@
 """Rule gather_fits (rules/gather.smk): all fits of a model -> inertia and criteria tables, the knee and
 preferred k, the labels cube on the model grid, the lineage across k and every category's colour."""
+from tomoclust.confidence import confidence_cube
 from tomoclust.gather import INERTIA_COLUMNS, fit_table, k_selection, labels_cube
 from tomoclust.io import read_fits, read_profiles, write_json, write_netcdf, write_table
 from tomoclust.lineage import categories_table, lineage_edges
@@ -14,7 +15,8 @@ def main(snakemake):
     model = snakemake.wildcards.model
     fits = read_fits(snakemake.input.fits)
     # The grid and where each profile sits on it; not the profile matrix (1 GB RSS at 10^6 profiles otherwise).
-    profiles = read_profiles(snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index"])
+    profiles = read_profiles(snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index",
+                                                        "profile_area"])
 
     table = fit_table(fits)
     selection = k_selection(table, snakemake.params.sensitivity)
@@ -31,6 +33,13 @@ def main(snakemake):
     cube.attrs.update(carried_citation(profiles.attrs))
     log.info("labels for k=%s on a %d x %d grid", cube["k"].values.tolist(), cube.sizes["latitude"], cube.sizes["longitude"])
     write_netcdf(cube, snakemake.output.labels)
+
+    confidence = confidence_cube(profiles, fits, dict(snakemake.params.confidence))
+    confidence.attrs.update(provenance_attrs({"model": model, "confidence": dict(snakemake.params.confidence)}))
+    confidence.attrs.update(carried_citation(profiles.attrs))
+    log.info("uncertain share of the area by k: %s", ", ".join(
+        f"{k}: {share:.0f}%" for k, share in zip(confidence["k"].values, confidence["uncertain_area_percent"].values)))
+    write_netcdf(confidence, snakemake.output.confidence)
 
     edges = lineage_edges({k: fit["labels"].values for k, fit in fits.items()})
     splits = edges[(edges["share_of_category"] < 0.95) & (edges["share_of_next"] > 0.5)]

@@ -1,8 +1,10 @@
-"""Rules plot_maps_k{first}_{last} (rules/figures.smk): the category map of each k of one chunk.
+"""Rules plot_maps_k{first}_{last} (rules/figures.smk): the category map and the confidence map of each k of one chunk.
 
-The projection, basemap, gridlines and colour bar are set up once; only the
-categories, colours, legend and title change from one k to the next.
+The projection, basemap, gridlines and colour bar are set up once per kind of
+map; only the categories (or margins), colours, dots, legend and title change
+from one k to the next.
 """
+from tomoclust.confidence import uncertain_on_grid, uncertainty_note, values_on_grid
 from tomoclust.gather import labels_on_grid
 from tomoclust.io import read_figure_inputs
 from tomoclust.lineage import colors_of, colour_source
@@ -18,20 +20,36 @@ def main(snakemake):
     model = snakemake.wildcards.model
     profiles, fits, categories = read_figure_inputs(snakemake.input.profiles, snakemake.input.fits,
                                                     snakemake.input.categories)
-    canvas = CategoryMapCanvas(profiles["latitude"].values, profiles["longitude"].values,
-                               MapStyle.from_config(dict(snakemake.params.style)))
-    for k, paths in figure_paths(snakemake.output).items():
+    style, thresholds = MapStyle.from_config(dict(snakemake.params.style)), dict(snakemake.params.confidence)
+    lat, lon, area = profiles["latitude"].values, profiles["longitude"].values, profiles["profile_area"].values
+    canvas = CategoryMapCanvas(lat, lon, style)
+    for k, paths in figure_paths(snakemake.output.maps).items():
         fit = fits[k]
+        note = uncertainty_note(fit, area, thresholds)
         figure = canvas.draw(
             labels_on_grid(profiles, fit["labels"].values), k, colors_of(categories, k),
             category_labels(fit["center_depth_mean"].values, fit["cluster_area_percent"].values,
                             display_units(fit["center_depth_mean"].attrs.get("units", ""))),
-            title=f"{model}: k = {k}, {fit.attrs.get('fit_metric', '')}\n({preprocessing_label(fit.attrs)})",
+            title=f"{model}: k = {k}, {fit.attrs.get('fit_metric', '')}\n({preprocessing_label(fit.attrs)})\n{note}",
+            uncertain=uncertain_on_grid(profiles, fit, thresholds),
         )
         save_figure(figure, *paths, close=False, bbox_inches=canvas.bbox_inches(), citation=snakemake.params.citation,
                     title=f"{model}: category map, k = {k}")
+        log.info("k=%d: %s", k, note)
     canvas.close()
-    log.info("maps of k = %s written; %s", sorted(figure_paths(snakemake.output)), colour_source(snakemake.params.colors))
+    canvas = CategoryMapCanvas(lat, lon, style)
+    for k, paths in figure_paths(snakemake.output.confidence).items():
+        fit = fits[k]
+        margin = values_on_grid(profiles, fit["margin"].values)
+        figure = canvas.draw_values(
+            margin, title=f"{model}: k = {k}, margin to the second-nearest centre\n{uncertainty_note(fit, area, thresholds)}",
+            colorbar_label="margin (d2 - d1) / (d2 + d1): 0 on a boundary, 1 on a centre")
+        canvas.mark(uncertain_on_grid(profiles, fit, thresholds))
+        save_figure(figure, *paths, close=False, bbox_inches=canvas.bbox_inches(), citation=snakemake.params.citation,
+                    title=f"{model}: confidence map, k = {k}")
+    canvas.close()
+    log.info("maps and confidence maps of k = %s written; %s", sorted(figure_paths(snakemake.output.maps)),
+             colour_source(snakemake.params.colors))
 
 
 if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]

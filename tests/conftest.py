@@ -56,6 +56,26 @@ def closed_port_url(path: str = "model.nc") -> str:
     return f"http://127.0.0.1:{port}/{path}"
 
 
+def assert_colours_follow_category_order(categories_csv: Path) -> None:
+    """Every k of a categories.csv (the colours of every map and profile figure): colours run along the palette from
+    red to blue in category order (velocity order, category 0 the slowest), read back from the hex colours."""
+    import pandas as pd
+    from matplotlib.colors import to_rgb
+
+    from tomoclust.colors import palette_colors
+
+    samples = np.linspace(0.0, 1.0, 2001)
+    palette = palette_colors(samples)[:, :3]
+    table = pd.read_csv(categories_csv)
+    for k, rows in table.groupby("k"):
+        rgb = np.array([to_rgb(c) for c in rows.sort_values("category")["color"]])
+        along = samples[np.argmin(((rgb[:, None, :] - palette[None, :, :]) ** 2).sum(axis=2), axis=1)]
+        assert np.all(np.diff(along) > 0), f"{categories_csv}, k={k}: colours out of velocity order {along.round(3)}"
+        assert along[0] < 0.01 and along[-1] > 0.99, f"{categories_csv}, k={k}: slowest not the reddest or fastest not the bluest"
+        centres = rows.sort_values("category")["center_depth_mean"].to_numpy()
+        assert np.all(np.diff(centres) >= 0), f"{categories_csv}, k={k}: category ids not in velocity order"
+
+
 def small_global_model(n_depth: int = 5, step: float = 30.0) -> xr.Dataset:
     """A global model on lon -180..180 (both ends present), lat -90..90, with a few NaN profiles."""
     lat = np.arange(-90.0, 90.0 + step / 2, step)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from conftest import PROJECT, SHARED_MODELS, needs_shared_models, serve_directory
+from conftest import PROJECT, SHARED_MODELS, assert_colours_follow_category_order, needs_shared_models, serve_directory
 from test_workflow import copy_workflow, snakemake
 
 from tomoclust.gather import value_at
@@ -108,3 +108,10 @@ def test_lower_mantle_agreement_and_outputs_describe_themselves(example_run):
         reference = profiles["lateral_mean"].values
         assert np.all(np.diff(reference) >= 0)
         np.testing.assert_allclose(reference[[0, -1]], [6.38, 7.27], atol=0.05)
+
+
+def test_colours_follow_the_velocity_order_in_every_model(example_run):
+    models = [path.parent for path in example_run.glob("*/categories.csv")]
+    assert len(models) == 4
+    for model in models:
+        assert_colours_follow_category_order(model / "categories.csv")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from conftest import PROJECT, SHARED_MODELS, needs_shared_models
+from conftest import PROJECT, SHARED_MODELS, assert_colours_follow_category_order, needs_shared_models
 
 WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "envs", "report", "profiles", "resources/basemap")
 
@@ -90,7 +90,8 @@ def test_outputs_of_the_contract(workflow_run):
     out = workdir / "results" / "small"
     for rel in ["profiles.nc", "inertia.csv", "k_selection.json", "labels.nc", "figures/elbow.png", "figures/elbow.pdf",
                 "fits/k2.nc", "fits/k3.nc", "fits/k4.nc", "logs/extract_profiles.log", "logs/fit/k2-4.log",
-                "benchmarks/fit/k2-4.tsv", "logs/maps/k2-4.log", "categories.csv", "lineage.csv", "criteria.csv"]:
+                "benchmarks/fit/k2-4.tsv", "logs/maps/k2-4.log", "categories.csv", "lineage.csv", "criteria.csv",
+                "confidence.nc", "figures/confidence/k2.png", "figures/confidence/k3.pdf"]:
         assert (out / rel).is_file(), rel
     table = pd.read_csv(out / "inertia.csv")
     assert table["k"].tolist() == [2, 3, 4] and {"k", "inertia"} <= set(table.columns)
@@ -137,11 +138,35 @@ def test_figures_of_every_k(workflow_run):
     summary = (figures / "summary.pdf").read_bytes()
     assert summary.startswith(b"%PDF") and b"/FontFile2" in summary, "vector PDF with embedded fonts"
     map_log = (workdir / "results" / "small" / "logs" / "maps" / "k2-4.log").read_text()
-    assert map_log.count("map projection: LambertConformal") == 1, "one projection set up for the chunk's maps"
-    assert "maps of k = [2, 3, 4] written" in map_log
+    assert map_log.count("map projection: LambertConformal") == 2, "one canvas per kind of map (categories, confidence)"
+    assert "maps and confidence maps of k = [2, 3, 4] written" in map_log
     # The default config draws the shipped basemap: 1:50m for a region, US state lines, and never a warning about it.
     assert "basemap at 50m: coastline (" in map_log and "resources/basemap/us_census" in map_log
     assert "WARNING" not in map_log, map_log
+
+
+def test_confidence_of_every_point_at_every_k(workflow_run):
+    workdir, _ = workflow_run
+    out = workdir / "results" / "small"
+    with xr.open_dataset(out / "confidence.nc") as confidence, xr.open_dataset(out / "labels.nc") as labels:
+        assert confidence["margin"].dims == ("k", "latitude", "longitude") and confidence["k"].values.tolist() == [2, 3, 4]
+        has_profile = (labels["labels"] >= 0).values
+        margin, agree = confidence["margin"].values, confidence["coassignment"].values
+        assert np.isfinite(margin[has_profile]).all() and np.isnan(margin[~has_profile]).all()
+        assert ((margin[has_profile] >= 0) & (margin[has_profile] <= 1)).all()
+        assert ((agree[has_profile] >= 0) & (agree[has_profile] <= 1)).all(), "restarts ran (stability.restarts 4)"
+        uncertain = confidence["uncertain"].values
+        np.testing.assert_array_equal(uncertain[has_profile] == 1, (margin < 0.1)[has_profile] | (agree < 0.75)[has_profile])
+        assert (uncertain[~has_profile] == -1).all()
+        assert confidence["uncertain_area_percent"].dims == ("k",)
+        assert confidence.attrs["model_citation"].startswith("wus_synthetic")
+    map_log = (out / "logs" / "maps" / "k2-4.log").read_text()
+    assert "k=3: dots: uncertain (margin < 0.1 or co-assignment < 0.75)" in map_log
+
+
+def test_colours_follow_the_velocity_order_at_every_k(workflow_run):
+    workdir, _ = workflow_run
+    assert_colours_follow_category_order(workdir / "results" / "small" / "categories.csv")
 
 
 def test_categories_are_ordered_slowest_first_in_stored_fits(workflow_run):

@@ -36,41 +36,83 @@ def validity_criteria(profiles: np.ndarray, labels: np.ndarray, centers: np.ndar
     }
 
 
-def restart_stability(profiles: np.ndarray, depth: np.ndarray, labels: np.ndarray, k: int, fit_params: dict,
-                      restarts: int, subsample: int, seed: int = 0) -> dict[str, float]:
-    """Would another random start give the same categories?
-
-    ``restarts`` extra fits with seeds random_state+1.. on one fixed-seed
-    subsample of ``subsample`` profiles; the reported fit (restricted to the
-    subsample) is compared with them. Returns the mean and minimum pairwise
-    adjusted Rand index and the relative spread of the restarts' inertia
-    ((max - min) / min). The reported fit itself is not changed.
-    """
-    from sklearn.metrics import adjusted_rand_score
-
+def restart_fits(profiles: np.ndarray, depth: np.ndarray, k: int, fit_params: dict, restarts: int, subsample: int,
+                 seed: int = 0, candidates: np.ndarray | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``restarts`` extra fits with seeds random_state+1.. on one fixed-seed subsample of ``subsample`` profiles
+    (drawn among ``candidates``, a mask, when given); each restart then assigns every profile to its nearest centre.
+    Returns the subsample's indices and each restart's labels of all profiles."""
     from .fit import fit_kmeans
 
+    pool = np.arange(profiles.shape[0]) if candidates is None else np.flatnonzero(candidates)
     if restarts <= 0:
-        return {}
+        return np.array([], dtype=int), []
     rng = np.random.default_rng(seed)
-    n = profiles.shape[0]
-    chosen = np.sort(rng.choice(n, size=min(int(subsample), n), replace=False))
+    chosen = np.sort(pool[rng.choice(pool.size, size=min(int(subsample), pool.size), replace=False)])
     if chosen.size <= k:
-        return {}
+        return chosen, []
+    in_subsample = np.zeros(profiles.shape[0], dtype=bool)
+    in_subsample[chosen] = True
     base_seed = int(fit_params.get("random_state", 0))
-    labelings, inertias = [labels[chosen]], []
-    for restart in range(1, restarts + 1):
-        params = {**fit_params, "random_state": base_seed + restart}
-        result = fit_kmeans(profiles[chosen], depth, k, **params)
-        labelings.append(result.labels)
-        inertias.append(result.inertia)
+    labelings = [fit_kmeans(profiles, depth, k, **{**fit_params, "random_state": base_seed + restart},
+                            fit_mask=in_subsample) for restart in range(1, restarts + 1)]
+    return chosen, labelings
+
+
+def stability_scores(labels: np.ndarray, chosen: np.ndarray, restarts: list) -> dict[str, float]:
+    """Mean and minimum pairwise adjusted Rand index of the fit and its restarts on the subsample, and the relative
+    spread of the restarts' inertia ((max - min) / min)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    if not restarts:
+        return {}
+    labelings = [labels[chosen]] + [result.labels[chosen] for result in restarts]
     aris = [adjusted_rand_score(a, b) for a, b in itertools.combinations(labelings, 2)]
-    inertias = np.asarray(inertias)
+    inertias = np.asarray([result.inertia for result in restarts])
     return {
         "stability_ari_mean": float(np.mean(aris)),
         "stability_ari_min": float(np.min(aris)),
         "stability_inertia_spread": float((inertias.max() - inertias.min()) / inertias.min()) if inertias.min() > 0 else 0.0,
     }
+
+
+def restart_stability(profiles: np.ndarray, depth: np.ndarray, labels: np.ndarray, k: int, fit_params: dict,
+                      restarts: int, subsample: int, seed: int = 0) -> dict[str, float]:
+    """Would another random start give the same categories? (restart_fits, then stability_scores)
+
+    The reported fit (restricted to the subsample) is compared with the restarts; it is not changed.
+    """
+    chosen, fits = restart_fits(profiles, depth, k, fit_params, restarts, subsample, seed)
+    return stability_scores(labels, chosen, fits)
+
+
+def coassignment(labels: np.ndarray, restart_labels: list[np.ndarray], k: int) -> np.ndarray | None:
+    """Per profile, the share of restarts that put it with the same neighbours as the reported fit.
+
+    Each restart's categories are matched to the fit's by the assignment that keeps the most profiles together
+    (Hungarian algorithm on the contingency table, scipy); a profile agrees when its matched category is its own.
+    None without restarts.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    from .lineage import contingency
+
+    if not restart_labels:
+        return None
+    agree = np.zeros(labels.size, dtype=np.float64)
+    for other in restart_labels:
+        rows, cols = linear_sum_assignment(-contingency(other, labels, k, k))
+        matched = np.empty(k, dtype=np.int64)
+        matched[rows] = cols
+        agree += matched[other] == labels
+    return (agree / len(restart_labels)).astype(np.float32)
+
+
+def nearest_centre_margin(distances: np.ndarray) -> np.ndarray:
+    """(d2 - d1) / (d2 + d1) of each profile's nearest (d1) and second-nearest (d2) centre: 0 on the boundary
+    between two centres, 1 on a centre."""
+    two = np.partition(np.asarray(distances, dtype=np.float64), 1, axis=1)[:, :2]
+    total = two.sum(axis=1)
+    return np.where(total > 0, (two[:, 1] - two[:, 0]) / np.where(total > 0, total, 1.0), 1.0).astype(np.float32)
 
 
 def preferred_k(table) -> dict[str, int | None]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from .criteria import nearest_centre_margin
 from .preprocess import depth_average, preprocessing_attrs
 
 METRICS = ("euclidean", "dtw", "softdtw")
@@ -21,6 +22,7 @@ class FitResult:
     inertia: float
     n_iter: int
     depth_mean_of_centers: np.ndarray  # (k,) the ordering key
+    margin: np.ndarray | None = None  # (n_profiles,) (d2 - d1) / (d2 + d1) to the nearest and second-nearest centre
 
 
 def order_by_velocity(labels: np.ndarray, centers: np.ndarray, depth: np.ndarray,
@@ -78,6 +80,7 @@ def fit_kmeans(
     depth_weight: np.ndarray | None = None,
     fit_mask: np.ndarray | None = None,
     order_values: np.ndarray | None = None,
+    with_margin: bool = False,
 ) -> FitResult:
     """Fit TimeSeriesKMeans with a fixed seed; categories ordered slowest first.
 
@@ -88,6 +91,8 @@ def fit_kmeans(
     assigned to their nearest centre; ``labels`` then covers every profile.
     ``order_values`` (one per profile) orders categories by their members'
     mean instead of the centres' depth average (see order_by_velocity).
+    ``with_margin``: also the margin of every profile between its nearest and second-nearest centre, in the
+    fit's metric and depth weights (tslearn's ``transform``: one more distance pass).
     """
     if metric not in METRICS:
         raise ValueError(f"fit.metric '{metric}' is not one of {METRICS}")
@@ -127,6 +132,7 @@ def fit_kmeans(
         inertia=float(model.inertia_),
         n_iter=int(model.n_iter_),
         depth_mean_of_centers=key,
+        margin=nearest_centre_margin(model.transform(series)) if with_margin else None,
     )
 
 
@@ -141,8 +147,10 @@ CRITERIA_DESCRIPTIONS = {
 }
 
 
-def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict, scores: dict | None = None) -> xr.Dataset:
-    """The self-describing contents of ``fits/k{k}.nc``; ``scores`` adds per-k criteria."""
+def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict, scores: dict | None = None,
+                agreement: np.ndarray | None = None) -> xr.Dataset:
+    """The self-describing contents of ``fits/k{k}.nc``; ``scores`` adds per-k criteria, ``agreement`` the
+    per-profile co-assignment of the restarts."""
     value_attrs = {a: v for a, v in profiles_ds["profiles"].attrs.items() if a in ("units", "long_name", "display_name")}
     k_ids = np.arange(k, dtype=np.int32)
     sizes = np.bincount(result.labels, minlength=k).astype(np.int64)
@@ -193,6 +201,15 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
     )
     for name, value in (scores or {}).items():
         ds[name] = ((), float(value), {"long_name": CRITERIA_DESCRIPTIONS.get(name, name)})
+    if result.margin is not None:
+        ds["margin"] = (("profile",), result.margin, {
+            "long_name": "margin between the nearest and second-nearest centre, (d2 - d1) / (d2 + d1)",
+            "comment": "0: on the boundary between two centres; 1: on a centre. Distances in the fit's metric and depth weights",
+            "units": "1"})
+    if agreement is not None:
+        ds["coassignment"] = (("profile",), agreement, {
+            "long_name": "share of the restarts that put the profile in the category matched to its own",
+            "comment": "restart categories matched to the fit's by maximum overlap (Hungarian assignment)", "units": "1"})
     return ds
 
 
@@ -205,7 +222,7 @@ def check_k_range(ks, profiles_ds: xr.Dataset, model: str, where: str) -> None:
 
 def fit_profiles(profiles_ds: xr.Dataset, k: int, fit_params: dict, criteria: dict, stability: dict) -> xr.Dataset:
     """One k: the fit, its criteria and restart stability, as the contents of ``fits/k{k}.nc``."""
-    from .criteria import restart_stability, validity_criteria
+    from .criteria import coassignment, restart_fits, stability_scores, validity_criteria
 
     model = profiles_ds.attrs.get("model", "")
     X, depth = profiles_ds["profiles"].values, profiles_ds["depth"].values
@@ -215,7 +232,8 @@ def fit_profiles(profiles_ds: xr.Dataset, k: int, fit_params: dict, criteria: di
         log.warning("model %s: depth weights scale the values before %s, which also warps along depth; "
                     "`depth_weighting: resample` is the natural choice for %s", model, fit_params["metric"], fit_params["metric"])
     order_values = profiles_ds["profile_depth_mean"].values if "profile_depth_mean" in profiles_ds else None
-    result = fit_kmeans(X, depth, k, **fit_params, depth_weight=weight, fit_mask=fit_mask, order_values=order_values)
+    result = fit_kmeans(X, depth, k, **fit_params, depth_weight=weight, fit_mask=fit_mask, order_values=order_values,
+                        with_margin=True)
     sizes = sorted(int((result.labels == c).sum()) for c in range(k))
     log.info("model %s k=%d: inertia %.6g after %d iterations on %d of %d profiles; cluster sizes %s",
              model, k, result.inertia, result.n_iter, int(fit_mask.sum()), X.shape[0], sizes)
@@ -223,7 +241,13 @@ def fit_profiles(profiles_ds: xr.Dataset, k: int, fit_params: dict, criteria: di
     scale = np.sqrt(weight)
     X_fit, labels_fit = X[fit_mask] * scale, result.labels[fit_mask]
     scores = validity_criteria(X_fit, labels_fit, result.centers * scale, criteria["silhouette_sample"], criteria["random_state"])
-    scores.update(restart_stability(X_fit, depth, labels_fit, k, fit_params, stability["restarts"], stability["subsample"],
-                                    stability["random_state"]))
-    log.info("model %s k=%d: %s", model, k, ", ".join(f"{n} {v:.4g}" for n, v in scores.items()))
-    return fit_dataset(result, profiles_ds, k, fit_params, scores)
+    # Restarts are fitted on a subsample of the fitted profiles and then assign every profile: stability and
+    # per-point co-assignment from the same fits.
+    chosen, restarts = restart_fits(X * scale, depth, k, fit_params, stability["restarts"], stability["subsample"],
+                                    stability["random_state"], candidates=fit_mask)
+    scores.update(stability_scores(result.labels, chosen, restarts))
+    agreement = coassignment(result.labels, [r.labels for r in restarts], k)
+    log.info("model %s k=%d: %s; margin median %.3g%s", model, k, ", ".join(f"{n} {v:.4g}" for n, v in scores.items()),
+             float(np.median(result.margin)),
+             "" if agreement is None else f", co-assignment median {float(np.median(agreement)):.3g}")
+    return fit_dataset(result, profiles_ds, k, fit_params, scores, agreement)

@@ -1,10 +1,11 @@
 """How the categories of k split into those of k+1, and colours that follow them.
 
 Between consecutive k the contingency table of the two labellings says which
-categories of k+1 come from which of k. A category of k+1 that keeps most of
-one category of k (its "heir") keeps that category's colour, so a province
-that persists keeps its colour from one map to the next; the new categories
-of a split take the palette position nearest their velocity rank that is free.
+categories of k+1 come from which of k. Colours always follow the velocity
+order (slowest reddest, fastest bluest, on ColorBrewer's colour-blind-safe
+RdYlBu); within that order a category of k+1 that keeps most of one category
+of k (its "heir") keeps that category's colour, so a province that persists
+keeps its colour from one map to the next where the order allows it.
 """
 from __future__ import annotations
 
@@ -36,42 +37,64 @@ def lineage_edges(labels_by_k: dict[int, np.ndarray]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["k", "category", "k_next", "category_next", "n_profiles", "share_of_category", "share_of_next"])
 
 
-def _free_position(target: float, taken: list[float], gap: float) -> float:
-    candidates = np.linspace(0.0, 1.0, 401)
-    if not taken:
-        return target
-    distance = np.min(np.abs(candidates[:, None] - np.asarray(taken)[None, :]), axis=1)
-    ok = distance >= gap
-    if ok.any():
-        return float(candidates[ok][np.argmin(np.abs(candidates[ok] - target))])
-    return float(candidates[np.argmax(distance)])
+def _ordered_heirs(inherited: np.ndarray, weight: np.ndarray, gap: float) -> np.ndarray:
+    """Which inherited positions can be kept while positions rise with category id (velocity order).
+
+    Category 0 (slowest) is pinned at 0, category k-1 (fastest) at 1; between them the heirs whose positions
+    increase with their id, with room for ``gap`` per category between them, and of those the set that keeps the
+    most profiles (weighted longest increasing subsequence). Returns a boolean mask of the heirs kept.
+    """
+    k = inherited.size
+    anchors = [0] + [j for j in range(1, k - 1) if not np.isnan(inherited[j])] + [k - 1]
+    position = {0: 0.0, k - 1: 1.0, **{j: float(inherited[j]) for j in anchors[1:-1]}}
+    best = {0: 0.0}
+    previous: dict[int, int] = {}
+    for j in anchors[1:]:
+        gain = 0.0 if j == k - 1 else float(weight[j])
+        options = [(best[i] + gain, i) for i in anchors if i < j and i in best
+                   and position[j] - position[i] >= (j - i) * gap - 1e-12]
+        if options:
+            best[j], previous[j] = max(options)
+    kept = np.zeros(k, dtype=bool)
+    j = k - 1
+    while j in previous:
+        j = previous[j]
+        kept[j] = j != 0
+    return kept
 
 
 def lineage_positions(labels_by_k: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
     """Palette position in [0, 1] (0 slow red, 1 fast blue) of every category at every k.
 
-    At the smallest k positions follow the velocity order (category ids). At
-    each next k the heir of a category inherits its position; the others get
-    the free position nearest to their rank.
+    Positions always rise with category id, which is the velocity order (category 0 the slowest): the slowest
+    category is the reddest and the fastest the bluest at every k. Within that order a category that persists
+    from k-1 (its heir keeps at least PERSIST_SHARE of it) keeps its colour, those that keep the most profiles
+    first; the others are spread evenly between their ordered neighbours.
     """
     ks = sorted(labels_by_k)
-    positions = {ks[0]: np.linspace(0.0, 1.0, ks[0]) if ks[0] > 1 else np.array([0.5])}
+    positions = {ks[0]: rank_positions([ks[0]])[ks[0]]}
     for k, k_next in zip(ks, ks[1:]):
         counts = contingency(labels_by_k[k], labels_by_k[k_next], k, k_next)
         parent_size = counts.sum(axis=1)
         main_parent = counts.argmax(axis=0)
-        new = np.full(k_next, np.nan)
+        inherited = np.full(k_next, np.nan)
+        kept_profiles = np.zeros(k_next)
         for i in range(k):
             children = np.flatnonzero(main_parent == i)
             if children.size == 0:
                 continue
             heir = children[np.argmax(counts[i, children])]
             if parent_size[i] and counts[i, heir] / parent_size[i] >= PERSIST_SHARE:
-                new[heir] = positions[k][i]
-        gap = 0.5 / max(k_next - 1, 1)
-        ranks = np.linspace(0.0, 1.0, k_next)
-        for j in np.flatnonzero(np.isnan(new)):
-            new[j] = _free_position(ranks[j], [p for p in new if not np.isnan(p)], gap)
+                inherited[heir], kept_profiles[heir] = positions[k][i], counts[i, heir]
+        if k_next < 2:
+            positions[k_next] = np.array([0.5])
+            continue
+        kept = _ordered_heirs(inherited, kept_profiles, gap=0.5 / (k_next - 1))
+        new = np.where(kept, inherited, np.nan)
+        new[0], new[-1] = 0.0, 1.0
+        anchors = np.flatnonzero(~np.isnan(new))
+        for left, right in zip(anchors, anchors[1:]):
+            new[left + 1:right] = np.linspace(new[left], new[right], right - left + 1)[1:-1]
         positions[k_next] = new
     return positions
 

@@ -248,9 +248,45 @@ class CategoryMapCanvas:
         self.mesh = draw_category_map(self.ax, self.lat, self.lon, empty, 2, style)
         self.colorbar = None
         self._map_bbox = None
+        self._cell_xy = None
+        self.dots = None
+
+    def mark(self, points2d):
+        """Dots on the grid cells where ``points2d`` is true (uncertain points); None or all false: no dots.
+
+        Cell centres are projected once per canvas; each k only picks which of them get a dot.
+        """
+        if self._cell_xy is None:
+            import cartopy.crs as ccrs
+
+            lon2d, lat2d = np.meshgrid(self.lon, self.lat)
+            self._cell_xy = self.ax.projection.transform_points(ccrs.PlateCarree(), lon2d, lat2d)[..., :2]
+            # A dot small against the cell, so the category's colour still reads around it.
+            cell_inches = 6.4 / max(self.lon.size, 1)
+            size = float(np.clip((0.25 * cell_inches * 72.0) ** 2, 0.15, 4.0))
+            self.dots = self.ax.scatter([], [], s=size, c="0.05", marker="o", linewidths=0, zorder=3, rasterized=True)
+        chosen = np.zeros(self._cell_xy.shape[:2], dtype=bool) if points2d is None else np.asarray(points2d, dtype=bool)
+        self.dots.set_offsets(self._cell_xy[chosen & np.isfinite(self._cell_xy).all(axis=-1)])
+
+    def draw_values(self, values2d, title: str, colorbar_label: str, cmap="viridis", vmin: float = 0.0, vmax: float = 1.0):
+        """A continuous field (confidence) instead of categories, on the same projection, basemap and gridlines."""
+        from matplotlib.colors import Normalize
+
+        self.mesh.set_cmap(cmap)
+        self.mesh.set_norm(Normalize(vmin, vmax))
+        self.mesh.set_array(np.ma.masked_invalid(values2d))
+        if self.colorbar is None:
+            self.colorbar = self.fig.colorbar(self.mesh, ax=self.ax, shrink=0.85, pad=0.03, fraction=0.04)
+            self.colorbar.set_label(colorbar_label, fontsize=7)
+            self.colorbar.ax.tick_params(labelsize=7)
+        self.ax.set_title(title, fontsize=10)
+        return self.fig
 
     def draw(self, labels2d, k: int, colors, names: list[str] | None, title: str, colorbar_label: str | None = None,
-             first_on_top: bool = True):
+             first_on_top: bool = True, uncertain=None):
+        """The categories of k (and dots on the ``uncertain`` cells, when given)."""
+        if self.dots is not None or uncertain is not None:
+            self.mark(uncertain)
         if self.colorbar is not None:
             self.mesh.callbacks.disconnect(self.mesh.colorbar_cid)
         self.mesh.set_cmap(ListedColormap(colors))

@@ -1,0 +1,79 @@
+"""How sure is each point of its category? Margin and restart co-assignment, and what counts as uncertain.
+
+The fit job stores, per profile and k, the margin between the nearest and
+second-nearest centre and (where restarts run) the share of restarts that keep
+the profile with the same neighbours. Here they are put on the model grid
+(``confidence.nc``) and judged against the config's ``confidence`` thresholds,
+the one place that decides which points the maps mark as uncertain.
+"""
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from .gather import labels_on_grid
+
+
+def uncertain_profiles(fit: xr.Dataset, thresholds: dict) -> np.ndarray:
+    """Per profile: margin below ``thresholds['margin']`` or co-assignment below ``thresholds['coassignment']``."""
+    uncertain = fit["margin"].values < thresholds["margin"]
+    if "coassignment" in fit:
+        uncertain |= fit["coassignment"].values < thresholds["coassignment"]
+    return uncertain
+
+
+def uncertain_on_grid(profiles_ds: xr.Dataset, fit: xr.Dataset, thresholds: dict) -> np.ndarray:
+    """The uncertain points of a fit on the (latitude, longitude) grid (False where no profile): the maps' dots."""
+    return labels_on_grid(profiles_ds, uncertain_profiles(fit, thresholds).astype(np.int32)) == 1
+
+
+def uncertain_area_percent(fit: xr.Dataset, profile_area: np.ndarray, thresholds: dict) -> float:
+    """Share of the region's area (cells with a profile) whose points are uncertain at this k."""
+    total = float(profile_area.sum())
+    return 100.0 * float(profile_area[uncertain_profiles(fit, thresholds)].sum()) / total if total > 0 else 0.0
+
+
+def uncertainty_note(fit: xr.Dataset, profile_area: np.ndarray, thresholds: dict) -> str:
+    """The legend line of a map: what the dots mean and how much of the area they cover."""
+    rule = f"margin < {thresholds['margin']:g}"
+    if "coassignment" in fit:
+        rule += f" or co-assignment < {thresholds['coassignment']:g}"
+    return f"dots: uncertain ({rule}), {uncertain_area_percent(fit, profile_area, thresholds):.0f}% of the area"
+
+
+def values_on_grid(profiles_ds: xr.Dataset, values: np.ndarray) -> np.ndarray:
+    """Per-profile values put back on the (latitude, longitude) grid, NaN where no profile."""
+    grid = np.full((profiles_ds.sizes["latitude"], profiles_ds.sizes["longitude"]), np.nan, dtype=np.float32)
+    grid[profiles_ds["profile_lat_index"].values, profiles_ds["profile_lon_index"].values] = values
+    return grid
+
+
+def confidence_cube(profiles_ds: xr.Dataset, fits: dict[int, xr.Dataset], thresholds: dict) -> xr.Dataset:
+    """``confidence.nc``: margin, co-assignment (where restarts ran) and the uncertain flag on (k, latitude, longitude)."""
+    ks = sorted(fits)
+    area = profiles_ds["profile_area"].values
+    dims = ("k", "latitude", "longitude")
+    data = {
+        "margin": (dims, np.stack([values_on_grid(profiles_ds, fits[k]["margin"].values) for k in ks]),
+                   {**fits[ks[0]]["margin"].attrs, "comment": "NaN where the grid point has no complete profile. "
+                    + fits[ks[0]]["margin"].attrs.get("comment", "")}),
+        "uncertain": (dims, np.stack([labels_on_grid(profiles_ds, uncertain_profiles(fits[k], thresholds).astype(np.int32))
+                                      for k in ks]).astype(np.int8),
+                      {"long_name": "the point's category is uncertain at this k",
+                       "flag_values": np.array([-1, 0, 1], dtype=np.int8), "flag_meanings": "no_profile certain uncertain",
+                       "comment": f"margin < {thresholds['margin']:g} or co-assignment < {thresholds['coassignment']:g} "
+                                  "(config key confidence)"}),
+        "uncertain_area_percent": (("k",), np.array([uncertain_area_percent(fits[k], area, thresholds) for k in ks]),
+                                   {"long_name": "share of the region's area whose points are uncertain", "units": "percent"}),
+    }
+    if all("coassignment" in fits[k] for k in ks):
+        data["coassignment"] = (dims, np.stack([values_on_grid(profiles_ds, fits[k]["coassignment"].values) for k in ks]),
+                                dict(fits[ks[0]]["coassignment"].attrs))
+    return xr.Dataset(
+        data_vars=data,
+        coords={"k": ("k", np.asarray(ks, dtype=np.int32), {"long_name": "number of clusters"}),
+                "latitude": profiles_ds["latitude"], "longitude": profiles_ds["longitude"]},
+        attrs={"title": f"Confidence of the k-means categories of model {profiles_ds.attrs.get('model', '?')}",
+               "model": profiles_ds.attrs.get("model", ""), "Conventions": "CF-1.8",
+               "margin_threshold": float(thresholds["margin"]), "coassignment_threshold": float(thresholds["coassignment"])},
+    )
