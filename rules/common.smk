@@ -92,7 +92,7 @@ def model_citation(wildcards, input):
 
     A params function of input: Snakemake calls it when the job runs, once that file exists.
     """
-    for name in ("profiles", "selection", "votes", "labels"):
+    for name in ("profiles", "selection", "votes", "matched", "labels"):
         if hasattr(input, name):
             return read_citation(getattr(input, name))
     raise ValueError(
@@ -169,6 +169,7 @@ def final_outputs():
         "results/compare/{name}/labels.nc",
         "results/compare/{name}/agreement.csv",
         "results/compare/{name}/vote.nc",
+        "results/compare/{name}/matched.nc",
         "results/compare/{name}/figures/agreement.png",
         "results/compare/{name}/figures/agreement.pdf",
     ]
@@ -177,8 +178,9 @@ def final_outputs():
         for name, entry in COMPARISONS.items()
         for k in entry["vote_k"]
         for path in expand(
-            "results/compare/{name}/figures/vote_k{k}.{ext}",
+            "results/compare/{name}/figures/{figure}_k{k}.{ext}",
             name=name,
+            figure=["vote", "matched"],
             k=k,
             ext=["png", "pdf"],
         )

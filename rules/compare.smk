@@ -32,6 +32,7 @@ rule compare_models:
     output:
         agreement="results/compare/{name}/agreement.csv",
         votes="results/compare/{name}/vote.nc",
+        matched="results/compare/{name}/matched.nc",
     log:
         "results/compare/{name}/logs/compare_models.log",
     benchmark:
@@ -73,6 +74,38 @@ rule plot_vote_map:
         citation=model_citation,
     script:
         "../scripts/plot_vote_map.py"
+
+
+rule plot_matched_categories:
+    input:
+        matched="results/compare/{name}/matched.nc",
+    output:
+        png=report(
+            "results/compare/{name}/figures/matched_k{k}.png",
+            caption="../report/matched.rst",
+            category="Model comparison",
+            subcategory="{name}",
+            labels={
+                "comparison": "{name}",
+                "k": "{k}",
+                "figure": "matched categories",
+            },
+        ),
+        pdf="results/compare/{name}/figures/matched_k{k}.pdf",
+    log:
+        "results/compare/{name}/logs/matched_k{k}.log",
+    benchmark:
+        "results/compare/{name}/benchmarks/matched_k{k}.tsv"
+    conda:
+        "../envs/plot.yaml"
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    params:
+        style=MAP_STYLE,
+        citation=model_citation,
+    script:
+        "../scripts/plot_matched_categories.py"
 
 
 rule plot_agreement:

@@ -1,6 +1,6 @@
 """Rule compare_models (rules/compare.smk): labels on the common grid -> agreement.csv (ARI per pair and k) and
 vote.nc (how many models put each point in their slowest category)."""
-from tomoclust.compare import agreement_table, vote_dataset, vote_shares
+from tomoclust.compare import agreement_table, matched_agreement, matched_dataset, vote_dataset, vote_shares
 from tomoclust.io import read_dataset, write_netcdf, write_table
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
@@ -22,6 +22,14 @@ def main(snakemake):
         shares = vote_shares(votes, k)
         log.info("k=%d, area covered by every model: %.1f%% slowest in all, %.1f%% split, %.1f%% slowest in none",
                  k, 100 * shares["all_slowest"], 100 * shares["split"], 100 * shares["none_slowest"])
+    matched = matched_dataset(common, list(comparison["vote_k"]))
+    matched.attrs.update(title=f"Matched categories of comparison {snakemake.wildcards.name}", **provenance_attrs(comparison))
+    matched.attrs["model_citation"] = common.attrs.get("model_citation", "")
+    for k in comparison["vote_k"]:
+        log.info("k=%d, matched categories (%s): every model agrees on %.1f%% of the area they all cover; matching %s", k,
+                 matched.attrs["method"].split(" (")[0], 100 * matched_agreement(matched, k),
+                 matched["category_matching"].sel(k=k).values.tolist())
+    write_netcdf(matched, snakemake.output.matched)
     write_table(table, snakemake.output.agreement, float_format="%.6g")
     write_netcdf(votes, snakemake.output.votes)
 

@@ -11,7 +11,8 @@ from test_workflow import copy_workflow, snakemake
 from tomoclust.config import check_config
 
 from tomoclust.compare import (
-    agreement_table, common_grid, labels_on_common_grid, nearest_index, regrid_labels, vote_dataset,
+    agreement_table, common_grid, labels_on_common_grid, matched_agreement, matched_dataset, nearest_index,
+    regrid_labels, vote_dataset,
 )
 
 DEMO_MODEL_PATH = "resources/demo/wus_synthetic.nc"
@@ -131,8 +132,48 @@ def test_comparison_runs_end_to_end_on_two_windows_of_the_demo(tmp_path):
         assert "demean" in votes.attrs["preprocessing"]
     agreement = pd.read_csv(out / "agreement.csv")
     assert agreement["k"].tolist() == [2, 3] and agreement["n_points_all"].gt(0).all()
-    for figure in ("vote_k2.png", "vote_k2.pdf", "agreement.png", "agreement.pdf"):
+    for figure in ("vote_k2.png", "vote_k2.pdf", "matched_k2.png", "matched_k2.pdf", "agreement.png", "agreement.pdf"):
         assert (out / "figures" / figure).stat().st_size > 0
+    with xr.open_dataset(out / "matched.nc") as matched:
+        assert matched["category_votes"].dims == ("k", "category", "latitude", "longitude")
+        overlap = matched["n_models"].sel(k=2).values == 2
+        assert overlap.any() and (matched["consensus_votes"].sel(k=2).values[overlap] >= 1).all()
+
+
+def test_two_copies_of_the_demo_with_permuted_ids_agree_everywhere(demo_model):
+    """The demo's planted provinces as the categories of two "models", the second with its ids permuted at each k."""
+    province = demo_model["province"].values
+    lat, lon = demo_model["latitude"].values, demo_model["longitude"].values
+    rng = np.random.default_rng(3)
+    layers_a, layers_b, permutations = [], [], {}
+    for k in (3, 6):
+        labels = np.where(province >= 0, province % k, -1)
+        permutations[k] = rng.permutation(k)
+        layers_a.append(labels)
+        layers_b.append(np.where(labels >= 0, permutations[k][np.clip(labels, 0, None)], -1))
+    common = labels_on_common_grid({"a": _cube(layers_a, lat, lon, [3, 6]), "b": _cube(layers_b, lat, lon, [3, 6])})
+    matched = matched_dataset(common, [3, 6])
+    covered = province >= 0
+    for k in (3, 6):
+        layer = matched.sel(k=k)
+        assert matched_agreement(matched, k) == 1.0
+        assert (layer["consensus_votes"].values[covered] == 2).all(), "agreement 1.0 everywhere"
+        np.testing.assert_array_equal(layer["consensus"].values, layers_a[(3, 6).index(k)])
+        inverse = np.argsort(permutations[k])
+        np.testing.assert_array_equal(layer["category_matching"].sel(model="b").values[:k], inverse)
+        votes = layer["category_votes"].values
+        assert (votes.sum(axis=0)[covered] == 2).all() and (votes[k:] == 0).all()
+    naive = vote_dataset(common, [6]).sel(k=6)
+    assert (naive["slow_votes"].values[covered] == 2).mean() < 1.0, "without matching, category 0 is not category 0"
+
+
+def test_matching_follows_overlap_when_models_disagree():
+    lat, lon = np.array([0.0, 1.0]), np.array([0.0, 1.0, 2.0])
+    a = [[[0, 0, 1], [1, 1, 1]]]
+    b = [[[1, 1, 1], [0, 0, 0]]]  # b's 0 overlaps a's 1 on three cells; b's 1 overlaps a's 0 on two
+    matched = matched_dataset(labels_on_common_grid({"a": _cube(a, lat, lon, [2]), "b": _cube(b, lat, lon, [2])}), [2])
+    np.testing.assert_array_equal(matched["category_matching"].sel(k=2, model="b").values, [1, 0])
+    np.testing.assert_array_equal(matched["consensus_votes"].sel(k=2).values, [[2, 2, 1], [2, 2, 2]])
 
 
 def test_vote_shares_split_the_covered_area():

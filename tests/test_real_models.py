@@ -15,6 +15,7 @@ import yaml
 from conftest import PROJECT, SHARED_MODELS, assert_colours_follow_category_order, needs_shared_models, serve_directory
 from test_workflow import copy_workflow, snakemake
 
+from tomoclust.compare import matched_agreement
 from tomoclust.gather import value_at
 
 pytestmark = needs_shared_models
@@ -94,6 +95,18 @@ def test_area_weighted_and_unweighted_fits_are_both_there_and_differ(example_run
     agreement = pd.read_csv(example_run / "compare" / "SEMum_area_weighting" / "agreement.csv")
     assert agreement["k"].tolist() == [2, 3, 4]
     assert agreement["ari"].between(0.3, 0.999).all()
+
+
+def test_matched_categories_of_the_lower_mantle_models(example_run):
+    """SEMum and S362ANI+M, 1000-2800 km: matched at k = 2 and 3, consensus and per-category votes exist; at k = 2 the
+    matching keeps slow with slow (the LLSVPs) and the models agree on most of the mantle."""
+    out = example_run / "compare" / "lower_mantle"
+    with xr.open_dataset(out / "matched.nc") as matched:
+        np.testing.assert_array_equal(matched["category_matching"].sel(k=2, model="S362ANIM_lm").values[:2], [0, 1])
+        assert matched_agreement(matched, 2) > 0.7
+        assert set(np.unique(matched["consensus"].sel(k=3).values)) == {0, 1, 2}
+    for k in (2, 3):
+        assert (out / "figures" / f"matched_k{k}.png").stat().st_size > 20_000
 
 
 def test_lower_mantle_agreement_and_outputs_describe_themselves(example_run):

@@ -221,3 +221,128 @@ def plot_agreement(table: pd.DataFrame, title: str):
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def match_categories(reference: np.ndarray, other: np.ndarray, k: int, area: np.ndarray) -> np.ndarray:
+    """For each category id of ``other``, the category of ``reference`` it is matched to.
+
+    Matched by overlap: the one-to-one assignment (Hungarian algorithm, scipy) that maximises the area both models
+    give the same matched category, over the points both cover. Overlap rather than centre-profile distance because
+    it needs nothing but the labels: it works whatever the models' units (km/s or percent), transforms and depth
+    sampling. The price: the matched agreement is the best any one-to-one renaming can give, an upper bound.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    both = (reference >= 0) & (other >= 0)
+    overlap = np.zeros((k, k))
+    np.add.at(overlap, (other[both], reference[both]), area[both])
+    rows, cols = linear_sum_assignment(-overlap)
+    mapping = np.empty(k, dtype=np.int32)
+    mapping[rows] = cols
+    return mapping
+
+
+def matched_dataset(common: xr.Dataset, vote_k: list[int]) -> xr.Dataset:
+    """``matched.nc``: every model's categories matched to the first model's, per k in ``vote_k``.
+
+    Per point and k: how many models give each matched category (``category_votes``), the ``consensus`` (the matched
+    category most models give; on a tie the first model's), and ``consensus_votes`` (how many models give it).
+    """
+    models = [str(m) for m in common["model"].values]
+    lat, lon = common["latitude"].values, common["longitude"].values
+    area = np.broadcast_to(cell_areas(lat, lon), (lat.size, lon.size))
+    n_categories = max(vote_k)
+    shape = (len(vote_k), lat.size, lon.size)
+    matched = np.full((len(models), *shape), NO_PROFILE, dtype=np.int32)
+    mapping = np.full((len(vote_k), len(models), n_categories), -1, dtype=np.int32)
+    votes = np.zeros((len(vote_k), n_categories, lat.size, lon.size), dtype=np.int16)
+    for i, k in enumerate(vote_k):
+        layers = common["labels"].sel(k=k).values  # model, lat, lon
+        for m in range(len(models)):
+            mapping[i, m, :k] = np.arange(k) if m == 0 else match_categories(layers[0], layers[m], k, area)
+            matched[m, i] = np.where(layers[m] >= 0, mapping[i, m, :k][np.clip(layers[m], 0, None)], NO_PROFILE)
+        for c in range(k):
+            votes[i, c] = (matched[:, i] == c).sum(axis=0)
+    n_models = (matched >= 0).sum(axis=0)
+    most = votes.max(axis=1)
+    first = matched[0]
+    first_is_most = (first >= 0) & (np.take_along_axis(votes, np.clip(first, 0, None)[:, None], axis=1)[:, 0] == most)
+    consensus = np.where(first_is_most, first, votes.argmax(axis=1)).astype(np.int32)
+    consensus = np.where(n_models > 0, consensus, NO_PROFILE)
+    dims = ("k", "latitude", "longitude")
+    return xr.Dataset(
+        data_vars={
+            "matched_labels": (("model",) + dims, matched, {
+                "long_name": "category of each model, renamed to the first model's matched category",
+                "comment": "-1 where the model has no profile"}),
+            "category_votes": (("k", "category") + dims[1:], votes, {
+                "long_name": "number of models giving the point this matched category",
+                "comment": "categories >= k are 0 at that k"}),
+            "consensus": (dims, consensus, {"long_name": "matched category most models give (on a tie, the first model's)",
+                                            "comment": "-1 where no model has a profile"}),
+            "consensus_votes": (dims, np.where(n_models > 0, most, 0).astype(np.int16), {
+                "long_name": "number of models giving the consensus category"}),
+            "n_models": (dims, n_models.astype(np.int16), {"long_name": "number of models with a profile at the point"}),
+            "category_matching": (("k", "model", "category"), mapping, {
+                "long_name": "first-model category each model's category is matched to", "comment": "-1 for categories >= k"}),
+        },
+        coords={"model": ("model", models), "k": ("k", np.asarray(vote_k, dtype=np.int32)),
+                "category": ("category", np.arange(n_categories, dtype=np.int32)),
+                "latitude": common["latitude"], "longitude": common["longitude"]},
+        attrs={"Conventions": "CF-1.8", "models": ", ".join(models), "reference_model": models[0],
+               "n_models_compared": len(models), "common_grid": common.attrs.get("common_grid", ""),
+               "method": "categories matched to the first model's by maximum area overlap (Hungarian assignment, "
+                         "scipy.optimize.linear_sum_assignment) on the points both cover; an upper bound of agreement"},
+    )
+
+
+def matched_agreement(matched: xr.Dataset, k: int) -> float:
+    """Share of the area every model covers where every model gives the same matched category."""
+    layer = matched.sel(k=k)
+    n = int(matched.attrs["n_models_compared"])
+    area = np.broadcast_to(cell_areas(matched["latitude"].values, matched["longitude"].values),
+                           layer["n_models"].shape)
+    covered = layer["n_models"].values == n
+    total = float(area[covered].sum())
+    return float(area[covered & (layer["consensus_votes"].values == n)].sum()) / total if total > 0 else float("nan")
+
+
+def plot_matched_categories(matched: xr.Dataset, k: int, title: str, style):
+    """Consensus map, agreement count, and one vote map per matched category, at k."""
+    from matplotlib import colormaps
+
+    from .colors import category_colors
+    from .maps import add_category_colorbar, choose_projection, draw_category_map
+    from .plotting import plt
+
+    layer = matched.sel(k=k)
+    n = int(matched.attrs["n_models_compared"])
+    lat, lon = matched["latitude"].values, matched["longitude"].values
+    projection = choose_projection(float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()), style.projection)
+    panels = 2 + k
+    ncols = 3
+    nrows = -(-panels // ncols)
+    fig = plt.figure(figsize=(7.2, 2.3 * nrows + 0.5))
+    count_colors = colormaps["Greys"](np.linspace(0.15, 0.9, n))
+    vote_colors = colormaps["YlOrRd"](np.linspace(0.05, 0.95, n + 1))
+    consensus = layer["consensus"].values
+    maps = [
+        (consensus, k, category_colors(k), [str(c) for c in range(k)], f"consensus (first model's ids)", True),
+        (np.where(consensus >= 0, layer["consensus_votes"].values - 1, NO_PROFILE), n, count_colors,
+         [f"{v + 1} of {n}" for v in range(n)], "models giving the consensus", False),
+    ] + [
+        (np.where(layer["n_models"].values > 0, layer["category_votes"].sel(category=c).values, NO_PROFILE), n + 1,
+         vote_colors, [f"{v} of {n}" for v in range(n + 1)], f"votes for matched category {c}", False)
+        for c in range(k)
+    ]
+    for i, (grid, n_classes, colors, names, label, first_on_top) in enumerate(maps):
+        ax = fig.add_subplot(nrows, ncols, i + 1, projection=projection)
+        # Small panels of one region: the gridlines without labels (the first panel's frame shows the region).
+        mesh = draw_category_map(ax, lat, lon, grid, n_classes, style, colors, grid_labels=False)
+        cbar = add_category_colorbar(fig, mesh, ax, n_classes, names if n_classes <= 12 else None, label="",
+                                     first_on_top=first_on_top)
+        cbar.ax.tick_params(labelsize=6)
+        ax.set_title(label, fontsize=8)
+    fig.suptitle(title, fontsize=9)
+    fig.subplots_adjust(left=0.03, right=0.95, wspace=0.35, hspace=0.25, top=0.88 if nrows == 1 else 0.92)
+    return fig

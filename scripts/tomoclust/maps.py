@@ -177,8 +177,8 @@ def draw_basemap(ax, style: MapStyle, lon_span: float = 360.0) -> list[str]:
     return drawn
 
 
-def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyle, colors=None):
-    """Categories as filled grid cells on a cartopy GeoAxes; returns the mesh."""
+def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyle, colors=None, grid_labels: bool = True):
+    """Categories as filled grid cells on a cartopy GeoAxes; returns the mesh. ``grid_labels``: label the gridlines."""
     import cartopy.crs as ccrs
 
     cmap = ListedColormap(category_colors(k) if colors is None else colors)
@@ -197,7 +197,8 @@ def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyl
         # auto_update=False (deprecated, still honoured): the extent is fixed, so gridlines and their labels are
         # placed once, not again at every save of a figure that is redrawn for several k.
         warnings.filterwarnings("ignore", "The auto_update parameter", DeprecationWarning)
-        gl = ax.gridlines(draw_labels=True, lw=0.3, color="0.5", alpha=0.6, x_inline=False, y_inline=False, auto_update=False)
+        gl = ax.gridlines(draw_labels=grid_labels, lw=0.3, color="0.5", alpha=0.6, x_inline=False, y_inline=False,
+                          auto_update=False)
     gl.top_labels = gl.right_labels = False
     gl.xlabel_style = gl.ylabel_style = {"size": 7}
     return mesh
