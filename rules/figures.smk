@@ -114,6 +114,7 @@ for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
             runtime=5 + len(ks),
         params:
             colors=COLOR_SETTINGS,
+            envelopes=config["profiles"]["envelopes"],
             citation=model_citation,
         script:
             "../scripts/plot_profiles.py"

@@ -21,6 +21,7 @@ def main(snakemake):
             units=display_units(fit["centers"].attrs.get("units", "")),
             title=f"{model}: cluster profiles at k = {k}\n({preprocessing_label(fit.attrs)})",
             colors=colors_of(categories, k), area_percent=fit["cluster_area_percent"].values,
+            envelopes=tuple(snakemake.params.envelopes),
         )
         save_figure(figure, *paths, bbox_inches=None,  # laid out with margins in inches
                     citation=snakemake.params.citation, title=f"{model}: cluster profiles, k = {k}")

@@ -235,3 +235,33 @@ def test_per_k_figure_paths_are_grouped_by_k():
                                    10: ("r/m/figures/maps/k10.png", None)}
     with pytest.raises(ValueError, match="not a per-k figure"):
         figure_paths(["r/m/figures/maps/summary.png"])
+
+
+def test_quantile_envelopes_are_the_members_quantiles_and_robust_to_an_outlier():
+    from tomoclust.profile_plots import cluster_quantiles
+
+    rng = np.random.default_rng(1)
+    profiles = rng.normal(size=(300, 6))
+    labels = np.arange(300) % 3
+    profiles[0] = 1e6  # one wild profile in category 0
+    ranges = cluster_quantiles(profiles, labels, 3)
+    assert ranges.shape == (3, 4, 6)
+    for c in range(3):
+        np.testing.assert_allclose(ranges[c], np.quantile(profiles[labels == c], [0.05, 0.25, 0.75, 0.95], axis=0))
+    assert np.all(ranges[0, 3] < 5.0), "the 95 % quantile ignores one outlier of 100; the standard deviation does not"
+    mean, std, _ = cluster_statistics(profiles, labels, 3)
+    assert np.all(std[0] > 1e4)
+
+
+@pytest.mark.parametrize("envelopes, bands, dashed", [(("quantiles", "std"), 2, 2), (("quantiles",), 2, 0), (("std",), 1, 0), ((), 0, 0)])
+def test_profile_figure_envelopes(envelopes, bands, dashed):
+    rng = np.random.default_rng(0)
+    profiles = rng.normal(size=(80, 8))
+    fig = plot_cluster_profiles(profiles, np.arange(80) % 4, rng.normal(size=(4, 8)), np.linspace(50, 400, 8), 4, "%", "t",
+                                envelopes=envelopes)
+    ax = fig.axes[0]
+    filled = [c for c in ax.collections if type(c).__name__ in ("PolyCollection", "FillBetweenPolyCollection")]
+    assert len(filled) == bands
+    assert sum(1 for line in ax.lines if line.get_linestyle() == "--") == dashed
+    labels = [t.get_text() for t in ax.get_legend().get_texts()] if ax.get_legend() else []
+    assert ("5–95 %" in labels) == ("quantiles" in envelopes) and ("±1σ" in labels) == ("std" in envelopes)

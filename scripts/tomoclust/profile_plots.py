@@ -35,6 +35,22 @@ def cluster_statistics(profiles: np.ndarray, labels: np.ndarray, k: int) -> tupl
     return mean, std, sizes
 
 
+ENVELOPES = ("std", "quantiles")
+QUANTILES = (0.05, 0.25, 0.75, 0.95)
+
+
+def cluster_quantiles(profiles: np.ndarray, labels: np.ndarray, k: int, quantiles=QUANTILES) -> np.ndarray:
+    """(k, len(quantiles), n_depth): the quantiles of each cluster's members at every depth (NaN for an empty one)."""
+    result = np.full((k, len(quantiles), profiles.shape[1]), np.nan)
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(k + 1))
+    for c in range(k):
+        members = profiles[order[bounds[c]:bounds[c + 1]]]
+        if members.shape[0]:
+            result[c] = np.quantile(members, quantiles, axis=0)
+    return result
+
+
 def drawn_members(labels: np.ndarray, k: int, seed: int = 0) -> list[np.ndarray]:
     """At most MAX_MEMBERS_DRAWN member indices per category, a fixed-seed sample."""
     rng = np.random.default_rng(seed)
@@ -47,10 +63,16 @@ def drawn_members(labels: np.ndarray, k: int, seed: int = 0) -> list[np.ndarray]
     return members
 
 
-def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed: int = 0, colors=None, area_percent=None):
-    """One panel per category on the given axes (at least k of them); titles give the count and share of the area."""
+def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed: int = 0, colors=None, area_percent=None,
+                          envelopes=ENVELOPES):
+    """One panel per category on the given axes (at least k of them); titles give the count and share of the area.
+
+    ``envelopes``: ``quantiles`` shades the 5-95 % and 25-75 % ranges of the members at each depth (robust to
+    outliers); ``std`` the centre ± 1 standard deviation (dashed lines beside quantiles, a band alone).
+    """
     colors = category_colors(k) if colors is None else colors
     _, std, sizes = cluster_statistics(profiles, labels, k)
+    ranges = cluster_quantiles(profiles, labels, k) if "quantiles" in envelopes else None
     if area_percent is None:
         area_percent = 100.0 * sizes / max(int(sizes.sum()), 1)
     spans_zero = np.nanmin(profiles) < 0.0 < np.nanmax(profiles)
@@ -60,25 +82,36 @@ def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed
             # One collection per panel, rasterised: a vector PDF stays small and quick to open.
             lines = np.stack([profiles[members], np.broadcast_to(depth, (members.size, depth.size))], axis=-1)
             ax.add_collection(LineCollection(lines, colors=[colors[c]], alpha=0.12, linewidths=0.4, rasterized=True))
-        ax.fill_betweenx(depth, centers[c] - std[c], centers[c] + std[c], color=colors[c], alpha=0.35, lw=0, label="±1σ")
+        if ranges is not None:
+            ax.fill_betweenx(depth, ranges[c, 0], ranges[c, 3], color=colors[c], alpha=0.22, lw=0, label="5–95 %")
+            ax.fill_betweenx(depth, ranges[c, 1], ranges[c, 2], color=colors[c], alpha=0.45, lw=0, label="25–75 %")
+        if "std" in envelopes and ranges is not None:
+            for side in (-1.0, 1.0):
+                ax.plot(centers[c] + side * std[c], depth, color="0.15", lw=0.6, ls="--", label="±1σ" if side > 0 else None)
+        elif "std" in envelopes:
+            ax.fill_betweenx(depth, centers[c] - std[c], centers[c] + std[c], color=colors[c], alpha=0.35, lw=0, label="±1σ")
         ax.plot(centers[c], depth, color="k", lw=2.2)
         ax.plot(centers[c], depth, color=colors[c], lw=1.4, label="centre")
         if spans_zero:
             ax.axvline(0.0, color="0.5", lw=0.5, ls=":")
         ax.set_title(f"{c}: n = {sizes[c]}\n{area_percent[c]:.0f}% of the area", fontsize=8, color="k")
         ax.grid(alpha=0.25, lw=0.4)
+    if envelopes:
+        axes[0].legend(fontsize=5.5, loc="lower left", frameon=False, handlelength=1.4)
     axes[0].set_ylim(depth.max(), depth.min())  # depth increases downward
     return sizes
 
 
-def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max_columns: int = 6, colors=None, area_percent=None):
+def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max_columns: int = 6, colors=None, area_percent=None,
+                          envelopes=ENVELOPES):
     if k > MAX_PANELS:
         return plot_centre_overview(centers, depth, k, units, title, colors, area_percent, labels)
     n_cols = min(k, max_columns)
     n_rows = math.ceil(k / n_cols)
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.35 * n_cols + 0.8, 2.3 * n_rows + 0.6), sharex=True, sharey=True, squeeze=False)
     flat = axes.ravel()
-    draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units, colors=colors, area_percent=area_percent)
+    draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units, colors=colors, area_percent=area_percent,
+                          envelopes=envelopes)
     low, high = np.nanpercentile(profiles, [0.5, 99.5])
     pad = 0.05 * (high - low)
     flat[0].set_xlim(min(low, centers.min()) - pad, max(high, centers.max()) + pad)
