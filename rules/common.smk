@@ -9,7 +9,7 @@ validate(config, "../schemas/config.schema.yaml", set_default=True)
 # The workflow's own modules, for the config checks below.
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
-from tomoclust.io import read_attributes, read_citation
+from tomoclust.io import fetch_model, read_attributes, read_citation
 from tomoclust.config import (
     MODEL_DOWNLOAD_DIR,
     check_config,

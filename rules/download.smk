@@ -1,5 +1,11 @@
 # Stage 0: models given by `url` are downloaded once into resources/models/ (pooch: checksum, no partial file).
 # On a cluster the download runs beside Snakemake (localrules): compute nodes are often offline.
+#
+# A run block, not a script: Snakemake reruns a script rule whenever its script file is newer than
+# the output, and deletes the output before rerunning. A model put in resources/models/ by hand on
+# an offline machine would be deleted by the first `git pull` that touched the script. A run block
+# reruns only when its own text, the URL or the checksum change. It runs in Snakemake's process
+# (no conda env of its own): pooch comes with the workflow's requirements.
 
 
 localrules:
@@ -13,9 +19,7 @@ rule download_model:
         f"{MODEL_DOWNLOAD_DIR}/logs/{{filename}}.log",
     wildcard_constraints:
         filename="[^/]+",
-    conda:
-        "../envs/io.yaml"
     params:
         source=lambda wildcards: MODEL_DOWNLOADS[wildcards.filename],
-    script:
-        "../scripts/download_model.py"
+    run:
+        fetch_model(output.model, params.source, log[0])

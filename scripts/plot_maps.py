@@ -35,7 +35,7 @@ def main(snakemake):
         )
         save_figure(figure, *paths, close=False, bbox_inches=canvas.bbox_inches(), citation=snakemake.params.citation,
                     title=f"{model}: category map, k = {k}")
-        log.info("k=%d: %s", k, note)
+        log.info("k=%d: %s", k, note.replace("\n", " "))
     canvas.close()
     canvas = CategoryMapCanvas(lat, lon, style)
     for k, paths in figure_paths(snakemake.output.confidence).items():

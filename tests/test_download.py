@@ -136,3 +136,24 @@ def test_a_file_put_by_hand_is_used_and_its_checksum_checked(tmp_path):
     assert result.returncode != 0
     log = (workdir / "results" / "remote" / "logs" / "extract_profiles.log").read_text()
     assert f"not the {'d' * 64} the config names" in log and "models[name=remote].sha256" in log
+
+
+def test_a_file_put_by_hand_survives_a_newer_workflow(tmp_path):
+    """Offline, after a `git pull` that touched every script and rule: the hand-placed model is used, never deleted
+    for a rerun of its download (which would fail offline)."""
+    import os
+
+    workdir = copy_workflow(tmp_path / "work")
+    model = workdir / "resources" / "models" / "model.nc"
+    model.parent.mkdir(parents=True)
+    small_global_model().to_netcdf(model)
+    digest = hashlib.sha256(model.read_bytes()).hexdigest()
+    later = time.time() + 60
+    for path in [*(workdir / "scripts").rglob("*.py"), *(workdir / "rules").glob("*.smk"), workdir / "Snakefile"]:
+        os.utime(path, (later, later))
+    config = {"models": [{"name": "remote", "url": closed_port_url("model.nc"), "sha256": digest, "variable": "vs"}],
+              "k": {"min": 2, "max": 3}}
+    (workdir / "remote.yaml").write_text(yaml.safe_dump(config))
+    snakemake(workdir, "results/remote/profiles.nc", "--configfile", "remote.yaml")
+    assert model.is_file() and hashlib.sha256(model.read_bytes()).hexdigest() == digest
+    assert not (workdir / "resources" / "models" / "logs").exists(), "no download attempted"

@@ -322,7 +322,8 @@ def plot_matched_categories(matched: xr.Dataset, k: int, title: str, style):
     panels = 2 + k
     ncols = 3
     nrows = -(-panels // ncols)
-    fig = plt.figure(figsize=(7.2, 2.3 * nrows + 0.5))
+    global_extent = float(np.ptp(lon)) >= 300.0  # a global map is twice as wide as high: lower rows
+    fig = plt.figure(figsize=(7.2, (1.45 if global_extent else 2.3) * nrows + 0.5))
     count_colors = colormaps["Greys"](np.linspace(0.15, 0.9, n))
     vote_colors = colormaps["YlOrRd"](np.linspace(0.05, 0.95, n + 1))
     consensus = layer["consensus"].values

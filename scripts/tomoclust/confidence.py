@@ -34,11 +34,11 @@ def uncertain_area_percent(fit: xr.Dataset, profile_area: np.ndarray, thresholds
 
 
 def uncertainty_note(fit: xr.Dataset, profile_area: np.ndarray, thresholds: dict) -> str:
-    """The legend line of a map: what the dots mean and how much of the area they cover."""
+    """The legend lines of a map: how much of the area the dots cover, and what they mean."""
     rule = f"margin < {thresholds['margin']:g}"
     if "coassignment" in fit:
         rule += f" or co-assignment < {thresholds['coassignment']:g}"
-    return f"dots: uncertain ({rule}), {uncertain_area_percent(fit, profile_area, thresholds):.0f}% of the area"
+    return f"dots: uncertain, {uncertain_area_percent(fit, profile_area, thresholds):.0f}% of the area\n({rule})"
 
 
 def values_on_grid(profiles_ds: xr.Dataset, values: np.ndarray) -> np.ndarray:

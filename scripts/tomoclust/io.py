@@ -101,6 +101,39 @@ def read_attributes(path: str | os.PathLike, names: tuple[str, ...]) -> dict:
         return {name: ds.getncattr(name) for name in names if name in ds.ncattrs()}
 
 
+def fetch_model(destination: str | os.PathLike, source: dict, log_path: str | os.PathLike) -> None:
+    """The download_model rule's code: ``source`` = {url, sha256, models} (config.model_downloads), logged to ``log_path``.
+
+    Runs in Snakemake's own process (a localrule's ``run:``), so it logs to its file through its own handler and
+    leaves Snakemake's logging alone.
+    """
+    import logging
+
+    log = logging.getLogger("tomoclust.download")
+    log.setLevel(logging.INFO)
+    handler = logging.FileHandler(log_path, mode="w")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    models = ", ".join(source["models"])
+    try:
+        log.info("models %s: downloading %s to %s", models, source["url"], destination)
+        try:
+            digest = download_file(source["url"], destination, source.get("sha256"))
+        except DownloadError as error:
+            keys = " / ".join(f"`models[name={name}].url`" for name in source["models"])
+            message = f"models {models} ({keys}): {error}"
+            log.error(message)
+            raise DownloadError(message) from None
+        if source.get("sha256"):
+            log.info("checksum verified: sha256 %s", digest)
+        else:
+            log.warning("no `sha256` in the config for models %s; this file's is %s: add `sha256: %s` to pin it",
+                        models, digest, digest)
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+
+
 def read_citation(path: str | os.PathLike) -> str:
     """The ``model_citation`` an output carries (netCDF global attribute, or key of k_selection.json): for captions."""
     if str(path).endswith(".json"):

@@ -277,7 +277,7 @@ class CategoryMapCanvas:
         self.mesh.set_norm(Normalize(vmin, vmax))
         self.mesh.set_array(np.ma.masked_invalid(values2d))
         if self.colorbar is None:
-            self.colorbar = self.fig.colorbar(self.mesh, ax=self.ax, shrink=0.85, pad=0.03, fraction=0.04)
+            self.colorbar = self.fig.colorbar(self.mesh, ax=self.ax, shrink=0.7, pad=0.03, fraction=0.04)
             self.colorbar.set_label(colorbar_label, fontsize=7)
             self.colorbar.ax.tick_params(labelsize=7)
         self.ax.set_title(title, fontsize=10)
