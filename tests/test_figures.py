@@ -265,3 +265,24 @@ def test_profile_figure_envelopes(envelopes, bands, dashed):
     assert sum(1 for line in ax.lines if line.get_linestyle() == "--") == dashed
     labels = [t.get_text() for t in ax.get_legend().get_texts()] if ax.get_legend() else []
     assert ("5–95 %" in labels) == ("quantiles" in envelopes) and ("±1σ" in labels) == ("std" in envelopes)
+
+
+def test_overlays_are_drawn_only_on_maps_they_cover():
+    from tomoclust.maps import OVERLAY_MIN_SHARE, overlay_share
+
+    us = (-124.7, 24.5, -66.9, 49.4)
+    assert overlay_share(us, (-125.0, -100.0, 30.0, 50.0)) > 0.5, "the demo's western US"
+    assert overlay_share(us, (-180.0, 180.0, -90.0, 90.0)) < OVERLAY_MIN_SHARE, "a global map"
+    assert overlay_share(us, (0.0, 360.0, -90.0, 90.0)) < OVERLAY_MIN_SHARE, "a global map in 0..360"
+    assert overlay_share(us, (230.0, 260.0, 30.0, 50.0)) > 0.5, "the western US in 0..360 longitudes"
+    assert overlay_share(us, (100.0, 160.0, -10.0, 10.0)) == 0.0
+
+
+def test_a_global_map_has_no_us_state_lines_and_says_why(caplog):
+    lat, lon = np.arange(-88.0, 89.0, 4.0), np.arange(-178.0, 179.0, 4.0)
+    labels = (np.add.outer(np.arange(lat.size), np.arange(lon.size)) % 3).astype(np.int32)
+    with caplog.at_level("INFO"):
+        plot_category_map(lat, lon, labels, 3, np.array([-1.0, 0.0, 1.0]), np.array([1, 1, 1]), "%", "global",
+                          MapStyle(overlays=["us_states"]))
+    assert "overlay us_states covers" in caplog.text and "not drawn" in caplog.text
+    assert "us_census" not in caplog.text

@@ -39,6 +39,8 @@ BASEMAP_LINES = {
 }
 # Wider than this (degrees of longitude), 1:50m lines are finer than the map shows: 1:110m instead.
 REGIONAL_MAX_LON_SPAN = 100.0
+# An overlay whose bounding box covers less of a map's extent than this is left off that map.
+OVERLAY_MIN_SHARE = 0.1
 _warned: set[str] = set()
 NO_CATEGORY = -1
 MAX_NAMED_CATEGORIES = 16  # colour-bar ticks name each category's centre and area up to this k
@@ -140,12 +142,27 @@ def choose_projection(lon_min: float, lon_max: float, lat_min: float, lat_max: f
     return ccrs.LambertConformal(central_longitude=central_lon, central_latitude=0.5 * (lat_min + lat_max), standard_parallels=parallels)
 
 
-def draw_basemap(ax, style: MapStyle, lon_span: float = 360.0) -> list[str]:
-    """Coastlines, lakes, borders and overlays that are on disk; returns what was drawn (and logs it once)."""
+def overlay_share(overlay_bounds, extent) -> float:
+    """The share of a map's extent (lon0, lon1, lat0, lat1, degrees) that an overlay's bounding box covers."""
+    west, south, east, north = overlay_bounds
+    lon0, lon1, lat0, lat1 = extent
+    if lon0 >= 0.0 and west < 0.0:  # a map in 0..360 longitudes: the overlay in the same convention
+        west, east = west + 360.0, east + 360.0
+    width = max(0.0, min(east, lon1) - max(west, lon0))
+    height = max(0.0, min(north, lat1) - max(south, lat0))
+    return width * height / max((lon1 - lon0) * (lat1 - lat0), 1e-12)
+
+
+def draw_basemap(ax, style: MapStyle, extent=(-180.0, 180.0, -90.0, 90.0)) -> list[str]:
+    """Coastlines, lakes, borders and overlays that are on disk; returns what was drawn (and logs it once).
+
+    An overlay is drawn only on a map it covers a good part of (OVERLAY_MIN_SHARE of the extent): US state lines
+    belong on a map of the United States, not on a global one.
+    """
     import cartopy.crs as ccrs
     import cartopy.io.shapereader as shpreader
 
-    resolution = basemap_resolution(style, lon_span)
+    resolution = basemap_resolution(style, extent[1] - extent[0])
     drawn = []
     for kind, kwargs in BASEMAP_LINES.items():
         path = natural_earth_file(kind, style, resolution)
@@ -171,7 +188,15 @@ def draw_basemap(ax, style: MapStyle, lon_span: float = 360.0) -> list[str]:
             _warn_once("overlay %s not found (%s); drawing without it (maps.overlays takes %s or shapefile paths)",
                        overlay, path, ", ".join(SHIPPED_OVERLAYS))
             continue
-        ax.add_geometries(shpreader.Reader(str(path)).geometries(), ccrs.PlateCarree(), facecolor="none", edgecolor="0.3", lw=0.35)
+        geometries = list(shpreader.Reader(str(path)).geometries())
+        bounds = np.array([g.bounds for g in geometries if not g.is_empty])
+        share = overlay_share((bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()), extent) \
+            if bounds.size else 0.0
+        if share < OVERLAY_MIN_SHARE:
+            _info_once("overlay %s covers %.0f%% of this map's extent (< %.0f%%): not drawn", overlay, 100 * share,
+                       100 * OVERLAY_MIN_SHARE)
+            continue
+        ax.add_geometries(geometries, ccrs.PlateCarree(), facecolor="none", edgecolor="0.3", lw=0.35)
         drawn.append(f"overlay ({path})")
     _info_once("basemap at %s: %s", resolution, "; ".join(drawn) or "nothing")
     return drawn
@@ -192,7 +217,7 @@ def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyl
         ax.set_extent([lon_edges[0], lon_edges[-1], lat_edges[0], lat_edges[-1]], crs=ccrs.PlateCarree())
     else:
         ax.set_global()
-    draw_basemap(ax, style, float(lon_edges[-1] - lon_edges[0]))
+    draw_basemap(ax, style, (float(lon_edges[0]), float(lon_edges[-1]), float(lat_edges[0]), float(lat_edges[-1])))
     with warnings.catch_warnings():
         # auto_update=False (deprecated, still honoured): the extent is fixed, so gridlines and their labels are
         # placed once, not again at every save of a figure that is redrawn for several k.
