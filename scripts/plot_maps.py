@@ -44,7 +44,7 @@ def main(snakemake):
         figure = canvas.draw_values(
             margin, title=f"{model}: k = {k}, margin to the second-nearest centre\n{uncertainty_note(fit, area, thresholds)}",
             colorbar_label="margin (d2 - d1) / (d2 + d1): 0 on a boundary, 1 on a centre")
-        canvas.mark(uncertain_on_grid(profiles, fit, thresholds))
+        canvas.mark(uncertain_on_grid(profiles, fit, thresholds), color="white")  # low margins are dark here
         save_figure(figure, *paths, close=False, bbox_inches=canvas.bbox_inches(), citation=snakemake.params.citation,
                     title=f"{model}: confidence map, k = {k}")
     canvas.close()

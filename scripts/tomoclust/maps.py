@@ -277,7 +277,7 @@ class CategoryMapCanvas:
         self._cell_xy = None
         self.dots = None
 
-    def mark(self, points2d):
+    def mark(self, points2d, color: str = "0.05"):
         """Dots on the grid cells where ``points2d`` is true (uncertain points); None or all false: no dots.
 
         Cell centres are projected once per canvas; each k only picks which of them get a dot.
@@ -289,8 +289,9 @@ class CategoryMapCanvas:
             self._cell_xy = self.ax.projection.transform_points(ccrs.PlateCarree(), lon2d, lat2d)[..., :2]
             # A dot small against the cell, so the category's colour still reads around it.
             cell_inches = 6.4 / max(self.lon.size, 1)
-            size = float(np.clip((0.25 * cell_inches * 72.0) ** 2, 0.15, 4.0))
-            self.dots = self.ax.scatter([], [], s=size, c="0.05", marker="o", linewidths=0, zorder=3, rasterized=True)
+            size = float(np.clip((0.4 * cell_inches * 72.0) ** 2, 0.3, 4.0))
+            self.dots = self.ax.scatter([], [], s=size, marker="o", linewidths=0, zorder=3, rasterized=True)
+        self.dots.set_color(color)
         chosen = np.zeros(self._cell_xy.shape[:2], dtype=bool) if points2d is None else np.asarray(points2d, dtype=bool)
         self.dots.set_offsets(self._cell_xy[chosen & np.isfinite(self._cell_xy).all(axis=-1)])
 
