@@ -44,16 +44,21 @@ def test_missing_model_file_is_refused_before_any_job(tmp_path):
     assert "model 'wus': file 'models/nowhere.nc' not found" in text and "`models[name=wus].path`" in text
 
 
-def test_k_max_above_the_number_of_profiles_fails_with_a_message_in_the_log(tmp_path):
+def test_k_max_above_the_number_of_profiles_stops_the_run_before_any_fit(tmp_path):
+    """The issue's case: 4 complete profiles, k.max = 8. The extraction (a checkpoint) runs, then the run stops
+    with the count and the key to change; no fit job starts, not even the one of k = 2..4."""
     workdir = copy_workflow(tmp_path)
     tiny = {"name": "small", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs",
-            "region": {"lat": [40.0, 40.4], "lon": [-112.0, -111.6]}}
-    config = _config(workdir / "tiny.yaml", models=[tiny], k={"min": 8, "max": 10})
-    result = snakemake(workdir, "results/small/fits/k10.nc", "--configfile", str(config), check=False)
+            "region": {"lat": [39.99, 40.21], "lon": [-112.01, -111.79]}, "area_weighting": False}
+    config = _config(workdir / "tiny.yaml", models=[tiny], k={"min": 2, "max": 8})
+    result = snakemake(workdir, "--configfile", str(config), "--config", "k_per_job=3", check=False)
     assert result.returncode != 0
-    log = (workdir / "results/small/logs/fit/k8-10.log").read_text()
-    assert "model 'small': k=10 is more than the 9 complete profiles" in log and "lower `k.max`" in log
-    assert not list((workdir / "results/small/fits").glob("k*.nc")), "the chunk stops before fitting any of its k"
+    with xr.open_dataset(workdir / "results/small/profiles.nc") as profiles:
+        assert profiles.sizes["profile"] == 4
+    output = result.stdout + result.stderr
+    assert "model 'small': k=8 is more than the 4 complete profiles" in output and "lower `k.max`" in output
+    assert not (workdir / "results/small/fits").exists(), "no fit written"
+    assert not (workdir / "results/small/logs/fit").exists(), "no fit job started"
 
 
 def test_depth_units_not_understood(tmp_path, demo_model):

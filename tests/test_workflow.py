@@ -209,23 +209,6 @@ def test_a_map_setting_redraws_maps_and_refits_nothing(workflow_run):
     assert set(jobs) == {"plot_maps_k2_4", "plot_maps_k5_7", "plot_summary", "all"}, jobs
 
 
-def test_a_k_max_the_profiles_cannot_hold_stops_the_run_before_any_fit(tmp_path):
-    """4 complete profiles and k.max = 8: the extraction runs, then the run stops with the count, no fit started."""
-    workdir = copy_workflow(tmp_path)
-    config = write_config(workdir / "tiny.yaml", k_max=8, models=[
-        {"name": "tiny", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs",
-         "region": {"lat": [39.99, 40.21], "lon": [-112.01, -111.79]}, "depth": [20, 600], "area_weighting": False}])
-    result = snakemake(workdir, "--configfile", str(config), *CHUNKS_OF_THREE, check=False)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
-    with xr.open_dataset(workdir / "results" / "tiny" / "profiles.nc") as profiles:
-        n = profiles.sizes["profile"]
-    assert n == 4
-    assert f"model 'tiny': k=8 is more than the {n} complete profiles" in output and "lower `k.max`" in output
-    assert not (workdir / "results" / "tiny" / "fits").exists(), "no fit written"
-    assert not (workdir / "results" / "tiny" / "logs" / "fit").exists(), "no fit job started"
-
-
 def test_k_range_outside_a_list_of_k_is_refused_before_any_job(tmp_path):
     workdir = copy_workflow(tmp_path)
     config = write_config(workdir / "bad.yaml", k_max=4, maps={"pdf": [9]})
