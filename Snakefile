@@ -20,6 +20,7 @@ include: "rules/fit.smk"
 include: "rules/gather.smk"
 include: "rules/figures.smk"
 include: "rules/compare.smk"
+include: "rules/classify.smk"
 
 
 rule all:

@@ -38,6 +38,7 @@ PDF_K_VALUES = pdf_k_values(config, MAP_K_VALUES)
 # Several k per job (an execution setting: `--config k_per_job=N`, the SLURM profile sets 1).
 K_CHUNKS = k_chunks(K_VALUES, config["k_per_job"], config["fit"]["metric"])
 COMPARISONS = {entry["name"]: entry for entry in config["compare"]}
+CLASSIFICATIONS = {entry["name"]: entry for entry in config["classify"]}
 # What draws a map, and nothing else: a change here redraws maps, never refits.
 MAP_STYLE = {
     key: config["maps"][key]
@@ -94,10 +95,26 @@ def model_citation(wildcards, input):
     """
     for name in ("profiles", "selection", "votes", "matched", "labels"):
         if hasattr(input, name):
-            return read_citation(getattr(input, name))
+            value = getattr(input, name)
+            paths = [value] if isinstance(value, str) else list(value)
+            return "\n".join(dict.fromkeys(read_citation(path) for path in paths))
     raise ValueError(
         f"model_citation: the job reads none of profiles, selection, votes, labels: {input}"
     )
+
+
+def classification_reference(wildcards):
+    return CLASSIFICATIONS[wildcards.name]["reference"]
+
+
+def reference_file(pattern):
+    """An output of the reference model of a classification: pattern with {model} and {k}."""
+
+    def path(wildcards):
+        reference = classification_reference(wildcards)
+        return pattern.format(model=reference["model"], k=reference["k"])
+
+    return path
 
 
 def comparison_entry(wildcards):
@@ -185,8 +202,23 @@ def final_outputs():
             ext=["png", "pdf"],
         )
     ]
+    classified = [
+        path
+        for name, entry in CLASSIFICATIONS.items()
+        for path in [
+            f"results/classify/{name}/agreement.csv",
+            f"results/classify/{name}/figures/agreement.png",
+            *expand(
+                "results/classify/{name}/figures/{target}.{ext}",
+                name=name,
+                target=entry["targets"],
+                ext=["png", "pdf"],
+            ),
+        ]
+    ]
     return (
-        expand(per_model, model=list(MODELS))
+        classified
+        + expand(per_model, model=list(MODELS))
         + expand(per_k, model=list(MODELS), k=MAP_K_VALUES)
         + expand(per_k_pdf, model=list(MODELS), k=PDF_K_VALUES)
         + expand(per_comparison, name=list(COMPARISONS))

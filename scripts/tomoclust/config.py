@@ -53,6 +53,24 @@ def check_config(config: dict, demo_model_path: str) -> None:
         if outside:
             raise ValueError(f"config: `{key}` lists k = {outside}, outside k.min..k.max = {k_min}..{k_max}")
     _check_comparisons(config, names)
+    _check_classifications(config, names)
+
+
+def _check_classifications(config: dict, names: list[str]) -> None:
+    classifications = [c["name"] for c in config["classify"]]
+    duplicated = sorted({n for n in classifications if classifications.count(n) > 1})
+    if duplicated:
+        raise ValueError(f"config: classification names must be unique; duplicated in `classify`: {duplicated}")
+    k_min, k_max = config["k"]["min"], config["k"]["max"]
+    for entry in config["classify"]:
+        where = f"config: classification '{entry['name']}'"
+        unknown = [m for m in [entry["reference"]["model"], *entry["targets"]] if m not in names]
+        if unknown:
+            raise ValueError(f"{where} names models {unknown} that are not in `models` (known: {sorted(names)}); "
+                             f"fix `classify[name={entry['name']}]`")
+        if not k_min <= entry["reference"]["k"] <= k_max:
+            raise ValueError(f"{where}: `reference.k` = {entry['reference']['k']} is outside k.min..k.max = "
+                             f"{k_min}..{k_max} (the reference and the targets are fitted at that k)")
 
 
 def model_file(entry: dict) -> str:

@@ -34,15 +34,40 @@ def order_by_velocity(labels: np.ndarray, centers: np.ndarray, depth: np.ndarray
     the mean over its members: standardized profiles all average 0 over depth,
     so they are ordered by the depth average they had before standardizing.
     """
+    order, key = velocity_order(labels, centers, depth, member_values)
+    new_id = np.empty_like(order)
+    new_id[order] = np.arange(order.size)
+    return new_id[labels], centers[order], key[order]
+
+
+def velocity_order(labels: np.ndarray, centers: np.ndarray, depth: np.ndarray,
+                   member_values: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(order, key): the categories sorted slowest first (argsort of the key), and the key of each category."""
     if member_values is None:
         key = depth_average(centers, depth)
     else:
         counts = np.bincount(labels, minlength=centers.shape[0])
         key = np.bincount(labels, weights=member_values, minlength=centers.shape[0]) / np.maximum(counts, 1)
-    order = np.argsort(key, kind="stable")
-    new_id = np.empty_like(order)
-    new_id[order] = np.arange(order.size)
-    return new_id[labels], centers[order], key[order]
+    return np.argsort(key, kind="stable"), key
+
+
+def centre_distances(series: np.ndarray, centers: np.ndarray, metric: str = "euclidean",
+                     metric_params: dict | None = None) -> np.ndarray:
+    """(n_profiles, k) distances of (depth-scaled) profiles to (depth-scaled) centres in the fit's metric.
+
+    The one place distances to centres are computed: the fit's final assignment and margin, and the
+    classification of other models with saved centres, so both give the same answer on the same profiles.
+    """
+    series, centers = np.asarray(series, dtype=np.float64), np.asarray(centers, dtype=np.float64)
+    if metric == "euclidean":
+        from scipy.spatial.distance import cdist
+
+        return cdist(series, centers)
+    from tslearn.metrics import cdist_dtw, cdist_soft_dtw
+
+    if metric == "dtw":
+        return cdist_dtw(series[:, :, None], centers[:, :, None], **(metric_params or {}))
+    return cdist_soft_dtw(series[:, :, None], centers[:, :, None], **(metric_params or {}))
 
 
 def cache_tslearn_kernels() -> int:
@@ -92,7 +117,7 @@ def fit_kmeans(
     ``order_values`` (one per profile) orders categories by their members'
     mean instead of the centres' depth average (see order_by_velocity).
     ``with_margin``: also the margin of every profile between its nearest and second-nearest centre, in the
-    fit's metric and depth weights (tslearn's ``transform``: one more distance pass).
+    fit's metric and depth weights (from the distances of the final assignment).
     """
     if metric not in METRICS:
         raise ValueError(f"fit.metric '{metric}' is not one of {METRICS}")
@@ -118,21 +143,26 @@ def fit_kmeans(
         metric_params=metric_params or None,
     )
     model.fit(fitted)
-    labels = np.asarray(model.labels_)
-    if n_fitted < series.shape[0]:
-        mask = np.asarray(fit_mask, dtype=bool)
-        all_labels = np.empty(series.shape[0], dtype=labels.dtype)
-        all_labels[mask] = labels
-        all_labels[~mask] = model.predict(series[~mask])
-        labels = all_labels
-    labels, centers, key = order_by_velocity(labels, model.cluster_centers_[:, :, 0] / scale, depth, order_values)
+    # tslearn's labels_ come from the assignment before the last centre update; every profile (fitted or not) is
+    # assigned here to its nearest final centre, as scikit-learn's KMeans does, so labels, centres, margins and a
+    # later classification with the saved centres agree.
+    fitted_centers = model.cluster_centers_[:, :, 0]
+    distances = centre_distances(series[:, :, 0], fitted_centers, metric, metric_params)
+    nearest = distances.argmin(axis=1)
+    order, _ = velocity_order(nearest, fitted_centers / scale, depth, order_values)
+    labels, centers, key = order_by_velocity(nearest, fitted_centers / scale, depth, order_values)
+    if metric == "euclidean":  # cheap: the distances again from the centres as saved, for an exact classification later
+        distances = centre_distances(series[:, :, 0], centers * scale, metric, metric_params)
+    else:  # the same distances, columns in the new category order
+        distances = distances[:, order]
+    labels = distances.argmin(axis=1)
     return FitResult(
         labels=labels.astype(np.int32),
         centers=centers,
         inertia=float(model.inertia_),
         n_iter=int(model.n_iter_),
         depth_mean_of_centers=key,
-        margin=nearest_centre_margin(model.transform(series)) if with_margin else None,
+        margin=nearest_centre_margin(distances) if with_margin else None,
     )
 
 

@@ -1,0 +1,98 @@
+# Stage 6: a regionalisation applied to other models. The centres of one model's fit at k
+# classify the profiles of each target model (nearest centre, with its margin); each target
+# gets a map, and the classification a table and a figure of the agreement with the targets'
+# own fits at the same k.
+
+
+localrules:
+    gather_classification,
+
+
+rule classify_model:
+    input:
+        reference=reference_file("results/{model}/profiles.nc"),
+        centres=reference_file("results/{model}/fits/k{k}.nc"),
+        profiles="results/{target}/profiles.nc",
+        own_fit=lambda wildcards: f"results/{wildcards.target}/fits/k{classification_reference(wildcards)['k']}.nc",
+    output:
+        labels="results/classify/{name}/{target}/labels.nc",
+    log:
+        "results/classify/{name}/logs/classify_{target}.log",
+    benchmark:
+        "results/classify/{name}/benchmarks/classify_{target}.tsv"
+    conda:
+        "../envs/fit.yaml"
+    resources:
+        mem_mb=lambda wildcards, input: 1500 + 8 * input.size_mb,
+        runtime=10,
+    params:
+        reference=classification_reference,
+        metric=config["fit"]["metric"],
+        metric_params=config["fit"]["metric_params"],
+    script:
+        "../scripts/classify_model.py"
+
+
+rule plot_classified:
+    input:
+        labels="results/classify/{name}/{target}/labels.nc",
+        categories=ancient(reference_file("results/{model}/categories.csv")),
+    output:
+        png=report(
+            "results/classify/{name}/figures/{target}.png",
+            caption="../report/classified.rst",
+            category="Classification with saved centres",
+            subcategory="{name}",
+            labels={"classification": "{name}", "target": "{target}", "figure": "map"},
+        ),
+        pdf="results/classify/{name}/figures/{target}.pdf",
+    log:
+        "results/classify/{name}/logs/plot_{target}.log",
+    benchmark:
+        "results/classify/{name}/benchmarks/plot_{target}.tsv"
+    conda:
+        "../envs/plot.yaml"
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    params:
+        style=MAP_STYLE,
+        citation=model_citation,
+    script:
+        "../scripts/plot_classified.py"
+
+
+rule gather_classification:
+    input:
+        labels=lambda wildcards: expand(
+            "results/classify/{name}/{target}/labels.nc",
+            name=wildcards.name,
+            target=CLASSIFICATIONS[wildcards.name]["targets"],
+        ),
+    output:
+        table="results/classify/{name}/agreement.csv",
+        png=report(
+            "results/classify/{name}/figures/agreement.png",
+            caption="../report/classified_agreement.rst",
+            category="Classification with saved centres",
+            subcategory="{name}",
+            labels={
+                "classification": "{name}",
+                "target": "all",
+                "figure": "agreement",
+            },
+        ),
+        pdf="results/classify/{name}/figures/agreement.pdf",
+    log:
+        "results/classify/{name}/logs/gather_classification.log",
+    benchmark:
+        "results/classify/{name}/benchmarks/gather_classification.tsv"
+    conda:
+        "../envs/plot.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        citation=model_citation,
+    script:
+        "../scripts/gather_classification.py"

@@ -1,0 +1,128 @@
+"""A regionalisation applied to other models: classify their profiles with one model's saved centres.
+
+Lekic & Romanowicz (2011) and Schaeffer & Lebedev's regionalisations give
+tectonic types as centre profiles; applied to another model they show where
+models agree on the types without re-clustering each. Here a target model's
+profiles (from its own profiles.nc, made with the same transform) are
+interpolated to the reference's depths within the range both cover, weighted
+by the reference's depth weights, and given the nearest reference centre, with
+the margin of tomoclust.criteria.
+"""
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from .criteria import nearest_centre_margin
+from .fit import centre_distances
+
+
+class ClassifyError(ValueError):
+    """A target that cannot be classified with the reference's centres; the message names the key to fix."""
+
+
+def shared_depths(reference_depth: np.ndarray, target_depth: np.ndarray) -> np.ndarray:
+    """Mask of the reference depths inside the depth range the target covers too."""
+    return (reference_depth >= target_depth.min() - 1e-6) & (reference_depth <= target_depth.max() + 1e-6)
+
+
+def interpolate_profiles(profiles: np.ndarray, depth: np.ndarray, new_depth: np.ndarray) -> np.ndarray:
+    """Each profile (rows) linearly interpolated from ``depth`` (ascending) to ``new_depth`` (inside its range)."""
+    upper = np.clip(np.searchsorted(depth, new_depth, side="left"), 1, depth.size - 1)
+    lower = upper - 1
+    span = depth[upper] - depth[lower]
+    t = np.where(span > 0, (new_depth - depth[lower]) / np.where(span > 0, span, 1.0), 0.0)
+    return profiles[:, lower] * (1.0 - t) + profiles[:, upper] * t
+
+
+def check_compatible(reference: xr.Dataset, target: xr.Dataset, where: str) -> None:
+    """The same transform and the same units, or a ClassifyError naming what differs."""
+    for attr, what in (("transform", "transform"),):
+        if reference.attrs.get(attr) != target.attrs.get(attr):
+            raise ClassifyError(f"{where}: the reference was extracted with {what} '{reference.attrs.get(attr)}', the "
+                                f"target with '{target.attrs.get(attr)}'; give the target model the same `{what}`")
+    units = (reference["profiles"].attrs.get("units", ""), target["profiles"].attrs.get("units", ""))
+    if units[0] != units[1]:
+        raise ClassifyError(f"{where}: the reference's profiles are in '{units[0]}', the target's in '{units[1]}'; "
+                            f"centres and profiles must be in the same units (a `transform` can make them so)")
+
+
+def classify_profiles(reference: xr.Dataset, reference_fit: xr.Dataset, target: xr.Dataset, metric: str = "euclidean",
+                      metric_params: dict | None = None, where: str = "classification") -> dict:
+    """The nearest reference centre of every target profile, its margin, and the depths used.
+
+    ``reference`` and ``target`` are profiles.nc datasets, ``reference_fit`` the reference's fits/k{k}.nc.
+    """
+    check_compatible(reference, target, where)
+    reference_depth, target_depth = reference["depth"].values, target["depth"].values
+    used = shared_depths(reference_depth, target_depth)
+    if used.sum() < 2:
+        raise ClassifyError(f"{where}: the reference depths {reference_depth.min():g}-{reference_depth.max():g} km and "
+                            f"the target's {target_depth.min():g}-{target_depth.max():g} km share fewer than 2 depths; "
+                            f"give the models overlapping `depth` ranges")
+    depth = reference_depth[used]
+    scale = np.sqrt(reference["depth_weight"].values[used])
+    series = interpolate_profiles(target["profiles"].values, target_depth, depth) * scale
+    centers = reference_fit["centers"].values[:, used] * scale
+    distances = centre_distances(series, centers, metric, metric_params)
+    return {"labels": distances.argmin(axis=1).astype(np.int32), "margin": nearest_centre_margin(distances),
+            "depth": depth}
+
+
+def classification_dataset(target: xr.Dataset, own_fit: xr.Dataset, result: dict, reference_name: str, k: int) -> xr.Dataset:
+    """``classify/{name}/{target}/labels.nc``: the classified categories on the target's grid, their margin, the
+    target's own categories at the same k (as fitted, and renamed to the reference's by maximum overlap), and the
+    agreement between the two (ARI over the profiles, share of the area)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from .compare import match_categories
+    from .confidence import values_on_grid
+    from .gather import labels_on_grid
+
+    labels, own = result["labels"], own_fit["labels"].values
+    area = target["profile_area"].values
+    mapping = match_categories(labels, own, k, area)
+    own_matched = mapping[own]
+    agree_percent = 100.0 * float(area[own_matched == labels].sum()) / max(float(area.sum()), 1e-300)
+    ari = float(adjusted_rand_score(own, labels))
+    dims = ("latitude", "longitude")
+    return xr.Dataset(
+        data_vars={
+            "labels": (dims, labels_on_grid(target, labels), {
+                "long_name": f"nearest centre of {reference_name} at k={k} (its category ids, 0 = slowest)",
+                "comment": "-1 where the grid point has no complete profile"}),
+            "margin": (dims, values_on_grid(target, result["margin"]), {
+                "long_name": "margin between the nearest and second-nearest reference centre, (d2 - d1) / (d2 + d1)",
+                "units": "1"}),
+            "own_labels": (dims, labels_on_grid(target, own), {"long_name": f"the target's own categories at k={k}"}),
+            "own_labels_matched": (dims, labels_on_grid(target, own_matched), {
+                "long_name": "the target's own categories renamed to the reference's by maximum area overlap"}),
+            "depth_used": (("depth_used",), result["depth"], {"long_name": "reference depths both models cover", "units": "km"}),
+        },
+        coords={"latitude": target["latitude"], "longitude": target["longitude"]},
+        attrs={"title": f"Model {target.attrs.get('model', '?')} classified with the centres of {reference_name} at k={k}",
+               "Conventions": "CF-1.8", "reference_model": reference_name, "k": k,
+               "target_model": target.attrs.get("model", ""), "ari_with_own_fit": ari,
+               "agreement_area_percent": agree_percent,
+               "own_category_matching": ", ".join(f"{own_id}->{ref_id}" for own_id, ref_id in enumerate(mapping))},
+    )
+
+
+def plot_classification_agreement(table, title: str):
+    """ARI and share of the area agreeing with each target's own fit, one pair of bars per target."""
+    from .plotting import plt
+
+    fig, ax = plt.subplots(figsize=(4.8, 0.6 + 0.45 * max(len(table), 1)))
+    y = np.arange(len(table))
+    ax.barh(y - 0.18, table["ari_with_own_fit"], height=0.34, color="0.35", label="adjusted Rand index")
+    ax.barh(y + 0.18, table["agreement_area_percent"] / 100.0, height=0.34, color="#4575b4",
+            label="share of the area, own categories matched")
+    ax.set_yticks(y, table["target"])
+    ax.set_xlim(0, 1)
+    ax.invert_yaxis()
+    ax.set_xlabel("agreement with the target's own fit at the same k")
+    ax.legend(frameon=False, fontsize=7, loc="lower right")
+    ax.grid(axis="x", alpha=0.3, lw=0.4)
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig
