@@ -28,6 +28,7 @@ def test_different_transforms_or_units_are_refused_with_the_key():
         check_compatible(profiles("demean", "km/s"), profiles("none", "km/s"), "c")
     with pytest.raises(ClassifyError, match="'percent', the target's in 'km/s'"):
         check_compatible(profiles("none", "percent"), profiles("none", "km/s"), "c")
+    check_compatible(profiles("demean", "kmps"), profiles("demean", "km/s"), "c")  # the same units, spelled two ways
 
 
 def test_a_model_classified_with_its_own_centres_gets_its_own_labels_and_others_a_map(tmp_path):

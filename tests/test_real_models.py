@@ -125,6 +125,22 @@ def test_lower_mantle_agreement_and_outputs_describe_themselves(example_run):
 
 def test_colours_follow_the_velocity_order_in_every_model(example_run):
     models = [path.parent for path in example_run.glob("*/categories.csv")]
-    assert len(models) == 4
+    assert len(models) == 5
     for model in models:
         assert_colours_follow_category_order(model / "categories.csv")
+
+
+def test_s362anim_classified_with_semum_types_puts_every_craton_in_the_fast_type(example_run):
+    """SEMum's upper-mantle centres at k = 4 applied to S362ANI+M's upper mantle (the example's `classify`)."""
+    out = example_run / "classify" / "semum_um_types"
+    table = pd.read_csv(out / "agreement.csv")
+    assert table["target"].tolist() == ["S362ANIM_um"] and table["k"].tolist() == [4]
+    assert table["ari_with_own_fit"].item() > 0.4 and table["agreement_area_percent"].item() > 60
+    with xr.open_dataset(out / "S362ANIM_um" / "labels.nc") as classified:
+        cube = classified.expand_dims(k=[4]).load()
+    fast = {name: value_at(cube, lat, lon, 4) for name, (lat, lon) in REFERENCE["upper_mantle"]["fast"].items()}
+    assert all(category == 3 for category in fast.values()), fast
+    slow = {name: value_at(cube, lat, lon, 4) for name, (lat, lon) in REFERENCE["upper_mantle"]["slow"].items()}
+    assert all(category <= 1 for category in slow.values()), slow
+    for figure in ("S362ANIM_um.png", "agreement.png"):
+        assert (out / "figures" / figure).stat().st_size > 10_000

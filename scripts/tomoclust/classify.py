@@ -41,8 +41,10 @@ def check_compatible(reference: xr.Dataset, target: xr.Dataset, where: str) -> N
         if reference.attrs.get(attr) != target.attrs.get(attr):
             raise ClassifyError(f"{where}: the reference was extracted with {what} '{reference.attrs.get(attr)}', the "
                                 f"target with '{target.attrs.get(attr)}'; give the target model the same `{what}`")
+    from .plotting import display_units  # 'kmps' and 'km/s' are the same units
+
     units = (reference["profiles"].attrs.get("units", ""), target["profiles"].attrs.get("units", ""))
-    if units[0] != units[1]:
+    if display_units(units[0]) != display_units(units[1]):
         raise ClassifyError(f"{where}: the reference's profiles are in '{units[0]}', the target's in '{units[1]}'; "
                             f"centres and profiles must be in the same units (a `transform` can make them so)")
 
@@ -112,16 +114,19 @@ def plot_classification_agreement(table, title: str):
     """ARI and share of the area agreeing with each target's own fit, one pair of bars per target."""
     from .plotting import plt
 
-    fig, ax = plt.subplots(figsize=(4.8, 0.6 + 0.45 * max(len(table), 1)))
+    fig, ax = plt.subplots(figsize=(4.8, 1.9 + 0.55 * max(len(table), 1)))
     y = np.arange(len(table))
-    ax.barh(y - 0.18, table["ari_with_own_fit"], height=0.34, color="0.35", label="adjusted Rand index")
-    ax.barh(y + 0.18, table["agreement_area_percent"] / 100.0, height=0.34, color="#4575b4",
-            label="share of the area, own categories matched")
+    bars = [(table["ari_with_own_fit"].to_numpy(), -0.18, "0.35", "adjusted Rand index"),
+            (table["agreement_area_percent"].to_numpy() / 100.0, 0.18, "#4575b4", "share of the area, own categories matched")]
+    for values, offset, color, label in bars:
+        ax.barh(y + offset, values, height=0.34, color=color, label=label)
+        for row, value in zip(y, values):
+            ax.text(min(value, 0.97) + 0.01, row + offset, f"{value:.2f}", va="center", fontsize=7)
     ax.set_yticks(y, table["target"])
-    ax.set_xlim(0, 1)
+    ax.set_xlim(0, 1.08)
     ax.invert_yaxis()
     ax.set_xlabel("agreement with the target's own fit at the same k")
-    ax.legend(frameon=False, fontsize=7, loc="lower right")
+    ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=1)
     ax.grid(axis="x", alpha=0.3, lw=0.4)
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
