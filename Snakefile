@@ -21,6 +21,7 @@ include: "rules/gather.smk"
 include: "rules/figures.smk"
 include: "rules/compare.smk"
 include: "rules/classify.smk"
+include: "rules/windows.smk"
 
 
 rule all:

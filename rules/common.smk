@@ -202,6 +202,16 @@ def final_outputs():
             ext=["png", "pdf"],
         )
     ]
+    windows = [
+        path
+        for name, entry in MODELS.items()
+        if entry.get("depth_windows")
+        for path in [
+            f"results/{name}/depth_windows.csv",
+            f"results/{name}/figures/depth_windows.png",
+            f"results/{name}/figures/depth_windows.pdf",
+        ]
+    ]
     classified = [
         path
         for name, entry in CLASSIFICATIONS.items()
@@ -217,7 +227,8 @@ def final_outputs():
         ]
     ]
     return (
-        classified
+        windows
+        + classified
         + expand(per_model, model=list(MODELS))
         + expand(per_k, model=list(MODELS), k=MAP_K_VALUES)
         + expand(per_k_pdf, model=list(MODELS), k=PDF_K_VALUES)

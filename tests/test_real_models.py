@@ -144,3 +144,14 @@ def test_s362anim_classified_with_semum_types_puts_every_craton_in_the_fast_type
     assert all(category <= 1 for category in slow.values()), slow
     for figure in ("S362ANIM_um.png", "agreement.png"):
         assert (out / "figures" / figure).stat().st_size > 10_000
+
+
+def test_semum_lower_mantle_slow_category_through_depth_windows(example_run):
+    """The example's depth windows on SEMum's lower mantle: 16 windows of 300 km every 100 km, k = 2."""
+    table = pd.read_csv(example_run / "SEMum_lm" / "depth_windows.csv")
+    assert table["window_top_km"].tolist() == list(range(1000, 2600, 100)) and set(table["k"]) == {2}
+    assert table["slow_area_percent"].between(10, 70).all()
+    share = 100 * table["slow_volume_km3"].sum() / table["region_volume_km3"].sum()
+    assert 20 < share < 60
+    assert f"fills {share:.1f}% of the volume" in (example_run / "SEMum_lm" / "logs" / "depth_windows.log").read_text()
+    assert (example_run / "SEMum_lm" / "figures" / "depth_windows.png").stat().st_size > 10_000

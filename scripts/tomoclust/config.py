@@ -32,6 +32,13 @@ def check_config(config: dict, demo_model_path: str) -> None:
             )
     model_downloads(config["models"])
     for entry in config["models"]:
+        windows = entry.get("depth_windows")
+        if windows and entry.get("depth") and windows["width"] > abs(entry["depth"][1] - entry["depth"][0]):
+            raise ValueError(
+                f"config: model '{entry['name']}': `depth_windows` of {windows['width']:g} km need a `depth` range at "
+                f"least that deep to move through; fix `models[name={entry['name']}].depth` or `.depth_windows.width`"
+            )
+    for entry in config["models"]:
         if "url" in entry:
             continue
         path = Path(entry["path"])
