@@ -154,6 +154,7 @@ rule plot_summary:
     params:
         style=MAP_STYLE,
         figure_k=config["figure_k"],
+        confidence=config["confidence"],
         citation=model_citation,
     script:
         "../scripts/plot_summary.py"

@@ -7,6 +7,7 @@ from tomoclust.maps import MapStyle
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.plotting import display_units, save_figure
 from tomoclust.preprocess import preprocessing_label
+from tomoclust.confidence import uncertain_on_grid
 from tomoclust.summary import choose_figure_k, plot_summary
 
 
@@ -27,6 +28,7 @@ def main(snakemake):
         profiles["profiles"].values, profiles["depth"].values, display_units(profiles["profiles"].attrs.get("units", "")),
         f"{snakemake.wildcards.model} ({preprocessing_label(profiles.attrs)})",
         MapStyle.from_config(dict(snakemake.params.style)), colors={k: colors_of(categories, k) for k in ks},
+        uncertain={k: uncertain_on_grid(profiles, fit, dict(snakemake.params.confidence)) for k, fit in fits.items()},
     )
     # The PDF is the manuscript's vector figure; its metadata say which model it shows and whom to cite.
     save_figure(figure, snakemake.output.png, snakemake.output.pdf, citation=snakemake.params.citation,

@@ -257,6 +257,21 @@ def add_category_colorbar(fig, mesh, ax, k: int, names: list[str] | None = None,
     return cbar
 
 
+def dot_size(n_columns: int, map_width_in: float = 6.4) -> float:
+    """Marker area (pt²) of the dots on uncertain cells: small against a cell, so its colour still reads around it."""
+    cell_inches = map_width_in / max(n_columns, 1)
+    return float(np.clip((0.4 * cell_inches * 72.0) ** 2, 0.3, 4.0))
+
+
+def draw_dots(ax, lat, lon, points2d, map_width_in: float = 6.4, color: str = "0.05"):
+    """Dots on the grid cells where ``points2d`` is true, on a map drawn once (the canvas keeps its own for speed)."""
+    import cartopy.crs as ccrs
+
+    lat_index, lon_index = np.nonzero(np.asarray(points2d, dtype=bool))
+    return ax.scatter(np.asarray(lon)[lon_index], np.asarray(lat)[lat_index], s=dot_size(np.size(lon), map_width_in),
+                      c=color, marker="o", linewidths=0, zorder=3, rasterized=True, transform=ccrs.PlateCarree())
+
+
 class CategoryMapCanvas:
     """One map figure drawn once (projection, basemap, gridlines, colour bar axes) and redrawn per k.
 

@@ -8,7 +8,7 @@ import string
 from matplotlib.ticker import MaxNLocator
 
 from .colors import category_colors
-from .maps import MapStyle, add_category_colorbar, choose_projection, draw_category_map
+from .maps import MapStyle, add_category_colorbar, choose_projection, draw_category_map, draw_dots
 from .plotting import plt
 from .profile_plots import cluster_statistics
 
@@ -46,7 +46,8 @@ def draw_centres(ax, centers, std, depth, k, units, colors=None):
     ax.grid(alpha=0.25, lw=0.4)
 
 
-def plot_summary(table, selection, lat, lon, fits: dict, profiles, depth, units, model, style: MapStyle, colors: dict | None = None):
+def plot_summary(table, selection, lat, lon, fits: dict, profiles, depth, units, model, style: MapStyle, colors: dict | None = None,
+                 uncertain: dict | None = None):
     """fits: {k: (labels2d, labels, centers, center_means, sizes)} for the chosen k; colors: {k: RGBA array}."""
     colors = colors or {}
     ks = sorted(fits)
@@ -74,6 +75,8 @@ def plot_summary(table, selection, lat, lon, fits: dict, profiles, depth, units,
         labels2d, labels, centers, center_means, sizes = fits[k]
         map_ax = fig.add_subplot(grid[row, 0], projection=projection)
         mesh = draw_category_map(map_ax, lat, lon, labels2d, k, style, colors.get(k))
+        if uncertain is not None:
+            draw_dots(map_ax, lat, lon, uncertain[k], map_width_in=0.6 * PAGE_WIDTH_IN)
         # An inset follows the map's aspect-corrected frame, so the bar hugs the map.
         add_category_colorbar(fig, mesh, map_ax, k, cax=map_ax.inset_axes([1.03, 0.0, 0.035, 1.0]))
         map_ax.set_title(f"({next(letters)}) k = {k}", loc="left")
