@@ -22,6 +22,7 @@ include: "rules/figures.smk"
 include: "rules/compare.smk"
 include: "rules/classify.smk"
 include: "rules/windows.smk"
+include: "rules/joint.smk"
 
 
 rule all:

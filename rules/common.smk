@@ -16,8 +16,8 @@ from tomoclust.config import (
     check_k_counts,
     k_chunks,
     model_downloads,
-    model_file,
     pdf_k_values,
+    pipeline_entry,
 )
 
 DEMO_MODEL_PATH = "resources/demo/wus_synthetic.nc"
@@ -26,9 +26,7 @@ DEMO_MODEL_PATH = "resources/demo/wus_synthetic.nc"
 check_config(config, DEMO_MODEL_PATH)
 
 # A model given by `url` is read from where download_model puts it.
-MODELS = {
-    entry["name"]: {**entry, "path": model_file(entry)} for entry in config["models"]
-}
+MODELS = {entry["name"]: pipeline_entry(entry) for entry in config["models"]}
 MODEL_DOWNLOADS = model_downloads(config["models"])
 K_VALUES = list(range(config["k"]["min"], config["k"]["max"] + 1))
 MAP_K_VALUES = (
@@ -93,7 +91,7 @@ def model_citation(wildcards, input):
 
     A params function of input: Snakemake calls it when the job runs, once that file exists.
     """
-    for name in ("profiles", "selection", "votes", "matched", "labels"):
+    for name in ("profiles", "selection", "votes", "matched", "joint", "labels"):
         if hasattr(input, name):
             value = getattr(input, name)
             paths = [value] if isinstance(value, str) else list(value)
@@ -153,6 +151,20 @@ def per_k_figures(kind, ks, caption, category):
     return pngs + pdfs
 
 
+def joint_figures():
+    """The figure of every k in maps.k of a joint fit (PNG in the report)."""
+    return [
+        in_report(
+            f"results/{{model}}/joint/figures/k{k}.png",
+            caption="../report/joint.rst",
+            category="Joint fits of several variables",
+            subcategory="{model}",
+            labels={"model": "{model}", "k": str(k), "figure": "joint"},
+        )
+        for k in MAP_K_VALUES
+    ]
+
+
 def final_outputs():
     per_model = [
         "results/{model}/profiles.nc",
@@ -202,6 +214,15 @@ def final_outputs():
             ext=["png", "pdf"],
         )
     ]
+    joint = [
+        path
+        for name, entry in MODELS.items()
+        if entry.get("variables")
+        for path in [
+            f"results/{name}/joint/joint.nc",
+            *[f"results/{name}/joint/figures/k{k}.png" for k in MAP_K_VALUES],
+        ]
+    ]
     windows = [
         path
         for name, entry in MODELS.items()
@@ -227,7 +248,8 @@ def final_outputs():
         ]
     ]
     return (
-        windows
+        joint
+        + windows
         + classified
         + expand(per_model, model=list(MODELS))
         + expand(per_k, model=list(MODELS), k=MAP_K_VALUES)

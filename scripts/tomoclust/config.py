@@ -32,6 +32,11 @@ def check_config(config: dict, demo_model_path: str) -> None:
             )
     model_downloads(config["models"])
     for entry in config["models"]:
+        if entry.get("variables") and config["fit"]["metric"] != "euclidean":
+            raise ValueError(
+                f"config: model '{entry['name']}': a joint fit of `variables` is euclidean (the joined profiles are not "
+                f"one depth series to warp); set `fit.metric: euclidean`, or fit the variables one by one"
+            )
         windows = entry.get("depth_windows")
         if windows and entry.get("depth") and windows["width"] > abs(entry["depth"][1] - entry["depth"][0]):
             raise ValueError(
@@ -85,6 +90,15 @@ def model_file(entry: dict) -> str:
     if "url" not in entry:
         return str(entry["path"])
     return f"{MODEL_DOWNLOAD_DIR}/{unquote(PurePosixPath(urlparse(entry['url']).path).name)}"
+
+
+def pipeline_entry(entry: dict) -> dict:
+    """A model entry as the rules use it: ``path`` where the file is read (downloaded for ``url``), and ``variable``
+    the first of ``variables`` when only those are given (the single-variable pipeline runs on it)."""
+    resolved = {**entry, "path": model_file(entry)}
+    if entry.get("variables") and not entry.get("variable"):
+        resolved["variable"] = entry["variables"][0]
+    return resolved
 
 
 def model_downloads(models: list[dict]) -> dict[str, dict]:
