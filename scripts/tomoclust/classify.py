@@ -37,10 +37,9 @@ def interpolate_profiles(profiles: np.ndarray, depth: np.ndarray, new_depth: np.
 
 def check_compatible(reference: xr.Dataset, target: xr.Dataset, where: str) -> None:
     """The same transform and the same units, or a ClassifyError naming what differs."""
-    for attr, what in (("transform", "transform"),):
-        if reference.attrs.get(attr) != target.attrs.get(attr):
-            raise ClassifyError(f"{where}: the reference was extracted with {what} '{reference.attrs.get(attr)}', the "
-                                f"target with '{target.attrs.get(attr)}'; give the target model the same `{what}`")
+    if reference.attrs.get("transform") != target.attrs.get("transform"):
+        raise ClassifyError(f"{where}: the reference was extracted with transform '{reference.attrs.get('transform')}', "
+                            f"the target with '{target.attrs.get('transform')}'; give the target model the same `transform`")
     from .plotting import display_units  # 'kmps' and 'km/s' are the same units
 
     units = (reference["profiles"].attrs.get("units", ""), target["profiles"].attrs.get("units", ""))

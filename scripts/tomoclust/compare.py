@@ -328,7 +328,7 @@ def plot_matched_categories(matched: xr.Dataset, k: int, title: str, style):
     vote_colors = colormaps["YlOrRd"](np.linspace(0.05, 0.95, n + 1))
     consensus = layer["consensus"].values
     maps = [
-        (consensus, k, category_colors(k), [str(c) for c in range(k)], f"consensus (first model's ids)", True),
+        (consensus, k, category_colors(k), [str(c) for c in range(k)], "consensus (first model's ids)", True),
         (np.where(consensus >= 0, layer["consensus_votes"].values - 1, NO_PROFILE), n, count_colors,
          [f"{v + 1} of {n}" for v in range(n)], "models giving the consensus", False),
     ] + [
