@@ -91,14 +91,13 @@ def model_citation(wildcards, input):
 
     A params function of input: Snakemake calls it when the job runs, once that file exists.
     """
-    for name in ("profiles", "selection", "votes", "matched", "joint", "labels"):
+    sources = ("profiles", "selection", "votes", "matched", "joint", "labels")
+    for name in sources:
         if hasattr(input, name):
             value = getattr(input, name)
             paths = [value] if isinstance(value, str) else list(value)
             return "\n".join(dict.fromkeys(read_citation(path) for path in paths))
-    raise ValueError(
-        f"model_citation: the job reads none of profiles, selection, votes, labels: {input}"
-    )
+    raise ValueError(f"model_citation: the job reads none of {sources}: {input}")
 
 
 def classification_reference(wildcards):

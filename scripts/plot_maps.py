@@ -4,8 +4,10 @@ The projection, basemap, gridlines and colour bar are set up once per kind of
 map; only the categories (or margins), colours, dots, legend and title change
 from one k to the next.
 """
-from tomoclust.confidence import uncertain_on_grid, uncertainty_note, values_on_grid
-from tomoclust.gather import labels_on_grid
+import numpy as np
+
+from tomoclust.confidence import uncertain_on_grid, uncertainty_note
+from tomoclust.gather import labels_on_grid, on_grid
 from tomoclust.io import read_figure_inputs
 from tomoclust.lineage import colors_of, colour_source
 from tomoclust.logs import log_path_of, setup_logging
@@ -40,7 +42,7 @@ def main(snakemake):
     canvas = CategoryMapCanvas(lat, lon, style)
     for k, paths in figure_paths(snakemake.output.confidence).items():
         fit = fits[k]
-        margin = values_on_grid(profiles, fit["margin"].values)
+        margin = on_grid(profiles, fit["margin"].values, np.nan)
         figure = canvas.draw_values(
             margin, title=f"{model}: k = {k}, margin to the second-nearest centre\n{uncertainty_note(fit, area, thresholds)}",
             colorbar_label="margin (d2 - d1) / (d2 + d1): 0 on a boundary, 1 on a centre")

@@ -76,9 +76,8 @@ def classification_dataset(target: xr.Dataset, own_fit: xr.Dataset, result: dict
     agreement between the two (ARI over the profiles, share of the area)."""
     from sklearn.metrics import adjusted_rand_score
 
-    from .compare import match_categories
-    from .confidence import values_on_grid
-    from .gather import labels_on_grid
+    from .lineage import match_categories
+    from .gather import labels_on_grid, on_grid
 
     labels, own = result["labels"], own_fit["labels"].values
     area = target["profile_area"].values
@@ -92,7 +91,7 @@ def classification_dataset(target: xr.Dataset, own_fit: xr.Dataset, result: dict
             "labels": (dims, labels_on_grid(target, labels), {
                 "long_name": f"nearest centre of {reference_name} at k={k} (its category ids, 0 = slowest)",
                 "comment": "-1 where the grid point has no complete profile"}),
-            "margin": (dims, values_on_grid(target, result["margin"]), {
+            "margin": (dims, on_grid(target, result["margin"], np.nan), {
                 "long_name": "margin between the nearest and second-nearest reference centre, (d2 - d1) / (d2 + d1)",
                 "units": "1"}),
             "own_labels": (dims, labels_on_grid(target, own), {"long_name": f"the target's own categories at k={k}"}),

@@ -21,6 +21,7 @@ import pandas as pd
 import xarray as xr
 
 from .gather import NO_PROFILE
+from .lineage import match_categories
 from .preprocess import cell_areas, equal_area_mask, preprocessing_attrs, wrap_longitude_like
 
 log = logging.getLogger(__name__)
@@ -223,27 +224,12 @@ def plot_agreement(table: pd.DataFrame, title: str):
     return fig
 
 
-def match_categories(reference: np.ndarray, other: np.ndarray, k: int, area: np.ndarray) -> np.ndarray:
-    """For each category id of ``other``, the category of ``reference`` it is matched to.
-
-    Matched by overlap: the one-to-one assignment (Hungarian algorithm, scipy) that maximises the area both models
-    give the same matched category, over the points both cover. Overlap rather than centre-profile distance because
-    it needs nothing but the labels: it works whatever the models' units (km/s or percent), transforms and depth
-    sampling. The price: the matched agreement is the best any one-to-one renaming can give, an upper bound.
-    """
-    from scipy.optimize import linear_sum_assignment
-
-    both = (reference >= 0) & (other >= 0)
-    overlap = np.zeros((k, k))
-    np.add.at(overlap, (other[both], reference[both]), area[both])
-    rows, cols = linear_sum_assignment(-overlap)
-    mapping = np.empty(k, dtype=np.int32)
-    mapping[rows] = cols
-    return mapping
-
-
 def matched_dataset(common: xr.Dataset, vote_k: list[int]) -> xr.Dataset:
     """``matched.nc``: every model's categories matched to the first model's, per k in ``vote_k``.
+
+    Matched by area overlap (tomoclust.lineage.match_categories) rather than centre-profile distance: it needs
+    nothing but the labels, so it works whatever the models' units (km/s or percent), transforms and depth sampling.
+    The price: the matched agreement is the best any one-to-one renaming can give, an upper bound.
 
     Per point and k: how many models give each matched category (``category_votes``), the ``consensus`` (the matched
     category most models give; on a tie the first model's), and ``consensus_votes`` (how many models give it).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .gather import labels_on_grid
+from .gather import on_grid
 
 
 def uncertain_profiles(fit: xr.Dataset, thresholds: dict) -> np.ndarray:
@@ -24,7 +24,7 @@ def uncertain_profiles(fit: xr.Dataset, thresholds: dict) -> np.ndarray:
 
 def uncertain_on_grid(profiles_ds: xr.Dataset, fit: xr.Dataset, thresholds: dict) -> np.ndarray:
     """The uncertain points of a fit on the (latitude, longitude) grid (False where no profile): the maps' dots."""
-    return labels_on_grid(profiles_ds, uncertain_profiles(fit, thresholds).astype(np.int32)) == 1
+    return on_grid(profiles_ds, uncertain_profiles(fit, thresholds), False)
 
 
 def uncertain_area_percent(fit: xr.Dataset, profile_area: np.ndarray, thresholds: dict) -> float:
@@ -41,24 +41,17 @@ def uncertainty_note(fit: xr.Dataset, profile_area: np.ndarray, thresholds: dict
     return f"dots: uncertain, {uncertain_area_percent(fit, profile_area, thresholds):.0f}% of the area\n({rule})"
 
 
-def values_on_grid(profiles_ds: xr.Dataset, values: np.ndarray) -> np.ndarray:
-    """Per-profile values put back on the (latitude, longitude) grid, NaN where no profile."""
-    grid = np.full((profiles_ds.sizes["latitude"], profiles_ds.sizes["longitude"]), np.nan, dtype=np.float32)
-    grid[profiles_ds["profile_lat_index"].values, profiles_ds["profile_lon_index"].values] = values
-    return grid
-
-
 def confidence_cube(profiles_ds: xr.Dataset, fits: dict[int, xr.Dataset], thresholds: dict) -> xr.Dataset:
     """``confidence.nc``: margin, co-assignment (where restarts ran) and the uncertain flag on (k, latitude, longitude)."""
     ks = sorted(fits)
     area = profiles_ds["profile_area"].values
     dims = ("k", "latitude", "longitude")
     data = {
-        "margin": (dims, np.stack([values_on_grid(profiles_ds, fits[k]["margin"].values) for k in ks]),
+        "margin": (dims, np.stack([on_grid(profiles_ds, fits[k]["margin"].values, np.nan) for k in ks]),
                    {**fits[ks[0]]["margin"].attrs, "comment": "NaN where the grid point has no complete profile. "
                     + fits[ks[0]]["margin"].attrs.get("comment", "")}),
-        "uncertain": (dims, np.stack([labels_on_grid(profiles_ds, uncertain_profiles(fits[k], thresholds).astype(np.int32))
-                                      for k in ks]).astype(np.int8),
+        "uncertain": (dims, np.stack([on_grid(profiles_ds, uncertain_profiles(fits[k], thresholds).astype(np.int8), -1)
+                                      for k in ks]),
                       {"long_name": "the point's category is uncertain at this k",
                        "flag_values": np.array([-1, 0, 1], dtype=np.int8), "flag_meanings": "no_profile certain uncertain",
                        "comment": f"margin < {thresholds['margin']:g} or co-assignment < {thresholds['coassignment']:g} "
@@ -67,7 +60,7 @@ def confidence_cube(profiles_ds: xr.Dataset, fits: dict[int, xr.Dataset], thresh
                                    {"long_name": "share of the region's area whose points are uncertain", "units": "percent"}),
     }
     if all("coassignment" in fits[k] for k in ks):
-        data["coassignment"] = (dims, np.stack([values_on_grid(profiles_ds, fits[k]["coassignment"].values) for k in ks]),
+        data["coassignment"] = (dims, np.stack([on_grid(profiles_ds, fits[k]["coassignment"].values, np.nan) for k in ks]),
                                 dict(fits[ks[0]]["coassignment"].attrs))
     return xr.Dataset(
         data_vars=data,

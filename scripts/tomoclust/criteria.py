@@ -89,21 +89,15 @@ def coassignment(labels: np.ndarray, restart_labels: list[np.ndarray], k: int) -
     """Per profile, the share of restarts that put it with the same neighbours as the reported fit.
 
     Each restart's categories are matched to the fit's by the assignment that keeps the most profiles together
-    (Hungarian algorithm on the contingency table, scipy); a profile agrees when its matched category is its own.
-    None without restarts.
+    (tomoclust.lineage.match_categories); a profile agrees when its matched category is its own. None without restarts.
     """
-    from scipy.optimize import linear_sum_assignment
-
-    from .lineage import contingency
+    from .lineage import match_categories
 
     if not restart_labels:
         return None
     agree = np.zeros(labels.size, dtype=np.float64)
     for other in restart_labels:
-        rows, cols = linear_sum_assignment(-contingency(other, labels, k, k))
-        matched = np.empty(k, dtype=np.int64)
-        matched[rows] = cols
-        agree += matched[other] == labels
+        agree += match_categories(labels, other, k)[other] == labels
     return (agree / len(restart_labels)).astype(np.float32)
 
 

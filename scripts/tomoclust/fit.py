@@ -149,8 +149,8 @@ def fit_kmeans(
     fitted_centers = model.cluster_centers_[:, :, 0]
     distances = centre_distances(series[:, :, 0], fitted_centers, metric, metric_params)
     nearest = distances.argmin(axis=1)
-    order, _ = velocity_order(nearest, fitted_centers / scale, depth, order_values)
-    labels, centers, key = order_by_velocity(nearest, fitted_centers / scale, depth, order_values)
+    order, key = velocity_order(nearest, fitted_centers / scale, depth, order_values)
+    centers, key = (fitted_centers / scale)[order], key[order]
     if metric == "euclidean":  # cheap: the distances again from the centres as saved, for an exact classification later
         distances = centre_distances(series[:, :, 0], centers * scale, metric, metric_params)
     else:  # the same distances, columns in the new category order

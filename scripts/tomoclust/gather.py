@@ -81,11 +81,17 @@ def find_knee(k: np.ndarray, inertia: np.ndarray, sensitivity: float = 1.0) -> d
     return result
 
 
+def on_grid(profiles_ds: xr.Dataset, values: np.ndarray, fill) -> np.ndarray:
+    """Per-profile values put back on the (latitude, longitude) grid, ``fill`` where no profile (values' dtype)."""
+    values = np.asarray(values)
+    grid = np.full((profiles_ds.sizes["latitude"], profiles_ds.sizes["longitude"]), fill, dtype=values.dtype)
+    grid[profiles_ds["profile_lat_index"].values, profiles_ds["profile_lon_index"].values] = values
+    return grid
+
+
 def labels_on_grid(profiles_ds: xr.Dataset, labels: np.ndarray) -> np.ndarray:
     """Per-profile labels put back on the (latitude, longitude) grid, -1 where no profile."""
-    grid = np.full((profiles_ds.sizes["latitude"], profiles_ds.sizes["longitude"]), NO_PROFILE, dtype=np.int32)
-    grid[profiles_ds["profile_lat_index"].values, profiles_ds["profile_lon_index"].values] = labels
-    return grid
+    return on_grid(profiles_ds, np.asarray(labels, dtype=np.int32), NO_PROFILE)
 
 
 def labels_cube(profiles_ds: xr.Dataset, fits: dict[int, xr.Dataset]) -> xr.Dataset:

@@ -8,20 +8,21 @@ its units (km/s, percent) or spread. The scales are recorded in the output.
 """
 from __future__ import annotations
 
+from functools import reduce
+
 import numpy as np
 import xarray as xr
 
 
 def common_profiles(datasets: dict[str, xr.Dataset]) -> dict[str, np.ndarray]:
-    """For each variable, the indices (into its profiles) of the grid points complete in every variable, in one order."""
-    keys = {}
-    for name, ds in datasets.items():
-        n_lon = ds.sizes["longitude"]
-        keys[name] = ds["profile_lat_index"].values.astype(np.int64) * n_lon + ds["profile_lon_index"].values
-    shared = set.intersection(*(set(k.tolist()) for k in keys.values()))
-    order = np.array(sorted(shared), dtype=np.int64)
-    return {name: np.searchsorted(k, order) if np.all(np.diff(k) > 0) else
-            np.array([np.flatnonzero(k == key)[0] for key in order]) for name, k in keys.items()}
+    """For each variable, the indices (into its profiles) of the grid points complete in every variable, in one order.
+
+    Profiles are stored latitude then longitude ascending, so each variable's grid keys ascend.
+    """
+    keys = {name: ds["profile_lat_index"].values.astype(np.int64) * ds.sizes["longitude"] + ds["profile_lon_index"].values
+            for name, ds in datasets.items()}
+    shared = reduce(np.intersect1d, keys.values())
+    return {name: np.searchsorted(key, shared) for name, key in keys.items()}
 
 
 def join_variables(datasets: dict[str, xr.Dataset]) -> dict:

@@ -22,6 +22,23 @@ def contingency(labels_a: np.ndarray, labels_b: np.ndarray, k_a: int, k_b: int) 
     return counts
 
 
+def match_categories(reference: np.ndarray, other: np.ndarray, k: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """For each category id of ``other``, the category of ``reference`` it is matched to.
+
+    The one-to-one assignment (Hungarian algorithm, scipy) that maximises the weight (count, or ``weights`` such as
+    cell areas) of the points both labellings put in matched categories, over the points both label (ids >= 0).
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    both = (reference >= 0) & (other >= 0)
+    overlap = np.zeros((k, k))
+    np.add.at(overlap, (other[both], reference[both]), 1.0 if weights is None else weights[both])
+    rows, cols = linear_sum_assignment(-overlap)
+    mapping = np.empty(k, dtype=np.int32)
+    mapping[rows] = cols
+    return mapping
+
+
 def lineage_edges(labels_by_k: dict[int, np.ndarray]) -> pd.DataFrame:
     """One row per (category at k, category at the next k) pair that share profiles."""
     ks = sorted(labels_by_k)
