@@ -73,7 +73,7 @@ def centre_distances(series: np.ndarray, centers: np.ndarray, metric: str = "euc
 def cache_tslearn_kernels() -> int:
     """Let numba keep tslearn's compiled DTW kernels on disk; returns how many kernels were switched on.
 
-    tslearn compiles them at their first call in every process (6.30 s, ``benchmarks/run_benchmark.py
+    tslearn compiles them at their first call in every process (6.09 s, ``benchmarks/run_benchmark.py
     --components``) without numba's ``cache=True``. Numba's own cache, switched on here for tslearn's
     kernels, compiles them once per machine; every later job loads them. The machine code is the same either way.
     """
