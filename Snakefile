@@ -3,7 +3,7 @@
 # This file is the table of contents: config, one include per stage, the target.
 from snakemake.utils import min_version
 
-min_version("9.0")
+min_version("9.11")
 
 
 configfile: "config.yaml"
@@ -23,9 +23,12 @@ include: "rules/compare.smk"
 include: "rules/classify.smk"
 include: "rules/windows.smk"
 include: "rules/joint.smk"
+include: "rules/explore.smk"
 
 
 rule all:
     default_target: True
     input:
         final_outputs(),
+        explore_outputs(),
+        vote3d_outputs(),

@@ -14,6 +14,7 @@ rule classify_model:
         centres=reference_file("results/{model}/fits/k{k}.nc"),
         profiles="results/{target}/profiles.nc",
         own_fit=lambda wildcards: f"results/{wildcards.target}/fits/k{classification_reference(wildcards)['k']}.nc",
+        code=script_modules("classify_model.py"),
     output:
         labels="results/classify/{name}/{target}/labels.nc",
     log:
@@ -37,6 +38,7 @@ rule plot_classified:
     input:
         labels="results/classify/{name}/{target}/labels.nc",
         categories=ancient(reference_file("results/{model}/categories.csv")),
+        code=script_modules("plot_classified.py"),
     output:
         png=report(
             "results/classify/{name}/figures/{target}.png",
@@ -69,6 +71,7 @@ rule gather_classification:
             name=wildcards.name,
             target=CLASSIFICATIONS[wildcards.name]["targets"],
         ),
+        code=script_modules("gather_classification.py"),
     output:
         table="results/classify/{name}/agreement.csv",
         png=report(

@@ -1,4 +1,5 @@
 # Config validation and the helpers every stage uses.
+import os
 import sys
 from pathlib import Path
 
@@ -6,15 +7,21 @@ from snakemake.utils import validate
 
 validate(config, "../schemas/config.schema.yaml", set_default=True)
 
-# The workflow's own modules, for the config checks below.
-sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+# The workflow's own modules, found beside this file (a clone, or a module of another workflow: never the caller's
+# folder). Parse time needs only Snakemake and the standard library (tomoclust.config, tomoclust.codedeps), so
+# `snakemake --lint` runs where only Snakemake is installed; netCDF4 and pooch are imported in the functions below.
+WORKFLOW_SCRIPTS = Path(str(workflow.current_basedir)).parent / "scripts"
+sys.path.insert(0, str(WORKFLOW_SCRIPTS))
 
-from tomoclust.io import fetch_model, read_attributes, read_citation
+from tomoclust.codedeps import module_files
 from tomoclust.config import (
     MODEL_DOWNLOAD_DIR,
     check_config,
+    check_chunk_counts,
     check_k_counts,
+    extraction_entry,
     k_chunks,
+    k_per_job,
     model_downloads,
     pdf_k_values,
     pipeline_entry,
@@ -28,13 +35,18 @@ check_config(config, DEMO_MODEL_PATH)
 # A model given by `url` is read from where download_model puts it.
 MODELS = {entry["name"]: pipeline_entry(entry) for entry in config["models"]}
 MODEL_DOWNLOADS = model_downloads(config["models"])
+# The k of the tables, the knee and labels.nc.
 K_VALUES = list(range(config["k"]["min"], config["k"]["max"] + 1))
+# Several k per job (an execution setting: `--config k_per_job=N`, the SLURM profile sets 1). Chunks never depend on
+# k.max: the last one is whole, so fits and per-k figures are made for every k of it (K_FITTED).
+K_PER_JOB = k_per_job(config["k_per_job"], config["fit"]["metric"])
+K_CHUNKS = k_chunks(config["k"]["min"], config["k"]["max"], K_PER_JOB)
+K_FITTED = [k for chunk in K_CHUNKS for k in chunk]
 MAP_K_VALUES = (
-    K_VALUES if config["maps"]["k"] == "all" else sorted(set(config["maps"]["k"]))
+    K_FITTED if config["maps"]["k"] == "all" else sorted(set(config["maps"]["k"]))
 )
-PDF_K_VALUES = pdf_k_values(config, MAP_K_VALUES)
-# Several k per job (an execution setting: `--config k_per_job=N`, the SLURM profile sets 1).
-K_CHUNKS = k_chunks(K_VALUES, config["k_per_job"], config["fit"]["metric"])
+# One k per job: one rule per stage with a {k} wildcard, whose outputs are the same for every k (PDF included).
+PDF_K_VALUES = MAP_K_VALUES if K_PER_JOB == 1 else pdf_k_values(config, MAP_K_VALUES)
 COMPARISONS = {entry["name"]: entry for entry in config["compare"]}
 CLASSIFICATIONS = {entry["name"]: entry for entry in config["classify"]}
 # What draws a map, and nothing else: a change here redraws maps, never refits.
@@ -53,14 +65,77 @@ wildcard_constraints:
     k="[0-9]+",
 
 
+# The k of each job: chunks of k, or the {k} wildcard of a single rule for each stage (k_per_job: 1).
+K_JOBS = K_CHUNKS if K_PER_JOB > 1 else [["{k}"]]
+# The k of each figure job: those of maps.k in each chunk.
+FIGURE_K_JOBS = [
+    ks
+    for ks in (
+        [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]
+        if K_PER_JOB > 1
+        else K_JOBS
+    )
+    if ks
+]
+
+
 def chunk_label(ks):
-    """k3-10 for a chunk of k = 3..10, k7 for k = 7 alone: file names of a job's log and benchmark."""
+    """k3-10 for a chunk of k = 3..10, k{k} for one k per job: file names of a job's log and benchmark."""
     return f"k{ks[0]}" if len(ks) == 1 else f"k{ks[0]}-{ks[-1]}"
 
 
 def chunk_rule(stage, ks):
-    """fit_kmeans_k3_14: the name of a stage's rule for a chunk of k."""
-    return f"{stage}_{chunk_label(ks).replace('-', '_')}"
+    """fit_kmeans_k3_14 for a chunk of k; fit_kmeans, one rule of every k, with one k per job."""
+    return stage if ks == ["{k}"] else f"{stage}_{chunk_label(ks).replace('-', '_')}"
+
+
+def memory_mb(base, per_input_mb):
+    """mem_mb from the job's input size, doubled on a second attempt (a retry after an out-of-memory kill)."""
+    return (
+        lambda wildcards, input, attempt: (base + per_input_mb * input.size_mb)
+        * attempt
+    )
+
+
+def runtime_minutes(minutes):
+    """runtime that grows with the attempt (a retry after a time-out)."""
+    return lambda wildcards, attempt: minutes * attempt
+
+
+def chunk_priority(ks):
+    """Larger k first, so that no long job is left running alone at the end (none with a {k} wildcard)."""
+    return 0 if ks == ["{k}"] else ks[-1]
+
+
+def read_attributes(path, names):
+    """Global attributes of a netCDF file, at DAG time (tomoclust.io, imported here: netCDF4 is no parse-time need)."""
+    from tomoclust.io import read_attributes
+
+    return read_attributes(path, names)
+
+
+def read_citation(path):
+    """The model_citation an output carries, when a job runs (tomoclust.io, imported here)."""
+    from tomoclust.io import read_citation
+
+    return read_citation(path)
+
+
+def fetch_model(destination, source, log_path):
+    """The download_model rule's code (tomoclust.io, imported here: pooch is needed only to download)."""
+    from tomoclust.io import fetch_model
+
+    fetch_model(destination, source, log_path)
+
+
+def script_modules(script):
+    """The tomoclust source files a script of scripts/ runs (tomoclust.codedeps), as a rule's input: editing one
+    marks outdated the outputs of exactly the rules whose scripts run it, as editing the script does.
+
+    The workflow's own files wherever it is (a clone, or a module of another workflow), relative to the working
+    directory: a finished run moved or renamed with its clone keeps the same inputs, and reruns nothing.
+    """
+    return [os.path.relpath(path) for path in module_files(WORKFLOW_SCRIPTS / script)]
 
 
 def model_entry(wildcards):
@@ -83,6 +158,7 @@ def extracted_profiles(wildcards):
         wildcards.model,
         path,
     )
+    check_chunk_counts(K_CHUNKS, int(counts["n_fit_profiles"]), wildcards.model, path)
     return path
 
 
@@ -128,12 +204,17 @@ def fit_files(wildcards):
     return expand("results/{model}/fits/k{k}.nc", model=wildcards.model, k=K_VALUES)
 
 
+def fitted_files(wildcards):
+    """Every fit of a model, K_FITTED: the whole last chunk."""
+    return expand("results/{model}/fits/k{k}.nc", model=wildcards.model, k=K_FITTED)
+
+
 # Snakemake would read a line starting with `report` as its directive.
 in_report = report
 
 
 def per_k_figures(kind, ks, caption, category):
-    """The PNG (in the report) of every k of a chunk, and the PDF of those in maps.pdf."""
+    """The PNG (in the report) of every k of a chunk, and the PDF of those in maps.pdf (of every k with one k per job)."""
     pngs = [
         in_report(
             f"results/{{model}}/figures/{kind}/k{k}.png",
@@ -145,7 +226,9 @@ def per_k_figures(kind, ks, caption, category):
         for k in ks
     ]
     pdfs = [
-        f"results/{{model}}/figures/{kind}/k{k}.pdf" for k in ks if k in PDF_K_VALUES
+        f"results/{{model}}/figures/{kind}/k{k}.pdf"
+        for k in ks
+        if K_PER_JOB == 1 or k in PDF_K_VALUES
     ]
     return pngs + pdfs
 

@@ -9,6 +9,7 @@ localrules:
 rule regrid_labels:
     input:
         labels=compared_labels,
+        code=script_modules("regrid_labels.py"),
     output:
         labels="results/compare/{name}/labels.nc",
     log:
@@ -29,6 +30,7 @@ rule regrid_labels:
 rule compare_models:
     input:
         labels="results/compare/{name}/labels.nc",
+        code=script_modules("compare_models.py"),
     output:
         agreement="results/compare/{name}/agreement.csv",
         votes="results/compare/{name}/vote.nc",
@@ -51,6 +53,7 @@ rule compare_models:
 rule plot_vote_map:
     input:
         votes="results/compare/{name}/vote.nc",
+        code=script_modules("plot_vote_map.py"),
     output:
         png=report(
             "results/compare/{name}/figures/vote_k{k}.png",
@@ -79,6 +82,7 @@ rule plot_vote_map:
 rule plot_matched_categories:
     input:
         matched="results/compare/{name}/matched.nc",
+        code=script_modules("plot_matched_categories.py"),
     output:
         png=report(
             "results/compare/{name}/figures/matched_k{k}.png",
@@ -112,6 +116,7 @@ rule plot_agreement:
     input:
         agreement="results/compare/{name}/agreement.csv",
         labels="results/compare/{name}/labels.nc",  # whom to cite, in its attributes
+        code=script_modules("plot_agreement.py"),
     output:
         png=report(
             "results/compare/{name}/figures/agreement.png",
@@ -134,3 +139,154 @@ rule plot_agreement:
         citation=model_citation,
     script:
         "../scripts/plot_agreement.py"
+
+
+# The 3-D vote (comparisons with `depth_windows`, after Cottaar & Lekic 2016): every compared model
+# clustered in the same moving depth windows, the windows' labels on the common grid, matched and
+# counted at each window; the slow area per window and the slow volume.
+
+
+def vote3d_outputs():
+    """Every output of the 3-D vote of every comparison with `depth_windows`."""
+    return [
+        path
+        for name, entry in COMPARISONS.items()
+        if entry.get("depth_windows")
+        for path in [
+            *expand(
+                "results/compare/{name}/windows/{model}.nc",
+                name=name,
+                model=entry["models"],
+            ),
+            f"results/compare/{name}/vote3d.nc",
+            f"results/compare/{name}/vote3d_area.csv",
+            f"results/compare/{name}/vote3d_volume.csv",
+            *expand(
+                "results/compare/{name}/figures/{figure}_k{k}.{ext}",
+                name=name,
+                figure=["vote3d_area", "vote3d_maps"],
+                k=entry["depth_windows"]["k"],
+                ext=["png", "pdf"],
+            ),
+        ]
+    ]
+
+
+rule compare_depth_windows:
+    input:
+        profiles=rules.extract_profiles.output.profiles,
+        code=script_modules("compare_depth_windows.py"),
+    output:
+        labels="results/compare/{name}/windows/{model}.nc",
+    log:
+        "results/compare/{name}/logs/windows_{model}.log",
+    benchmark:
+        "results/compare/{name}/benchmarks/windows_{model}.tsv"
+    conda:
+        "../envs/fit.yaml"
+    resources:
+        mem_mb=lambda wildcards, input: 1500 + 12 * input.size_mb,
+        runtime=60,
+    params:
+        windows=lambda wildcards: COMPARISONS[wildcards.name]["depth_windows"],
+        depth=lambda wildcards: MODELS[wildcards.model].get("depth"),
+        fit=config["fit"],
+    script:
+        "../scripts/compare_depth_windows.py"
+
+
+def compared_windows(wildcards):
+    return expand(
+        rules.compare_depth_windows.output.labels,
+        name=wildcards.name,
+        model=COMPARISONS[wildcards.name]["models"],
+    )
+
+
+rule vote3d:
+    input:
+        labels=compared_windows,
+        code=script_modules("vote3d.py"),
+    output:
+        votes="results/compare/{name}/vote3d.nc",
+        area="results/compare/{name}/vote3d_area.csv",
+        volume="results/compare/{name}/vote3d_volume.csv",
+    log:
+        "results/compare/{name}/logs/vote3d.log",
+    benchmark:
+        "results/compare/{name}/benchmarks/vote3d.tsv"
+    conda:
+        "../envs/fit.yaml"
+    resources:
+        mem_mb=lambda wildcards, input: 1000 + 8 * input.size_mb,
+        runtime=10,
+    params:
+        models=lambda wildcards: COMPARISONS[wildcards.name]["models"],
+        grid=lambda wildcards: COMPARISONS[wildcards.name]["grid"],
+        windows=lambda wildcards: COMPARISONS[wildcards.name]["depth_windows"],
+    script:
+        "../scripts/vote3d.py"
+
+
+rule plot_vote3d_area:
+    input:
+        area=rules.vote3d.output.area,
+        volume=rules.vote3d.output.volume,
+        votes=rules.vote3d.output.votes,  # whom to cite, in its attributes
+        code=script_modules("plot_vote3d_area.py"),
+    output:
+        png=report(
+            "results/compare/{name}/figures/vote3d_area_k{k}.png",
+            caption="../report/vote3d_area.rst",
+            category="Model comparison",
+            subcategory="{name}",
+            labels={
+                "comparison": "{name}",
+                "k": "{k}",
+                "figure": "3-D vote: slow area",
+            },
+        ),
+        pdf="results/compare/{name}/figures/vote3d_area_k{k}.pdf",
+    log:
+        "results/compare/{name}/logs/vote3d_area_k{k}.log",
+    benchmark:
+        "results/compare/{name}/benchmarks/vote3d_area_k{k}.tsv"
+    conda:
+        "../envs/plot.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        citation=model_citation,
+    script:
+        "../scripts/plot_vote3d_area.py"
+
+
+rule plot_vote3d_maps:
+    input:
+        votes=rules.vote3d.output.votes,
+        code=script_modules("plot_vote3d_maps.py"),
+    output:
+        png=report(
+            "results/compare/{name}/figures/vote3d_maps_k{k}.png",
+            caption="../report/vote3d_maps.rst",
+            category="Model comparison",
+            subcategory="{name}",
+            labels={"comparison": "{name}", "k": "{k}", "figure": "3-D vote: maps"},
+        ),
+        pdf="results/compare/{name}/figures/vote3d_maps_k{k}.pdf",
+    log:
+        "results/compare/{name}/logs/vote3d_maps_k{k}.log",
+    benchmark:
+        "results/compare/{name}/benchmarks/vote3d_maps_k{k}.tsv"
+    conda:
+        "../envs/plot.yaml"
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    params:
+        style=MAP_STYLE,
+        depths=lambda wildcards: COMPARISONS[wildcards.name].get("vote_depths"),
+        citation=model_citation,
+    script:
+        "../scripts/plot_vote3d_maps.py"

@@ -3,6 +3,8 @@
 
 
 rule demo_model:
+    input:
+        code=script_modules("make_demo_model.py"),
     output:
         model=DEMO_MODEL_PATH,
     log:

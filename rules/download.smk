@@ -20,6 +20,15 @@ rule download_model:
     wildcard_constraints:
         filename="[^/]+",
     params:
-        source=lambda wildcards: MODEL_DOWNLOADS[wildcards.filename],
+        # What the file is: its URL. The checksum and the models reading the file are derived from the output
+        # (Snakemake tracks no such params): adding the file's own `sha256`, or a second model on the same URL,
+        # reruns nothing; pooch checks the checksum whenever the file is downloaded.
+        url=lambda wildcards: MODEL_DOWNLOADS[wildcards.filename]["url"],
+        sha256=lambda wildcards, output: MODEL_DOWNLOADS[wildcards.filename]["sha256"],
+        models=lambda wildcards, output: MODEL_DOWNLOADS[wildcards.filename]["models"],
     run:
-        fetch_model(output.model, params.source, log[0])
+        fetch_model(
+            output.model,
+            {"url": params.url, "sha256": params.sha256, "models": params.models},
+            log[0],
+        )

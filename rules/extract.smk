@@ -6,6 +6,7 @@
 checkpoint extract_profiles:
     input:
         model=model_path,
+        code=script_modules("extract_profiles.py"),
     output:
         profiles="results/{model}/profiles.nc",
     log:
@@ -20,7 +21,11 @@ checkpoint extract_profiles:
         + 4 * config["extract"]["block_mb"],
         runtime=30,
     params:
-        model=model_entry,
+        # Only the keys that change profiles.nc: a new key of the entry (depth_windows, sha256) reruns nothing.
+        model=lambda wildcards: extraction_entry(MODELS[wildcards.model]),
+        # A check of the input file, not a setting: derived from the input (Snakemake tracks no such params), so
+        # adding the checksum of the file in use reruns nothing.
+        sha256=lambda wildcards, input: MODELS[wildcards.model].get("sha256"),
         block_mb=config["extract"]["block_mb"],
     script:
         "../scripts/extract_profiles.py"

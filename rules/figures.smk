@@ -13,6 +13,7 @@ rule plot_choosing_k:
         selection="results/{model}/k_selection.json",
         lineage="results/{model}/lineage.csv",
         categories="results/{model}/categories.csv",
+        code=script_modules("plot_choosing_k.py"),
     output:
         elbow_png=report(
             "results/{model}/figures/elbow.png",
@@ -57,9 +58,7 @@ rule plot_choosing_k:
 # categories.csv is rewritten whenever k.max grows, while the colours of k depend only
 # on the fits of k.min..k (inputs here) and on COLOR_SETTINGS (params): ancient() keeps a
 # larger k.max from redrawing every figure.
-for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
-    if not ks:
-        continue
+for ks in FIGURE_K_JOBS:
 
     rule:
         name:
@@ -68,6 +67,7 @@ for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
             profiles="results/{model}/profiles.nc",
             fits=expand("results/{{model}}/fits/k{k}.nc", k=ks),
             categories=ancient("results/{model}/categories.csv"),
+            code=script_modules("plot_maps.py"),
         output:
             maps=per_k_figures("maps", ks, "../report/map.rst", "Category maps"),
             confidence=per_k_figures(
@@ -82,8 +82,8 @@ for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
         conda:
             "../envs/plot.yaml"
         resources:
-            mem_mb=lambda wildcards, input: 1500 + 4 * input.size_mb,
-            runtime=5 + len(ks),
+            mem_mb=memory_mb(1500, 4),
+            runtime=runtime_minutes(5 + len(ks)),
         params:
             style=MAP_STYLE,
             colors=COLOR_SETTINGS,
@@ -99,6 +99,7 @@ for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
             profiles="results/{model}/profiles.nc",
             fits=expand("results/{{model}}/fits/k{k}.nc", k=ks),
             categories=ancient("results/{model}/categories.csv"),
+            code=script_modules("plot_profiles.py"),
         output:
             per_k_figures("profiles", ks, "../report/profiles.rst", "Cluster profiles"),
         log:
@@ -110,8 +111,8 @@ for ks in [[k for k in chunk if k in MAP_K_VALUES] for chunk in K_CHUNKS]:
         conda:
             "../envs/plot.yaml"
         resources:
-            mem_mb=lambda wildcards, input: 1500 + 4 * input.size_mb,
-            runtime=5 + len(ks),
+            mem_mb=memory_mb(1500, 4),
+            runtime=runtime_minutes(5 + len(ks)),
         params:
             colors=COLOR_SETTINGS,
             envelopes=config["profiles"]["envelopes"],
@@ -127,6 +128,7 @@ rule plot_summary:
         categories="results/{model}/categories.csv",
         profiles="results/{model}/profiles.nc",
         fits=fit_files,
+        code=script_modules("plot_summary.py"),
     output:
         pdf=report(
             "results/{model}/figures/summary.pdf",

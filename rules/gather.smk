@@ -9,7 +9,8 @@ localrules:
 rule gather_fits:
     input:
         profiles="results/{model}/profiles.nc",
-        fits=fit_files,
+        fits=fitted_files,
+        code=script_modules("gather_fits.py"),
     output:
         table="results/{model}/inertia.csv",
         criteria="results/{model}/criteria.csv",
@@ -28,6 +29,7 @@ rule gather_fits:
         mem_mb=lambda wildcards, input: 1000 + 4 * input.size_mb,
         runtime=10,
     params:
+        k_range=[config["k"]["min"], config["k"]["max"]],
         sensitivity=config["knee"]["sensitivity"],
         colors=config["maps"]["colors"],
         confidence=config["confidence"],

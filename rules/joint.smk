@@ -6,6 +6,7 @@
 rule fit_joint:
     input:
         model=model_path,
+        code=script_modules("fit_joint.py"),
     output:
         joint="results/{model}/joint/joint.nc",
     log:
@@ -18,7 +19,7 @@ rule fit_joint:
         mem_mb=lambda wildcards, input: 1500 + 12 * input.size_mb,
         runtime=60,
     params:
-        model=model_entry,
+        model=lambda wildcards: extraction_entry(MODELS[wildcards.model], "variables"),
         k_values=K_VALUES,
         fit=config["fit"],
         block_mb=config["extract"]["block_mb"],
@@ -29,6 +30,7 @@ rule fit_joint:
 rule plot_joint:
     input:
         joint="results/{model}/joint/joint.nc",
+        code=script_modules("plot_joint.py"),
     output:
         joint_figures(),
     log:

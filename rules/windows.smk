@@ -6,6 +6,7 @@
 rule depth_windows:
     input:
         profiles="results/{model}/profiles.nc",
+        code=script_modules("depth_windows.py"),
     output:
         table="results/{model}/depth_windows.csv",
         png=report(

@@ -8,12 +8,12 @@ from tomoclust.provenance import provenance_attrs
 
 def main(snakemake):
     setup_logging(log_path_of(snakemake))
-    entry = dict(snakemake.params.model)
+    entry, sha256 = dict(snakemake.params.model), snakemake.params.sha256
     provenance = provenance_attrs(entry, inputs={"source": snakemake.input.model})
-    if entry.get("sha256") and provenance["source_sha256"] != entry["sha256"]:
+    if sha256 and provenance["source_sha256"] != sha256:
         raise ModelInputError(
             f"model '{entry['name']}': file {snakemake.input.model} has sha256 {provenance['source_sha256']}, not the "
-            f"{entry['sha256']} the config names (a different data revision, or a damaged copy). Replace the file, "
+            f"{sha256} the config names (a different data revision, or a damaged copy). Replace the file, "
             f"or fix `models[name={entry['name']}].sha256`"
         )
     profiles = extract_model(ModelSpec.from_config(entry), block_mb=snakemake.params.block_mb)

@@ -1,9 +1,9 @@
-"""Rules fit_kmeans_k{first}_{last} (rules/fit.smk): profiles.nc -> fits/k{k}.nc for each k of one chunk.
+"""Rule fit_kmeans (one k per job) or fit_kmeans_k{first}_{last} (a chunk of k; rules/fit.smk): profiles.nc -> fits/k{k}.nc.
 
-Each k is fitted, judged (criteria, restart stability) and written on its own;
-the profiles are read and tslearn imported once for the chunk.
+Each k is fitted, judged (criteria, restart stability, member envelopes) and written on its own;
+the profiles are read, the engine imported and the silhouette's subsample distances computed once for the chunk.
 """
-from tomoclust.fit import check_k_range, fit_profiles
+from tomoclust.fit import check_k_range, fit_inputs, fit_profiles
 from tomoclust.io import k_of_path, read_profiles, write_netcdf
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
@@ -17,8 +17,10 @@ def main(snakemake):
     check_k_range(list(targets), profiles, snakemake.wildcards.model, snakemake.input.profiles)
     fit_params = dict(snakemake.params.fit)
     criteria, stability = dict(snakemake.params.criteria), dict(snakemake.params.stability)
+    inputs = fit_inputs(profiles, fit_params, criteria)
+    log.info("model %s: %s engine; area weighting: %s", snakemake.wildcards.model, fit_params["engine"], inputs.weighting)
     for k, path in targets.items():
-        fit = fit_profiles(profiles, k, fit_params, criteria, stability)
+        fit = fit_profiles(profiles, k, fit_params, criteria, stability, inputs)
         fit.attrs.update(provenance_attrs({"k": k, "fit": fit_params, "criteria": criteria, "stability": stability},
                                           inputs={"profiles": snakemake.input.profiles}))
         fit.attrs["source_sha256"] = profiles.attrs.get("source_sha256", "")

@@ -13,7 +13,11 @@ from tomoclust.provenance import carried_citation, provenance_attrs
 def main(snakemake):
     log = setup_logging(log_path_of(snakemake))
     model = snakemake.wildcards.model
-    fits = read_fits(snakemake.input.fits)
+    every_fit = read_fits(snakemake.input.fits)
+    # The tables, the knee, labels and confidence cover k.min..k.max; colours and lineage every fitted k (the last
+    # chunk of k is fitted and drawn whole).
+    k_min, k_max = snakemake.params.k_range
+    fits = {k: fit for k, fit in every_fit.items() if k_min <= k <= k_max}
     # The grid and where each profile sits on it; not the profile matrix (1 GB RSS at 10^6 profiles otherwise).
     profiles = read_profiles(snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index",
                                                         "profile_area"])
@@ -41,12 +45,12 @@ def main(snakemake):
         f"{k}: {share:.0f}%" for k, share in zip(confidence["k"].values, confidence["uncertain_area_percent"].values)))
     write_netcdf(confidence, snakemake.output.confidence)
 
-    edges = lineage_edges({k: fit["labels"].values for k, fit in fits.items()})
+    edges = lineage_edges({k: fit["labels"].values for k, fit in every_fit.items()})
     splits = edges[(edges["share_of_category"] < 0.95) & (edges["share_of_next"] > 0.5)]
-    log.info("lineage over k=%d..%d: %d links, %d categories that split; colours by %s", min(fits), max(fits), len(edges),
+    log.info("lineage over k=%d..%d: %d links, %d categories that split; colours by %s", min(every_fit), max(every_fit), len(edges),
              splits.groupby(["k", "category"]).ngroups, snakemake.params.colors)
     write_table(edges, snakemake.output.lineage, float_format="%.6g")
-    write_table(categories_table(fits, snakemake.params.colors), snakemake.output.categories, float_format="%.6g")
+    write_table(categories_table(every_fit, snakemake.params.colors), snakemake.output.categories, float_format="%.6g")
 
 
 if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]

@@ -4,7 +4,6 @@ from tomoclust.lineage import colors_of
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.maps import CategoryMapCanvas, MapStyle
 from tomoclust.mock import snakemake_from_command_line
-from tomoclust.plotting import save_figure
 
 
 def main(snakemake):
@@ -17,11 +16,11 @@ def main(snakemake):
     title = (f"{snakemake.wildcards.target} classified with the k = {k} centres of {reference}\n"
              f"ARI with its own k = {k} fit {cube.attrs['ari_with_own_fit']:.2f}; same category on "
              f"{cube.attrs['agreement_area_percent']:.0f}% of the area\ndots: its own fit differs")
-    figure = canvas.draw(cube["labels"].values, k, colors_of(read_table(snakemake.input.categories), k),
+    canvas.draw(cube["labels"].values, k, colors_of(read_table(snakemake.input.categories), k),
                          [f"{reference} {c}" for c in range(k)], title=title, uncertain=differs,
                          colorbar_label=f"category of {reference} (0 = slowest)")
-    save_figure(figure, snakemake.output.png, snakemake.output.pdf, bbox_inches=canvas.bbox_inches(),
-                citation=snakemake.params.citation, title=title.split("\n")[0])
+    canvas.save(snakemake.output.png, snakemake.output.pdf, citation=snakemake.params.citation,
+                title=title.split("\n")[0])
 
 
 if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]

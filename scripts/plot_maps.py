@@ -1,8 +1,8 @@
 """Rules plot_maps_k{first}_{last} (rules/figures.smk): the category map and the confidence map of each k of one chunk.
 
-The projection, basemap, gridlines and colour bar are set up once per kind of
-map; only the categories (or margins), colours, dots, legend and title change
-from one k to the next.
+One canvas for the chunk: the projection, mesh, basemap, gridlines and layout are
+set up once; for each k the mesh shows the categories, then the margins, with
+their colours, dots, colour bar and title.
 """
 import numpy as np
 
@@ -13,7 +13,7 @@ from tomoclust.lineage import colors_of, colour_source
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.maps import CategoryMapCanvas, MapStyle, category_labels
 from tomoclust.mock import snakemake_from_command_line
-from tomoclust.plotting import display_units, figure_paths, save_figure
+from tomoclust.plotting import display_units, figure_paths
 from tomoclust.preprocess import preprocessing_label
 
 
@@ -25,30 +25,27 @@ def main(snakemake):
     style, thresholds = MapStyle.from_config(dict(snakemake.params.style)), dict(snakemake.params.confidence)
     lat, lon, area = profiles["latitude"].values, profiles["longitude"].values, profiles["profile_area"].values
     canvas = CategoryMapCanvas(lat, lon, style)
+    confidence_paths = figure_paths(snakemake.output.confidence)
     for k, paths in figure_paths(snakemake.output.maps).items():
         fit = fits[k]
         note = uncertainty_note(fit, area, thresholds)
-        figure = canvas.draw(
+        uncertain = uncertain_on_grid(profiles, fit, thresholds)
+        canvas.draw(
             labels_on_grid(profiles, fit["labels"].values), k, colors_of(categories, k),
             category_labels(fit["center_depth_mean"].values, fit["cluster_area_percent"].values,
                             display_units(fit["center_depth_mean"].attrs.get("units", ""))),
             title=f"{model}: k = {k}, {fit.attrs.get('fit_metric', '')}\n({preprocessing_label(fit.attrs)})\n{note}",
-            uncertain=uncertain_on_grid(profiles, fit, thresholds),
+            uncertain=uncertain,
         )
-        save_figure(figure, *paths, close=False, bbox_inches=canvas.bbox_inches(), citation=snakemake.params.citation,
-                    title=f"{model}: category map, k = {k}")
-        log.info("k=%d: %s", k, note.replace("\n", " "))
-    canvas.close()
-    canvas = CategoryMapCanvas(lat, lon, style)
-    for k, paths in figure_paths(snakemake.output.confidence).items():
-        fit = fits[k]
-        margin = on_grid(profiles, fit["margin"].values, np.nan)
-        figure = canvas.draw_values(
-            margin, title=f"{model}: k = {k}, margin to the second-nearest centre\n{uncertainty_note(fit, area, thresholds)}",
+        canvas.save(*paths, citation=snakemake.params.citation, title=f"{model}: category map, k = {k}")
+        # The confidence map of the same k on the same mesh: other data, colours and dots.
+        canvas.draw_values(
+            on_grid(profiles, fit["margin"].values, np.nan),
+            title=f"{model}: k = {k}, margin to the second-nearest centre\n{note}",
             colorbar_label="margin (d2 - d1) / (d2 + d1): 0 on a boundary, 1 on a centre")
-        canvas.mark(uncertain_on_grid(profiles, fit, thresholds), color="white")  # low margins are dark here
-        save_figure(figure, *paths, close=False, bbox_inches=canvas.bbox_inches(), citation=snakemake.params.citation,
-                    title=f"{model}: confidence map, k = {k}")
+        canvas.mark(uncertain, color="white")  # low margins are dark here
+        canvas.save(*confidence_paths[k], citation=snakemake.params.citation, title=f"{model}: confidence map, k = {k}")
+        log.info("k=%d: %s", k, note.replace("\n", " "))
     canvas.close()
     log.info("maps and confidence maps of k = %s written; %s", sorted(figure_paths(snakemake.output.maps)),
              colour_source(snakemake.params.colors))

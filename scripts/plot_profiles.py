@@ -5,7 +5,7 @@ from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.plotting import display_units, figure_paths, save_figure
 from tomoclust.preprocess import preprocessing_label
-from tomoclust.profile_plots import plot_cluster_profiles
+from tomoclust.profile_plots import plot_cluster_profiles, value_range_of
 
 
 def main(snakemake):
@@ -14,6 +14,7 @@ def main(snakemake):
     profiles, fits, categories = read_figure_inputs(snakemake.input.profiles, snakemake.input.fits,
                                                     snakemake.input.categories)
     values, depth = profiles["profiles"].values, profiles["depth"].values
+    panel_range = value_range_of(values)
     for k, paths in figure_paths(snakemake.output).items():
         fit = fits[k]
         figure = plot_cluster_profiles(
@@ -21,7 +22,8 @@ def main(snakemake):
             units=display_units(fit["centers"].attrs.get("units", "")),
             title=f"{model}: cluster profiles at k = {k}\n({preprocessing_label(fit.attrs)})",
             colors=colors_of(categories, k), area_percent=fit["cluster_area_percent"].values,
-            envelopes=tuple(snakemake.params.envelopes),
+            envelopes=tuple(snakemake.params.envelopes), member_std=fit["member_std"].values,
+            member_quantiles=fit["member_quantiles"].values, value_range=panel_range,
         )
         save_figure(figure, *paths, bbox_inches=None,  # laid out with margins in inches
                     citation=snakemake.params.citation, title=f"{model}: cluster profiles, k = {k}")

@@ -19,13 +19,15 @@ def main(snakemake):
     figure_k = snakemake.params.figure_k
     ks = choose_figure_k(figure_k if isinstance(figure_k, str) else list(figure_k), selection.get("knee"), list(fit_paths))
     log.info("manuscript panel shows k = %s", ks)
-    profiles = read_profiles(snakemake.input.profiles)
+    # The grid and where each profile sits on it, not the profile matrix: the fits hold the members' spread.
+    profiles = read_profiles(snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index", "depth"])
     fits = read_fits([fit_paths[k] for k in ks])
-    panels = {k: (labels_on_grid(profiles, fit["labels"].values), fit["labels"].values, fit["centers"].values,
-                  fit["center_depth_mean"].values, fit["cluster_size"].values) for k, fit in fits.items()}
+    panels = {k: (labels_on_grid(profiles, fit["labels"].values), fit["centers"].values, fit["member_std"].values)
+              for k, fit in fits.items()}
+    units = next(iter(fits.values()))["centers"].attrs.get("units", "")
     figure = plot_summary(
         table, selection, profiles["latitude"].values, profiles["longitude"].values, panels,
-        profiles["profiles"].values, profiles["depth"].values, display_units(profiles["profiles"].attrs.get("units", "")),
+        profiles["depth"].values, display_units(units),
         f"{snakemake.wildcards.model} ({preprocessing_label(profiles.attrs)})",
         MapStyle.from_config(dict(snakemake.params.style)), colors={k: colors_of(categories, k) for k in ks},
         uncertain={k: uncertain_on_grid(profiles, fit, dict(snakemake.params.confidence)) for k, fit in fits.items()},

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tomoclust.criteria import preferred_k, restart_stability, validity_criteria
+from tomoclust.criteria import preferred_k, restart_fits, silhouette_sample, stability_scores, validity_criteria
 from tomoclust.extract import ModelSpec, extract_model
 from tomoclust.fit import fit_kmeans
 from tomoclust.gather import k_selection
@@ -101,9 +101,10 @@ def demo_table(demo_profiles):
     rows = []
     for k in range(2, 13):
         fit = fit_kmeans(X, depth, k, random_state=0)
-        scores = validity_criteria(X, fit.labels, fit.centers, silhouette_sample=3000, seed=0)
+        scores = validity_criteria(X, fit.labels, fit.centers, silhouette_sample(X, 3000, 0))
         if k in (5, 6, 7):
-            scores.update(restart_stability(X, depth, fit.labels, k, {"random_state": 0}, restarts=4, subsample=2000))
+            chosen, restarts = restart_fits(X, depth, k, {"random_state": 0}, restarts=4, subsample=2000)
+            scores.update(stability_scores(fit.labels, chosen, restarts))
         rows.append({"k": k, "inertia": fit.inertia, "units": "percent", **scores})
     return pd.DataFrame(rows)
 
@@ -130,9 +131,11 @@ def test_demo_is_stable_at_six(demo_table):
 
 def test_stability_off_and_reported_fit_unchanged(demo_profiles):
     X, depth = demo_profiles
-    assert restart_stability(X, depth, np.zeros(len(X), int), 3, {}, restarts=0, subsample=100) == {}
+    chosen, restarts = restart_fits(X, depth, 3, {}, restarts=0, subsample=100)
+    assert stability_scores(np.zeros(len(X), int), chosen, restarts) == {}
     a = fit_kmeans(X, depth, 4, random_state=0)
-    restart_stability(X, depth, a.labels, 4, {"random_state": 0}, restarts=2, subsample=500)
+    chosen, restarts = restart_fits(X, depth, 4, {"random_state": 0}, restarts=2, subsample=500)
+    assert stability_scores(a.labels, chosen, restarts)["stability_ari_min"] > 0.5
     b = fit_kmeans(X, depth, 4, random_state=0)
     np.testing.assert_array_equal(a.labels, b.labels)
 
@@ -163,3 +166,25 @@ def test_categories_table_gives_every_figure_its_colours():
         by_lineage.loc[(by_lineage.k == 2) & (by_lineage.category == 0), "color"].item(), "category 0 persists: same colour"
     with pytest.raises(ValueError, match="has 0 categories for k=4"):
         colors_of(by_lineage, 4)
+
+
+def test_criteria_are_scikit_learns_computed_from_the_fit():
+    """Calinski-Harabasz and Davies-Bouldin from the members' means equal scikit-learn's; the silhouette is
+    scikit-learn's estimate on the same subsample; weights count a profile as if it were repeated."""
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+
+    rng = np.random.default_rng(1)
+    X = np.concatenate([rng.normal(c, 0.6, size=(120, 5)) for c in (0.0, 2.0, 5.0)])
+    fit = fit_kmeans(X, np.arange(5.0), 3, random_state=0)
+    scores = validity_criteria(X, fit.labels, fit.centers, silhouette_sample(X, 200, 0))
+    assert scores["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(X, fit.labels), rel=1e-10)
+    assert scores["davies_bouldin"] == pytest.approx(davies_bouldin_score(X, fit.labels), rel=1e-10)
+    assert scores["silhouette"] == pytest.approx(silhouette_score(X, fit.labels, sample_size=200, random_state=0), rel=1e-9)
+
+    repeats = rng.integers(1, 4, size=X.shape[0])
+    weighted = validity_criteria(X, fit.labels, fit.centers, silhouette_sample(X, 200, 0), weights=repeats.astype(float))
+    X_rep, labels_rep = np.repeat(X, repeats, axis=0), np.repeat(fit.labels, repeats)
+    assert weighted["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(X_rep, labels_rep), rel=1e-10)
+    assert weighted["davies_bouldin"] == pytest.approx(davies_bouldin_score(X_rep, labels_rep), rel=1e-10)
+    distances = np.linalg.norm(X_rep - fit.centers[labels_rep], axis=1)
+    assert weighted["distortion"] == pytest.approx(distances.mean(), rel=1e-12)

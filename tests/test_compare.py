@@ -188,15 +188,17 @@ def test_vote_shares_split_the_covered_area():
     assert shares == pytest.approx({"all_slowest": 1 / 3, "split": 1 / 3, "none_slowest": 1 / 3})
 
 
-def test_chunks_of_k_stay_aligned_when_k_max_grows():
-    from tomoclust.config import k_chunks
+def test_chunks_of_k_never_depend_on_k_max():
+    """The chunks are fixed by k.min and their size; the last is whole, so a larger k.max only adds chunks."""
+    from tomoclust.config import k_chunks, k_per_job
 
-    before = k_chunks(list(range(3, 51)), "auto", "euclidean")
-    after = k_chunks(list(range(3, 56)), "auto", "euclidean")
-    assert before[0][0] == 3 and sum(len(c) for c in before) == 48
-    assert after[: len(before)] == before and after[len(before):] == [list(range(51, 56))], "only a new chunk"
-    assert k_chunks([2, 3, 4], "auto", "dtw") == [[2, 3], [4]], "expensive k: fewer per job"
-    assert k_chunks([2, 3, 4, 5, 6], 2, "euclidean") == [[2, 3], [4, 5], [6]]
+    size = k_per_job("auto", "euclidean")
+    before, after = k_chunks(3, 50, size), k_chunks(3, 55, size)
+    assert before[0][0] == 3 and sum(len(c) for c in before) == 48 and before[-1][-1] == 50
+    assert after[: len(before)] == before and after[len(before):] == [list(range(51, 63))], "one new whole chunk"
+    assert k_chunks(2, 20, 12) == k_chunks(2, 25, 12) == [list(range(2, 14)), list(range(14, 26))]
+    assert k_chunks(2, 4, k_per_job("auto", "dtw")) == [[2, 3], [4, 5]], "expensive k: fewer per job"
+    assert k_chunks(2, 6, 1) == [[2], [3], [4], [5], [6]], "one k per job: exactly k.min..k.max"
 
 
 def test_pdf_k_follow_maps_pdf():

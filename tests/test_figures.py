@@ -186,7 +186,8 @@ def test_maps_render_with_no_network_and_no_basemap(tmp_path):
 
 
 def test_a_map_redrawn_for_another_k_equals_a_map_drawn_afresh(tmp_path):
-    """The chunk's canvas keeps projection, basemap and gridlines and swaps the data: no trace of the previous k."""
+    """The chunk's canvas keeps projection, mesh, basemap, gridlines and layout and swaps the data: no trace of the
+    previous k or of the confidence map drawn between, and nothing drawn outside the fixed frame."""
     from matplotlib.image import imread
 
     from tomoclust.maps import CategoryMapCanvas, category_labels
@@ -197,19 +198,26 @@ def test_a_map_redrawn_for_another_k_equals_a_map_drawn_afresh(tmp_path):
 
     def draw(canvas, grid, k, path):
         names = category_labels(np.linspace(-1, 1, k), np.full(k, 100.0 / k), "%")
-        figure = canvas.draw(grid, k, category_colors(k), names, f"k = {k}")
-        save_figure(figure, path, close=False, bbox_inches=canvas.bbox_inches())
+        canvas.draw(grid, k, category_colors(k), names, f"k = {k}\nsecond line\nthird line\nfourth line")
+        canvas.save(path)
 
     reused = CategoryMapCanvas(lat, lon, style)
     draw(reused, five, 5, tmp_path / "first.png")
+    reused.draw_values(np.where(labels >= 0, 0.5, np.nan), "margin", "margin")
+    reused.mark(labels == 1, color="white")
+    reused.save(tmp_path / "margin.png")
+    reused.mark(None)
     draw(reused, labels, 3, tmp_path / "reused.png")
     fresh = CategoryMapCanvas(lat, lon, style)
     draw(fresh, labels, 3, tmp_path / "fresh.png")
     np.testing.assert_array_equal(imread(tmp_path / "reused.png"), imread(tmp_path / "fresh.png"))
     assert not np.array_equal(imread(tmp_path / "first.png"), imread(tmp_path / "fresh.png"))
-    save_figure(fresh.fig, tmp_path / "tight.png", close=False)
-    tight, measured = imread(tmp_path / "tight.png").shape, imread(tmp_path / "fresh.png").shape
-    assert abs(tight[0] - measured[0]) <= 8 and abs(tight[1] - measured[1]) <= 8, "about the frame of a tight bbox"
+    renderer = fresh.fig.canvas.get_renderer()
+    fresh._show_static(vector=True)
+    drawn = fresh.fig.get_tightbbox(renderer)
+    frame = fresh.fig.bbox_inches
+    assert drawn.x0 >= -0.02 and drawn.y0 >= -0.02, "gridline labels inside the figure"
+    assert drawn.x1 <= frame.x1 + 0.02 and drawn.y1 <= frame.y1 + 0.02, "colour bar labels and title inside the figure"
 
 
 def test_many_categories_get_an_overview_instead_of_a_panel_each():

@@ -31,6 +31,7 @@ def check_config(config: dict, demo_model_path: str) -> None:
                 f"`models[name={entry['name']}]`"
             )
     model_downloads(config["models"])
+    check_engine(config["fit"]["engine"], config["fit"]["metric"])
     for entry in config["models"]:
         if entry.get("variables") and config["fit"]["metric"] != "euclidean":
             raise ValueError(
@@ -68,6 +69,18 @@ def check_config(config: dict, demo_model_path: str) -> None:
     _check_classifications(config, names)
 
 
+ENGINES = ("tslearn", "sklearn")
+
+
+def check_engine(engine: str, metric: str) -> None:
+    """Refuse, before any fit, an engine that cannot fit the metric (ValueError naming the keys)."""
+    if engine not in ENGINES:
+        raise ValueError(f"config: `fit.engine` '{engine}' is not one of {ENGINES}")
+    if engine == "sklearn" and metric != "euclidean":
+        raise ValueError(f"config: `fit.engine: sklearn` fits euclidean k-means only, and `fit.metric` is '{metric}'; "
+                         f"set `fit.engine: tslearn` for {metric}, or `fit.metric: euclidean`")
+
+
 def _check_classifications(config: dict, names: list[str]) -> None:
     classifications = [c["name"] for c in config["classify"]]
     duplicated = sorted({n for n in classifications if classifications.count(n) > 1})
@@ -99,6 +112,18 @@ def pipeline_entry(entry: dict) -> dict:
     if entry.get("variables") and not entry.get("variable"):
         resolved["variable"] = entry["variables"][0]
     return resolved
+
+
+# The keys of a model entry that change profiles.nc: the fields of tomoclust.extract.ModelSpec (a test keeps the two
+# the same). The extraction's params carry only these, so a new key that the extraction does not read (depth_windows,
+# sha256, a classification or comparison naming the model) reruns no extraction and no fit.
+EXTRACTION_KEYS = ("name", "path", "variable", "region", "depth", "dims", "transform", "depth_weighting", "depth_step",
+                   "area_weighting", "depth_units", "depth_positive")
+
+
+def extraction_entry(entry: dict, *extra: str) -> dict:
+    """The keys of a model entry (as pipeline_entry gives it) that change what is extracted, and the ``extra`` ones."""
+    return {key: entry[key] for key in (*EXTRACTION_KEYS, *extra) if entry.get(key) is not None}
 
 
 def model_downloads(models: list[dict]) -> dict[str, dict]:
@@ -140,6 +165,30 @@ def _check_comparisons(config: dict, names: list[str]) -> None:
                 f"{where}: its models cluster different depth ranges {ranges}; a vote map compares one depth range, "
                 f"so give them the same `depth` in `models`"
             )
+        _check_comparison_windows(comparison, ranges, where)
+
+
+def _check_comparison_windows(comparison: dict, ranges: dict, where: str) -> None:
+    """The 3-D vote's keys of a comparison (`depth_windows`, `vote_depths`), against its models' common depth range."""
+    key = f"compare[name={comparison['name']}]"
+    windows, depths = comparison.get("depth_windows"), comparison.get("vote_depths", "auto")
+    if not windows:
+        if depths != "auto":
+            raise ValueError(f"{where}: `vote_depths` maps the 3-D vote, which needs `{key}.depth_windows`; add "
+                             f"depth_windows or remove vote_depths")
+        return
+    depth_range = next(iter(ranges.values()))
+    if depth_range is None:
+        raise ValueError(f"{where}: `depth_windows` move through the models' common depth range, and its models give "
+                         f"none; give them the same `depth` in `models` (the windows are then the same in every model)")
+    top, bottom = sorted(depth_range)
+    if windows["width"] > bottom - top:
+        raise ValueError(f"{where}: `depth_windows` of {windows['width']:g} km need a depth range at least that deep, "
+                         f"and its models' `depth` is {top:g}-{bottom:g} km; fix `{key}.depth_windows.width`")
+    outside = [d for d in ([] if depths == "auto" else depths) if not top <= d <= bottom]
+    if outside:
+        raise ValueError(f"{where}: `vote_depths` {outside} lie outside the models' depth range {top:g}-{bottom:g} km; "
+                         f"fix `{key}.vote_depths`")
 
 
 def check_k_counts(ks, n_fitted: int, n_total: int, model: str, where: str) -> None:
@@ -153,15 +202,32 @@ def check_k_counts(ks, n_fitted: int, n_total: int, model: str, where: str) -> N
         )
 
 
-def k_chunks(k_values: list[int], k_per_job, metric: str) -> list[list[int]]:
-    """The k of each fit (and figure) job, in chunks aligned on k.min.
+def check_chunk_counts(chunks: list[list[int]], n_fitted: int, model: str, where: str) -> None:
+    """Refuse a last chunk of k (fitted whole) that the profiles cannot hold, although k.max itself fits."""
+    if chunks[-1][-1] <= n_fitted:
+        return
+    fitting = [chunk[-1] for chunk in chunks if chunk[-1] <= n_fitted]
+    raise ValueError(
+        f"model '{model}': the last chunk of k, {chunks[-1][0]}..{chunks[-1][-1]} (k_per_job {len(chunks[0])}), is fitted "
+        f"whole, and {where} has {n_fitted} profiles to fit; run with `--config k_per_job=1` (every k its own job, exactly "
+        f"k.min..k.max)" + (f", or lower `k.max` to {fitting[-1]}" if fitting else "")
+    )
 
-    Aligned chunks stay the same when k.max grows, so a larger k.max adds new
-    jobs and leaves finished ones alone (only a last, incomplete chunk is redone).
-    ``auto``: K_PER_JOB_AUTO of the metric.
+
+def k_per_job(setting, metric: str) -> int:
+    """How many k one fit (and figure) job takes: ``k_per_job``, or K_PER_JOB_AUTO of the metric for ``auto``."""
+    return K_PER_JOB_AUTO[metric] if setting == "auto" else int(setting)
+
+
+def k_chunks(k_min: int, k_max: int, size: int) -> list[list[int]]:
+    """The k of each fit (and figure) job: k_min..k_min+size-1, the next size k, ... up to the chunk holding k_max.
+
+    The chunks depend on k.min and ``size`` only, never on k.max, and the last one is whole: its fits and figures
+    beyond k.max are made too (at most size - 1 extra k), so that a larger k.max adds whole new chunks and leaves every
+    finished job alone. The tables, the knee and labels.nc stay k.min..k.max.
     """
-    size = K_PER_JOB_AUTO[metric] if k_per_job == "auto" else int(k_per_job)
-    return [k_values[i:i + size] for i in range(0, len(k_values), size)]
+    n_chunks = -(-(k_max - k_min + 1) // size)
+    return [list(range(k_min + i * size, k_min + (i + 1) * size)) for i in range(n_chunks)]
 
 
 def pdf_k_values(config: dict, map_k_values: list[int]) -> list[int]:

@@ -219,11 +219,14 @@ def numeric_attributes(attrs: dict, spec: ModelSpec) -> dict:
             numbers = parse_number_text(value)
         except ValueError as exc:
             raise spec.error(f"attribute {name} = '{value}' of variable '{spec.variable}' is text that holds no number "
-                             f"({exc}); fix the attribute in the file", "path") from exc
+                             f"({exc}). No config key reads past it: fix the attribute in the file, e.g. with NCO "
+                             f"`ncatted -a {name},{spec.variable},d,, {spec.path}` (delete it) or `-a {name},{spec.variable},"
+                             f"o,f,<number>` (overwrite), then run again") from exc
         expected = 2 if name == "valid_range" else 1
         if len(numbers) != expected:
             raise spec.error(f"attribute {name} = '{value}' of variable '{spec.variable}' holds {len(numbers)} numbers, "
-                             f"expected {expected}; fix the attribute in the file", "path")
+                             f"expected {expected}. No config key reads past it: fix the attribute in the file, e.g. with "
+                             f"NCO `ncatted -a {name},{spec.variable},o,f,<{expected} number(s)> {spec.path}`, then run again")
         fixed[name] = np.asarray(numbers) if expected == 2 else numbers[0]
         log.info("model %s: attribute %s of '%s' is stored as text '%s'; read as %s", spec.name, name, spec.variable, value,
                  numbers if expected == 2 else numbers[0])
@@ -271,7 +274,11 @@ def open_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.DataArray:
         depth_dim = _find_dimension(probe_var, spec, "depth", DEPTH_NAMES, holds)
         extra = [d for d in probe_var.dims if d not in (lat_dim, lon_dim, depth_dim)]
         if any(probe_var.sizes[d] != 1 for d in extra):
-            raise spec.error(f"variable '{spec.variable}' has extra dimensions {extra}; only depth, latitude, longitude are supported", "variable")
+            sizes = {str(d): int(probe_var.sizes[d]) for d in extra}
+            raise spec.error(f"variable '{spec.variable}' has extra dimensions {sizes} besides {lat_dim}, {lon_dim} and "
+                             f"{depth_dim}; only depth, latitude, longitude are supported. No config key selects along "
+                             f"them: cut one out of the file, e.g. with NCO `ncks -d {next(iter(sizes))},0 {spec.path} "
+                             f"one.nc`, and point `models[name={spec.name}].path` at it")
         row_bytes = probe_var.sizes[lon_dim] * probe_var.sizes[depth_dim] * max(probe_var.dtype.itemsize, 4)
         rows = int(max(1, min(probe_var.sizes[lat_dim], block_mb * 1e6 // row_bytes)))
 
@@ -291,7 +298,9 @@ def open_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.DataArray:
     da = da.isel({d: 0 for d in da.dims if d not in (lat_dim, lon_dim, depth_dim)}, drop=True)
     for dim in (lat_dim, lon_dim, depth_dim):
         if dim not in da.coords:
-            raise spec.error(f"dimension '{dim}' has no coordinate values", "dims")
+            raise spec.error(f"dimension '{dim}' of variable '{spec.variable}' has no coordinate variable (no {dim} "
+                             f"values in the file); if another dimension is meant, map it with `dims`, else add the "
+                             f"coordinate to the file (e.g. xarray `ds.assign_coords({dim}=...)`)", "dims")
     depth_km = _depth_in_km(da[depth_dim], spec)
     da = da.assign_coords({depth_dim: depth_km})
     da = da.rename({lat_dim: "latitude", lon_dim: "longitude", depth_dim: "depth"})
@@ -503,7 +512,9 @@ def extract_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.Dataset:
     )
     profiles, status, flat_index = stack_complete_profiles(da)
     if profiles.shape[0] == 0:
-        raise spec.error("no complete depth profile left after masking NaN/fill values in the selected region and depth range", "depth")
+        raise spec.error("no complete depth profile left after masking NaN/fill values in the selected region and depth "
+                         f"range; widen `models[name={spec.name}].region` or `.depth` in the config (the file's NaN or fill "
+                         "values cover all of them)")
     prepared = prepare_profiles(spec, da, profiles, flat_index)
     ds = profiles_dataset(spec, da, prepared, status, flat_index)
     log.info("model %s: cite as: %s", spec.name, ds.attrs["model_citation"])

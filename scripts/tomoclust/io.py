@@ -189,3 +189,17 @@ def write_table(table: pd.DataFrame, path: str | os.PathLike, float_format: str 
 
 def write_json(data: dict, path: str | os.PathLike) -> None:
     write_text(json.dumps(data, indent=2) + "\n", path)
+
+
+def read_shapefile_lines(path: str | os.PathLike) -> list:
+    """Every part of every shape of a shapefile (the shipped Natural Earth basemap) as an (n, 2) lon, lat array."""
+    import numpy as np
+    import shapefile  # pyshp
+
+    lines = []
+    with shapefile.Reader(str(path)) as reader:
+        for shape in reader.iterShapes():
+            points = np.asarray(shape.points, dtype=float)
+            bounds = [*shape.parts, len(points)]
+            lines.extend(points[start:end] for start, end in zip(bounds[:-1], bounds[1:]) if end - start > 1)
+    return lines

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from .colors import category_colors
@@ -240,18 +241,9 @@ def add_category_colorbar(fig, mesh, ax, k: int, names: list[str] | None = None,
         cbar = fig.colorbar(mesh, ax=ax, ticks=np.arange(k), shrink=0.85, pad=0.03, fraction=0.04)
     else:
         cbar = fig.colorbar(mesh, cax=cax, ticks=np.arange(k))
-    named = names is not None and k <= MAX_NAMED_CATEGORIES
-    if named:
-        cbar.ax.set_yticklabels(names, fontsize=7)
-    else:  # beyond a legend's reach: every category's id would not fit either, so every fifth and the last
-        ticks = np.arange(k) if k <= 25 else np.unique(np.r_[np.arange(0, k, 5), k - 1])
-        cbar.set_ticks(ticks, labels=[str(i) for i in ticks], fontsize=7 if k <= 16 else 6)
-    if label is not None:
-        cbar.set_label(label, fontsize=7)
-    elif named:
-        cbar.set_label("category: depth-averaged centre, area share (0 = slowest)", fontsize=7)
-    else:
-        cbar.set_label("category (0 slowest)", fontsize=7)
+    ticks, labels, label = category_ticks(k, names, label)
+    cbar.set_ticks(ticks, labels=labels, fontsize=7 if k <= MAX_NAMED_CATEGORIES else 6)
+    cbar.set_label(label, fontsize=7)
     if first_on_top:
         cbar.ax.invert_yaxis()
     return cbar
@@ -272,25 +264,132 @@ def draw_dots(ax, lat, lon, points2d, map_width_in: float = 6.4, color: str = "0
                       c=color, marker="o", linewidths=0, zorder=3, rasterized=True, transform=ccrs.PlateCarree())
 
 
-class CategoryMapCanvas:
-    """One map figure drawn once (projection, basemap, gridlines, colour bar axes) and redrawn per k.
+class PixelOverlay(Artist):
+    """An RGBA image of the figure's own size, drawn pixel for pixel over everything else (no resampling)."""
 
-    The figures of several k of one model share everything but the categories,
-    their colours and names, so only those change from one k to the next.
+    def __init__(self, rgba: np.ndarray):
+        super().__init__()
+        self.rgba = np.ascontiguousarray(rgba[::-1])  # the renderer's rows run upward
+        self.set_zorder(10)
+
+    def draw(self, renderer):
+        if not self.get_visible():
+            return
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, 0, 0, self.rgba)
+        gc.restore()
+
+
+class CategoryMapCanvas:
+    """One map figure laid out once and redrawn for every k, category maps and confidence maps alike.
+
+    The figures of several k of one model share the projection, the mesh of grid cells, the basemap, the gridlines
+    and the frame; only the data of the mesh, its colours, the dots, the colour bar and the title change. The layout
+    is fixed in inches when the canvas is made (no tight bounding box measured per figure), and the basemap and
+    gridlines, which do not change, are rendered once into a transparent image laid over the mesh of every PNG (the
+    PDFs draw them as vectors).
     """
 
-    def __init__(self, lat, lon, style: MapStyle, figsize=(6.4, 4.6)):
+    # Room around the map (inches) before the gridline labels are measured; the title's above, the colour bar's right.
+    LEFT, BOTTOM, TOP, RIGHT = 0.6, 0.5, 0.85, 1.85
+    DPI = 200
+
+    def __init__(self, lat, lon, style: MapStyle, width_in: float = 6.4, max_height_in: float = 4.6):
         self.lat, self.lon = np.asarray(lat), np.asarray(lon)
         projection = choose_projection(float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)), style.projection)
         log.info("map projection: %s", type(projection).__name__)
-        self.fig = plt.figure(figsize=figsize)
-        self.ax = self.fig.add_subplot(1, 1, 1, projection=projection)
+        self.fig = plt.figure(figsize=(width_in, max_height_in), dpi=self.DPI)
+        map_width = width_in - self.LEFT - self.RIGHT
+        self.ax = self.fig.add_axes([self.LEFT / width_in, self.BOTTOM / max_height_in, map_width / width_in,
+                                     (max_height_in - self.BOTTOM - self.TOP) / max_height_in], projection=projection)
         empty = np.full((self.lat.size, self.lon.size), NO_CATEGORY, dtype=np.int32)
         self.mesh = draw_category_map(self.ax, self.lat, self.lon, empty, 2, style)
+        self._fit_figure_to_map(width_in, max_height_in)
+        self.static = [a for a in self.ax.artists + self.ax.collections if a is not self.mesh]
+        # The projection's own axes carry no ticks (the gridlines label the map), and the colour bar is vertical.
+        for axis in (self.ax.xaxis, self.ax.yaxis, self.cax.xaxis):
+            axis.set_visible(False)
+        self._overlay = None
         self.colorbar = None
-        self._map_bbox = None
-        self._cell_xy = None
         self.dots = None
+        self._cell_xy = None
+        self.map_width_in = map_width
+
+    def _fit_figure_to_map(self, width_in: float, max_height_in: float) -> None:
+        """Once per canvas: the map's aspect, and room for its gridline labels measured in one draw; the figure cut
+        to fit, and the colour bar placed beside the map."""
+        from cartopy.mpl.gridliner import Gridliner
+        from matplotlib.transforms import Bbox
+
+        self.ax.apply_aspect()
+        box = self.ax.get_position()
+        map_w, map_h = box.width * width_in, box.height * max_height_in
+        renderer = self.fig.canvas.get_renderer()
+        self.fig.draw_without_rendering()  # places the gridline labels
+        frame = self.ax.get_window_extent(renderer)
+        # The gridlines' labels alone: the axes' own tight box would measure every coastline again.
+        gridliners = [a for a in self.ax.artists if isinstance(a, Gridliner)]
+        drawn = Bbox.union([frame, *(gl.get_tightbbox(renderer) for gl in gridliners)])
+        frame, drawn = (b.transformed(self.fig.dpi_scale_trans.inverted()) for b in (frame, drawn))
+        pad = 0.08
+        left = max(frame.x0 - drawn.x0, 0.0) + pad
+        bottom = max(frame.y0 - drawn.y0, 0.0) + pad
+        above = max(drawn.y1 - frame.y1, 0.0)  # labels above the frame, under the title
+        right_labels = max(drawn.x1 - frame.x1, 0.0)
+        width = left + map_w + right_labels + self.RIGHT
+        height = bottom + map_h + above + self.TOP
+        self.fig.set_size_inches(width, height)
+        self.ax.set_position([left / width, bottom / height, map_w / width, map_h / height])
+        bar_x = left + map_w + right_labels + 0.15
+        self.cax = self.fig.add_axes([bar_x / width, (bottom + 0.08 * map_h) / height, 0.13 / width, 0.84 * map_h / height])
+
+    def _show_static(self, vector: bool) -> None:
+        """The basemap and gridlines as vectors (PDF, or to render the overlay), or as the overlay image (PNG).
+
+        A cartopy Gridliner draws its lines and labels whatever its own visibility: it leaves the axes instead.
+        """
+        from cartopy.mpl.gridliner import Gridliner
+
+        for artist in self.static:
+            if not isinstance(artist, Gridliner):
+                artist.set_visible(vector)
+            elif vector and artist not in self.ax.artists:
+                self.ax.add_artist(artist)
+            elif not vector and artist in self.ax.artists:
+                artist.remove()
+        self.ax.spines["geo"].set_visible(vector)
+        if self._overlay is not None:
+            self._overlay.set_visible(not vector)
+
+    def _render_overlay(self) -> None:
+        """The static layer (basemap, gridlines and their labels, the map's frame) alone, at the PNG's resolution."""
+        hidden = [self.mesh, self.cax, self.ax.title, *([self.dots] if self.dots is not None else [])]
+        visible = [artist.get_visible() for artist in hidden]
+        for artist in hidden:
+            artist.set_visible(False)
+        self.fig.patch.set_alpha(0.0)
+        self.ax.patch.set_alpha(0.0)
+        self.fig.canvas.draw()
+        image = np.asarray(self.fig.canvas.buffer_rgba()).copy()
+        self.fig.patch.set_alpha(1.0)
+        self.ax.patch.set_alpha(1.0)
+        for artist, shown in zip(hidden, visible):
+            artist.set_visible(shown)
+        self._overlay = PixelOverlay(image)
+        self.fig.add_artist(self._overlay)
+
+    def save(self, png_path, pdf_path=None, citation: str = "", title: str = "") -> None:
+        """The PNG with the overlay image, the PDF (if asked) with the basemap and gridlines as vectors."""
+        from .plotting import save_figure
+
+        if self._overlay is None:
+            self._render_overlay()
+        self._show_static(vector=False)
+        save_figure(self.fig, png_path, None, dpi=self.DPI, close=False, bbox_inches=None, citation=citation, title=title)
+        if pdf_path is not None:
+            self._show_static(vector=True)
+            save_figure(self.fig, pdf_path, None, close=False, bbox_inches=None, citation=citation, title=title)
+            self._show_static(vector=False)
 
     def mark(self, points2d, color: str = "0.05"):
         """Dots on the grid cells where ``points2d`` is true (uncertain points); None or all false: no dots.
@@ -302,25 +401,40 @@ class CategoryMapCanvas:
 
             lon2d, lat2d = np.meshgrid(self.lon, self.lat)
             self._cell_xy = self.ax.projection.transform_points(ccrs.PlateCarree(), lon2d, lat2d)[..., :2]
-            # A dot small against the cell, so the category's colour still reads around it.
-            cell_inches = 6.4 / max(self.lon.size, 1)
-            size = float(np.clip((0.4 * cell_inches * 72.0) ** 2, 0.3, 4.0))
+            size = dot_size(self.lon.size, self.map_width_in)
             self.dots = self.ax.scatter([], [], s=size, marker="o", linewidths=0, zorder=3, rasterized=True)
         self.dots.set_color(color)
         chosen = np.zeros(self._cell_xy.shape[:2], dtype=bool) if points2d is None else np.asarray(points2d, dtype=bool)
         self.dots.set_offsets(self._cell_xy[chosen & np.isfinite(self._cell_xy).all(axis=-1)])
 
-    def draw_values(self, values2d, title: str, colorbar_label: str, cmap="viridis", vmin: float = 0.0, vmax: float = 1.0):
-        """A continuous field (confidence) instead of categories, on the same projection, basemap and gridlines."""
-        from matplotlib.colors import Normalize
+    def _colorbar(self, norm, cmap, ticks, labels, label: str, first_on_top: bool, fontsize: float = 7):
+        """One colour bar in the canvas's fixed axes, redrawn for new colours, classes and labels."""
+        from matplotlib.cm import ScalarMappable
 
-        self.mesh.set_cmap(cmap)
-        self.mesh.set_norm(Normalize(vmin, vmax))
-        self.mesh.set_array(np.ma.masked_invalid(values2d))
         if self.colorbar is None:
-            self.colorbar = self.fig.colorbar(self.mesh, ax=self.ax, shrink=0.7, pad=0.03, fraction=0.04)
-            self.colorbar.set_label(colorbar_label, fontsize=7)
-            self.colorbar.ax.tick_params(labelsize=7)
+            self.colorbar = self.fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=self.cax)
+        else:
+            self.colorbar.mappable.set_norm(norm)
+            self.colorbar.mappable.set_cmap(cmap)
+            self.colorbar.update_normal(self.colorbar.mappable)
+        self.colorbar.set_ticks(ticks, labels=labels, fontsize=fontsize)
+        self.colorbar.minorticks_off()
+        self.colorbar.set_label(label, fontsize=7)
+        if first_on_top != self.cax.yaxis_inverted():
+            self.cax.invert_yaxis()
+
+    def draw_values(self, values2d, title: str, colorbar_label: str, cmap="viridis", vmin: float = 0.0, vmax: float = 1.0):
+        """A continuous field (confidence) instead of categories, on the same mesh, basemap and gridlines."""
+        from matplotlib.colors import Normalize
+        from matplotlib.ticker import MaxNLocator
+
+        norm = Normalize(vmin, vmax)
+        self.mesh.set_cmap(cmap)
+        self.mesh.set_norm(norm)
+        self.mesh.set_array(np.ma.masked_invalid(values2d))
+        ticks = MaxNLocator(6).tick_values(vmin, vmax)
+        ticks = ticks[(ticks >= vmin) & (ticks <= vmax)]
+        self._colorbar(norm, plt.get_cmap(cmap), ticks, [f"{t:g}" for t in ticks], colorbar_label, first_on_top=False)
         self.ax.set_title(title, fontsize=10)
         return self.fig
 
@@ -329,39 +443,35 @@ class CategoryMapCanvas:
         """The categories of k (and dots on the ``uncertain`` cells, when given)."""
         if self.dots is not None or uncertain is not None:
             self.mark(uncertain)
-        if self.colorbar is not None:
-            self.mesh.callbacks.disconnect(self.mesh.colorbar_cid)
-        self.mesh.set_cmap(ListedColormap(colors))
-        self.mesh.set_norm(BoundaryNorm(np.arange(-0.5, k + 0.5), k))
+        cmap, norm = ListedColormap(colors), BoundaryNorm(np.arange(-0.5, k + 0.5), k)
+        self.mesh.set_cmap(cmap)
+        self.mesh.set_norm(norm)
         self.mesh.set_array(np.ma.masked_less(labels2d, 0))
-        if self.colorbar is None:
-            self.colorbar = add_category_colorbar(self.fig, self.mesh, self.ax, k, names, label=colorbar_label,
-                                                  first_on_top=first_on_top)
-        else:  # a new colour bar in the same axes; the old one stopped listening to the mesh above
-            self.colorbar.ax.clear()
-            self.colorbar = add_category_colorbar(self.fig, self.mesh, self.ax, k, names, cax=self.colorbar.ax,
-                                                  label=colorbar_label, first_on_top=first_on_top)
+        ticks, labels, label = category_ticks(k, names, colorbar_label)
+        self._colorbar(norm, cmap, ticks, labels, label, first_on_top, fontsize=7 if k <= MAX_NAMED_CATEGORIES else 6)
         self.ax.set_title(title, fontsize=10)
         return self.fig
 
     def bbox_inches(self):
-        """What ``bbox_inches="tight"`` would give, without re-projecting the map for every figure.
-
-        The map (mesh, coastlines, gridlines and their labels) keeps its extent from one k to the next; only the
-        colour bar and the title change. The map's box is measured once, theirs at every k (they are cheap).
-        """
-        from matplotlib.transforms import Bbox
-
-        renderer = self.fig.canvas.get_renderer()
-        if self._map_bbox is None:
-            self.fig.draw_without_rendering()  # places the gridline labels
-            self._map_bbox = self.ax.get_tightbbox(renderer)
-        boxes = [self._map_bbox, self.colorbar.ax.get_tightbbox(renderer), self.ax.title.get_window_extent(renderer)]
-        pad = plt.rcParams["savefig.pad_inches"]
-        return Bbox.union(boxes).transformed(self.fig.dpi_scale_trans.inverted()).padded(pad)
+        """The figure as laid out (fixed in inches when the canvas was made): nothing to measure per figure."""
+        return None
 
     def close(self):
         plt.close(self.fig)
+
+
+def category_ticks(k: int, names: list[str] | None, label: str | None = None) -> tuple[np.ndarray, list[str], str]:
+    """Ticks, their labels and the label of a category colour bar: named categories up to MAX_NAMED_CATEGORIES,
+    beyond that every fifth id and the last (a legend of 50 would not fit, and neither would 50 ids)."""
+    named = names is not None and k <= MAX_NAMED_CATEGORIES
+    if named:
+        ticks, labels = np.arange(k), list(names)
+    else:
+        ticks = np.arange(k) if k <= 25 else np.unique(np.r_[np.arange(0, k, 5), k - 1])
+        labels = [str(i) for i in ticks]
+    if label is None:
+        label = "category: depth-averaged centre, area share (0 = slowest)" if named else "category (0 slowest)"
+    return ticks, labels, label
 
 
 def plot_category_map(lat, lon, labels2d, k, center_means, area_percent, units, title, style: MapStyle, colors=None):

@@ -17,38 +17,14 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from .colors import category_colors
+from .envelopes import cluster_quantiles, cluster_statistics
 from .plotting import plt
 
 MAX_MEMBERS_DRAWN = 150
 MAX_PANELS = 12
 
 
-def cluster_statistics(profiles: np.ndarray, labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(mean, std, size) of each cluster's member profiles."""
-    sizes = np.bincount(labels, minlength=k)
-    sums = np.zeros((k, profiles.shape[1]))
-    np.add.at(sums, labels, profiles)
-    mean = sums / np.maximum(sizes, 1)[:, None]
-    sq = np.zeros_like(sums)
-    np.add.at(sq, labels, (profiles - mean[labels]) ** 2)
-    std = np.sqrt(sq / np.maximum(sizes, 1)[:, None])
-    return mean, std, sizes
-
-
 ENVELOPES = ("std", "quantiles")
-QUANTILES = (0.05, 0.25, 0.75, 0.95)
-
-
-def cluster_quantiles(profiles: np.ndarray, labels: np.ndarray, k: int, quantiles=QUANTILES) -> np.ndarray:
-    """(k, len(quantiles), n_depth): the quantiles of each cluster's members at every depth (NaN for an empty one)."""
-    result = np.full((k, len(quantiles), profiles.shape[1]), np.nan)
-    order = np.argsort(labels, kind="stable")
-    bounds = np.searchsorted(labels[order], np.arange(k + 1))
-    for c in range(k):
-        members = profiles[order[bounds[c]:bounds[c + 1]]]
-        if members.shape[0]:
-            result[c] = np.quantile(members, quantiles, axis=0)
-    return result
 
 
 def drawn_members(labels: np.ndarray, k: int, seed: int = 0) -> list[np.ndarray]:
@@ -64,15 +40,20 @@ def drawn_members(labels: np.ndarray, k: int, seed: int = 0) -> list[np.ndarray]
 
 
 def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed: int = 0, colors=None, area_percent=None,
-                          envelopes=ENVELOPES):
+                          envelopes=ENVELOPES, member_std=None, member_quantiles=None):
     """One panel per category on the given axes (at least k of them); titles give the count and share of the area.
 
     ``envelopes``: ``quantiles`` shades the 5-95 % and 25-75 % ranges of the members at each depth (robust to
     outliers); ``std`` the centre ± 1 standard deviation (dashed lines beside quantiles, a band alone).
     """
     colors = category_colors(k) if colors is None else colors
-    _, std, sizes = cluster_statistics(profiles, labels, k)
-    ranges = cluster_quantiles(profiles, labels, k) if "quantiles" in envelopes else None
+    sizes = np.bincount(labels, minlength=k)
+    # The fit job stores the members' std and quantiles (fits/k{k}.nc); computed here only for a fit without them.
+    std = cluster_statistics(profiles, labels, k)[1] if member_std is None else member_std
+    if "quantiles" not in envelopes:
+        ranges = None
+    else:
+        ranges = cluster_quantiles(profiles, labels, k) if member_quantiles is None else member_quantiles
     if area_percent is None:
         area_percent = 100.0 * sizes / max(int(sizes.sum()), 1)
     spans_zero = np.nanmin(profiles) < 0.0 < np.nanmax(profiles)
@@ -103,7 +84,8 @@ def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed
 
 
 def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max_columns: int = 6, colors=None, area_percent=None,
-                          envelopes=ENVELOPES):
+                          envelopes=ENVELOPES, member_std=None, member_quantiles=None, value_range=None):
+    """``value_range``: the (low, high) values the panels span, from :func:`value_range` (once per job)."""
     if k > MAX_PANELS:
         return plot_centre_overview(centers, depth, k, units, title, colors, area_percent, labels)
     n_cols = min(k, max_columns)
@@ -111,8 +93,8 @@ def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.35 * n_cols + 0.8, 2.3 * n_rows + 0.6), sharex=True, sharey=True, squeeze=False)
     flat = axes.ravel()
     draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units, colors=colors, area_percent=area_percent,
-                          envelopes=envelopes)
-    low, high = np.nanpercentile(profiles, [0.5, 99.5])
+                          envelopes=envelopes, member_std=member_std, member_quantiles=member_quantiles)
+    low, high = value_range_of(profiles) if value_range is None else value_range
     pad = 0.05 * (high - low)
     flat[0].set_xlim(min(low, centers.min()) - pad, max(high, centers.max()) + pad)
     for ax in flat[k:]:
@@ -129,6 +111,12 @@ def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max
     fig.suptitle(title, fontsize=10)
     set_margins(fig, left=0.65, right=0.15, bottom=0.5, top=1.05, wspace=0.12, hspace=0.75)
     return fig
+
+
+def value_range_of(profiles) -> tuple[float, float]:
+    """The 0.5 and 99.5 percentiles of every value: the profile panels' common range, without a few outliers."""
+    low, high = np.nanpercentile(profiles, [0.5, 99.5])
+    return float(low), float(high)
 
 
 def set_margins(fig, left: float, right: float, bottom: float, top: float, wspace: float, hspace: float) -> None:

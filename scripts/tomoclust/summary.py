@@ -10,7 +10,6 @@ from matplotlib.ticker import MaxNLocator
 from .colors import category_colors
 from .maps import MapStyle, add_category_colorbar, choose_projection, draw_category_map, draw_dots
 from .plotting import plt
-from .profile_plots import cluster_statistics
 
 log = logging.getLogger(__name__)
 PAGE_WIDTH_IN = 7.2  # two-column journal page
@@ -46,9 +45,9 @@ def draw_centres(ax, centers, std, depth, k, units, colors=None):
     ax.grid(alpha=0.25, lw=0.4)
 
 
-def plot_summary(table, selection, lat, lon, fits: dict, profiles, depth, units, model, style: MapStyle, colors: dict | None = None,
+def plot_summary(table, selection, lat, lon, fits: dict, depth, units, model, style: MapStyle, colors: dict | None = None,
                  uncertain: dict | None = None):
-    """fits: {k: (labels2d, labels, centers, center_means, sizes)} for the chosen k; colors: {k: RGBA array}."""
+    """fits: {k: (labels2d, centers, members' std at each depth)} for the chosen k; colors: {k: RGBA array}."""
     colors = colors or {}
     ks = sorted(fits)
     projection = choose_projection(float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()), style.projection)
@@ -72,7 +71,7 @@ def plot_summary(table, selection, lat, lon, fits: dict, profiles, depth, units,
     ax.set_title(f"({next(letters)}) {model}: inertia against k", loc="left")
 
     for row, k in enumerate(ks, start=1):
-        labels2d, labels, centers, center_means, sizes = fits[k]
+        labels2d, centers, std = fits[k]
         map_ax = fig.add_subplot(grid[row, 0], projection=projection)
         mesh = draw_category_map(map_ax, lat, lon, labels2d, k, style, colors.get(k))
         if uncertain is not None:
@@ -81,7 +80,6 @@ def plot_summary(table, selection, lat, lon, fits: dict, profiles, depth, units,
         add_category_colorbar(fig, mesh, map_ax, k, cax=map_ax.inset_axes([1.03, 0.0, 0.035, 1.0]))
         map_ax.set_title(f"({next(letters)}) k = {k}", loc="left")
         prof_ax = fig.add_subplot(grid[row, 1])
-        _, std, _ = cluster_statistics(profiles, labels, k)
         draw_centres(prof_ax, centers, std, depth, k, units, colors.get(k))
         prof_ax.set_title(f"({next(letters)}) centres ±1σ, k = {k}", loc="left")
     return fig
