@@ -26,9 +26,15 @@ include: "rules/joint.smk"
 include: "rules/explore.smk"
 
 
+# The final outputs of every stage, from its rules' outputs (rules/functions/<stage>.smk).
 rule all:
     default_target: True
     input:
-        final_outputs(),
-        explore_outputs(),
-        vote3d_outputs(),
+        extract_targets(),
+        gather_targets(),
+        figures_targets(),
+        compare_targets(),
+        classify_targets(),
+        windows_targets(),
+        joint_targets(),
+        explore_targets(),

@@ -128,8 +128,13 @@ def _copy_workflow(dest: Path) -> Path:
 
 
 def prepare_workflow(root: Path, name: str, source: dict, k_min: int, k_max: int, metric: str = "euclidean") -> tuple[Path, list[str]]:
-    """A copy of the workflow with the notebook's job as its config; returns it and the notebook's outputs as targets."""
+    """A copy of the workflow with the notebook's job as its config; returns it and the notebook's outputs as targets.
+
+    ``engine_{tslearn,sklearn}.yaml`` beside it choose the engine.
+    """
     workdir = _copy_workflow(root / f"workflow_{name}")
+    for engine in ("tslearn", "sklearn"):
+        (workdir / f"engine_{engine}.yaml").write_text(json.dumps({"fit": {"engine": engine}}))
     config = {
         "models": [{"name": name, **source}],
         "k": {"min": k_min, "max": k_max},
@@ -202,42 +207,98 @@ def _stage_table(workdir: Path, name: str) -> dict[str, dict[str, float]]:
     return stages
 
 
-def scale_runs(root: Path, out: Path, env: dict, cores: int) -> str:
-    """Time and peak memory of every stage for ~1e4, 1e5 and 1e6 profiles (synthetic, euclidean, k = 2..20).
-
-    """
+def scale_runs(root: Path, out: Path, env: dict, cores: int, engine: str, repeats: int) -> str:
+    """Every stage's time and peak memory at 10^4 .. 1.5 x 10^6 profiles (synthetic, 36 depths, k = 2..20,
+    max_iter 10, everything the config makes), and the notebook recipe on the 10^6 profiles."""
     sys.path.insert(0, str(PROJECT / "scripts"))
     from tomoclust.demo import make_demo_model
 
-    lines = [f"Scale: synthetic Western-US model at three grid spacings, euclidean, k = 2..20, max_iter = 10, "
-             f"--cores {cores}, one run each.\n",
+    lines = [f"Scale: synthetic Western-US model, 36 depths, engine {engine}, k = 2..20, max_iter = 10, everything the "
+             f"config makes, --cores {cores}; the 10^6 run alternated with the notebook recipe, medians of {repeats}, "
+             f"the others one run each.\n",
              "| profiles | grid (lat x lon x depth) | model file (MB) | stage | jobs | wall, sum of jobs (s) | longest job (s) | peak RSS of a job (MB) | whole run wall (s) | whole run peak PSS (MB) |",
              "|---|---|---|---|---|---|---|---|---|---|"]
-    for spacing, with_maps in ((0.2, True), (0.0625, True), (0.02, False)):
-        workdir = _copy_workflow(root / f"scale_{spacing}")
+    notebook_lines = []
+    for n_target in (10_000, 100_000, 1_000_000, 1_500_000):
+        workdir = _copy_workflow(root / f"scale_{n_target}")
         model = workdir / "model.nc"
-        ds = make_demo_model(spacing=spacing)
+        ds = make_demo_model(spacing=0.2 * (10_350 / n_target) ** 0.5, n_depth=36)
         n_profiles = int((ds["province"] >= 0).sum())
         grid = f"{ds.sizes['latitude']} x {ds.sizes['longitude']} x {ds.sizes['depth']}"
         ds.drop_vars("province").to_netcdf(model)
         del ds
         config = {"models": [{"name": "scale", "path": "model.nc", "variable": "dvs"}], "k": {"min": 2, "max": 20},
-                  "fit": {"max_iter": 10}, "maps": {"overlays": [], "resolution": "110m"}}
+                  "fit": {"max_iter": 10, "engine": engine}, "maps": {"overlays": [], "resolution": "110m"}}
         (workdir / "scale.yaml").write_text(json.dumps(config))
-        targets = ["results/scale/inertia.csv", "results/scale/labels.nc", "results/scale/figures/elbow.png"]
-        if with_maps:
-            targets += [f"results/scale/figures/maps/k{k}.png" for k in range(2, 21)]
-        run = measure([sys.executable, "-m", "snakemake", *targets, "--cores", str(cores), "--quiet", "all", "--configfile", "scale.yaml"], workdir, env)
+        command = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--quiet", "all", "--configfile", "scale.yaml"]
+        variants = {"workflow": command}
+        if n_target == 1_000_000:
+            variants["notebook"] = [sys.executable, str(PROJECT / "benchmarks" / "notebook_recipe.py"), str(model), "dvs",
+                                    str(workdir / "notebook_out"), "--k-min", "2", "--k-max", "20"]
+        runs = run_alternating(variants, workdir, env, repeats if n_target == 1_000_000 else 1, f"scale {n_target}")
+        run = {key: statistics.median(r[key] for r in runs["workflow"]) for key in runs["workflow"][0]}
+        if "notebook" in runs:
+            notebook = statistics.median(r["wall_s"] for r in runs["notebook"])
+            notebook_lines.append(f"At {n_profiles:,} profiles: workflow (everything, {engine}) {run['wall_s']:.0f} s wall, "
+                                  f"peak PSS {run['peak_rss_mb']:.0f} MB; notebook recipe {notebook:.0f} s; ratio "
+                                  f"{run['wall_s'] / notebook:.2f}.")
+            # The stage table below is the last run's: the notebook ran after the workflow in the last repetition.
+            if repeats % 2 == 0:
+                shutil.rmtree(workdir / "results", ignore_errors=True)
+                measure(command, workdir, env)
         size_mb = model.stat().st_size / 1e6
         for i, (rule, st) in enumerate(sorted(_stage_table(workdir, "scale").items())):
             head = f"| {n_profiles:,} | {grid} | {size_mb:.0f} |" if i == 0 else "| | | |"
             tail = f" {run['wall_s']:.0f} | {run['peak_rss_mb']:.0f} |" if i == 0 else " | |"
             lines.append(f"{head} {rule} | {st['jobs']} | {st['total_s']:.1f} | {st['max_job_s']:.1f} | {st['max_rss_mb']:.0f} |{tail}")
-        print(lines[-1], file=sys.stderr)
+        print("\n".join(lines[-3:]), file=sys.stderr)
         shutil.rmtree(workdir, ignore_errors=True)
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n\n" + "\n".join(notebook_lines) + "\n"
     out.mkdir(parents=True, exist_ok=True)
     (out / "scale.md").write_text(text)
+    return text
+
+
+def growth_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engines: list[str]) -> str:
+    """The default config (demo, k = 2..20): the notebook recipe on its job, and per engine the whole run, then
+    k.max raised to 25 (the time of that second run is what a user waits for a larger k.max)."""
+    sys.path.insert(0, str(PROJECT / "scripts"))
+    from tomoclust.demo import make_demo_model
+
+    workdir = _copy_workflow(root / "workflow_growth")
+    model = workdir / "demo_model.nc"
+    make_demo_model().drop_vars("province").to_netcdf(model)
+    (workdir / "bigger.yaml").write_text(json.dumps({"k": {"min": 2, "max": 25}}))
+    python = sys.executable
+    variants = {"notebook (serial loop), k = 2..20": [python, str(PROJECT / "benchmarks" / "notebook_recipe.py"), str(model),
+                                                      "dvs", str(workdir / "notebook_out"), "--k-min", "2", "--k-max", "20"]}
+    growth = {}
+    for engine in engines:
+        (workdir / f"engine_{engine}.yaml").write_text(json.dumps({"fit": {"engine": engine}}))
+        options = ["--cores", str(cores), "--quiet", "all", "--configfile", "config.yaml", f"engine_{engine}.yaml"]
+        variants[f"workflow {engine}, default config"] = [python, "-m", "snakemake", *options]
+        growth[f"workflow {engine}, default config"] = [python, "-m", "snakemake", *options, "bigger.yaml"]
+    results = {label: [] for label in [*variants, *(f"{label}, k.max 20 -> 25" for label in growth)]}
+    labels = list(variants)
+    for rep in range(repeats):
+        for label in labels[rep % len(labels):] + labels[: rep % len(labels)]:
+            clean(workdir)
+            results[label].append(measure(variants[label], workdir, env))
+            print(f"growth rep={rep + 1} {label}: {results[label][-1]}", file=sys.stderr)
+            if label in growth:
+                results[f"{label}, k.max 20 -> 25"].append(measure(growth[label], workdir, env))
+                print(f"growth rep={rep + 1} {label} k.max 25: {results[f'{label}, k.max 20 -> 25'][-1]}", file=sys.stderr)
+    baseline = statistics.median(r["wall_s"] for r in results[labels[0]])
+    lines = [f"Default config (demo, k = 2..20, --cores {cores}), medians of {repeats}; ratio = wall / the notebook's:\n",
+             "| variant | wall (s) | CPU (s) | peak PSS (MB) | ratio |", "|---|---|---|---|---|"]
+    for label, runs in results.items():
+        med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+        lines.append(f"| {label} | {med['wall_s']:.1f} | {med['cpu_s']:.1f} | {med['peak_rss_mb']:.0f} | "
+                     f"{med['wall_s'] / baseline:.2f} |")
+    text = "\n".join(lines) + "\n"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "growth.md").write_text(text)
+    (out / "growth.json").write_text(json.dumps(results, indent=1))
     return text
 
 
@@ -304,10 +365,10 @@ def component_times(out: Path, repeats: int) -> str:
         import cartopy.crs as ccrs
         import numpy as np
 
-        from tomoclust.criteria import validity_criteria
+        from tomoclust.criteria import silhouette_sample, validity_criteria
         from tomoclust.extract import ModelSpec, extract_model
         from tomoclust.fit import fit_kmeans
-        from tomoclust.gather import labels_on_grid
+        from tomoclust.grid import labels_on_grid
         from tomoclust.preprocess import cell_edges
         from tomoclust.plotting import plt
 
@@ -327,9 +388,11 @@ def component_times(out: Path, repeats: int) -> str:
             plt.close(fig)
             return elapsed
 
+        sample = silhouette_sample(X, 3000, 0)  # once per fit job, shared by its k
+
         def criteria() -> float:
             start = time.perf_counter()
-            validity_criteria(X, fit.labels, fit.centers, 3000, 0)
+            validity_criteria(X, fit.labels, fit.centers, sample)
             return time.perf_counter() - start
 
         rows["SEMum global map: pcolormesh, cells past the poles (before)"] = [mesh(False) for _ in range(repeats)]
@@ -341,11 +404,89 @@ def component_times(out: Path, repeats: int) -> str:
 
         rows["per-k criteria, SEMum 16,380 profiles, k = 20"] = [criteria() for _ in range(repeats)]
         rows["one euclidean fit, SEMum 16,380 profiles, k = 20, max_iter 10"] = [one_fit() for _ in range(repeats)]
+        for engine in ("tslearn", "sklearn"):
+            def sweep() -> float:
+                start = time.perf_counter()
+                for k in range(3, 51):
+                    fit_kmeans(X, depth, k, max_iter=10, engine=engine)
+                return time.perf_counter() - start
+
+            rows[f"48 fits k = 3..50, SEMum, max_iter 10, engine {engine} (one process, one thread)"] = [
+                sweep() for _ in range(min(repeats, 3))]
+        rows.update(figure_costs(ds, "SEMum 16,380 profiles", repeats))
+    big = synthetic_profiles(1_000_000)
+    rows.update(figure_costs(big, f"synthetic {big.sizes['profile']:,} profiles", min(repeats, 3)))
     text = f"Component costs, medians of {repeats}:\n\n| piece | seconds |\n|---|---|\n" + "".join(
         f"| {name} | {statistics.median(values):.2f} |\n" for name, values in rows.items())
     out.mkdir(parents=True, exist_ok=True)
     (out / "components.md").write_text(text)
     return text
+
+
+def synthetic_profiles(n_profiles: int, n_depth: int = 36):
+    """profiles.nc of the synthetic model at about ``n_profiles`` complete profiles (the scale runs' model)."""
+    from tomoclust.demo import make_demo_model
+    from tomoclust.extract import ModelSpec, extract_model
+
+    spacing = 0.2 * (10_350 / n_profiles) ** 0.5
+    path = Path(tempfile.mkdtemp(prefix="tomoclust-synthetic-")) / "model.nc"
+    make_demo_model(spacing=spacing, n_depth=n_depth).drop_vars("province").to_netcdf(path)
+    return extract_model(ModelSpec(name="synthetic", path=str(path), variable="dvs"))
+
+
+def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]]:
+    """What a figure costs once its job is set up: the canvas set-up, a category map and its confidence map
+    redrawn on it, and a profile figure (k = 6, panels; k = 20, the overview), PNG at the default 200 dpi."""
+    import numpy as np
+
+    from tomoclust.confidence import uncertain_on_grid
+    from tomoclust.fit import fit_profiles
+    from tomoclust.grid import labels_on_grid, on_grid
+    from tomoclust.maps import CategoryMapCanvas, MapStyle, category_labels
+    from tomoclust.plotting import plt, save_figure
+    from tomoclust.profile_plots import plot_cluster_profiles, value_range_of
+
+    fit_params = {"engine": "sklearn", "metric": "euclidean", "max_iter": 10, "n_init": 1, "random_state": 0,
+                  "metric_params": {}, "tol": None}
+    criteria, stability = {"silhouette_sample": 3000, "random_state": 0}, {"restarts": 0, "subsample": 10, "random_state": 0}
+    fits = {k: fit_profiles(profiles_ds, k, fit_params, criteria, stability) for k in (6, 20)}
+    lat, lon = profiles_ds["latitude"].values, profiles_ds["longitude"].values
+    thresholds = {"margin": 0.1, "coassignment": 0.75}
+    out = Path(tempfile.mkdtemp(prefix="tomoclust-figures-"))
+    rows: dict[str, list[float]] = {"set-up": [], "map": [], "confidence": [], "profiles6": [], "profiles20": []}
+    values, depth = profiles_ds["profiles"].values, profiles_ds["depth"].values
+    panel_range = value_range_of(values)
+    for _ in range(repeats):
+        start = time.perf_counter()
+        canvas = CategoryMapCanvas(lat, lon, MapStyle(overlays=["us_states"]))
+        rows["set-up"].append(time.perf_counter() - start)
+        for k, fit in fits.items():
+            labels2d, uncertain = labels_on_grid(profiles_ds, fit["labels"].values), uncertain_on_grid(profiles_ds, fit, thresholds)
+            start = time.perf_counter()
+            canvas.draw(labels2d, k, plt.get_cmap("RdYlBu")(np.linspace(0, 1, k)),
+                        category_labels(fit["center_depth_mean"].values, fit["cluster_area_percent"].values, "%"),
+                        title=f"k = {k}\nsecond line\nthird line", uncertain=uncertain)
+            canvas.save(out / f"map{k}.png")
+            rows["map"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            canvas.draw_values(on_grid(profiles_ds, fit["margin"].values, np.nan), f"k = {k}\nmargin", "margin")
+            canvas.mark(uncertain, color="white")
+            canvas.save(out / f"confidence{k}.png")
+            rows["confidence"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            figure = plot_cluster_profiles(values, fit["labels"].values, fit["centers"].values, depth, k, "%", f"k = {k}",
+                                           member_std=fit["member_std"].values,
+                                           member_quantiles=fit["member_quantiles"].values, value_range=panel_range)
+            save_figure(figure, out / f"profiles{k}.png", bbox_inches=None)
+            rows[f"profiles{k}"].append(time.perf_counter() - start)
+        canvas.close()
+    shutil.rmtree(out, ignore_errors=True)
+    names = {"set-up": "map canvas set-up (projection, basemap, layout; once per job)",
+             "map": "category map redrawn on the canvas, PNG 200 dpi (k = 6 and 20)",
+             "confidence": "confidence map redrawn on the same canvas, PNG 200 dpi (k = 6 and 20)",
+             "profiles6": "profile figure, k = 6 (a panel per category), PNG 200 dpi",
+             "profiles20": "profile figure, k = 20 (the overview), PNG 200 dpi"}
+    return {f"{label}: {names[key]}": times for key, times in rows.items()}
 
 
 def compare_with_notebook(args, root: Path, env: dict) -> tuple[list, dict]:
@@ -359,17 +500,18 @@ def compare_with_notebook(args, root: Path, env: dict) -> tuple[list, dict]:
         bigger = json.dumps({"k": {"min": args.k_min, "max": args.k_max + 5}})
         (workdir / "bigger.yaml").write_text(bigger)
         for cores in args.cores:
-            options = ["--cores", str(cores), "--quiet", "all", "--configfile", "bench.yaml"]
             snakemake = [python, "-m", "snakemake"]
-            variants = {
-                "notebook (serial loop)": notebook,
-                f"workflow, notebook's outputs (--cores {cores})": snakemake + targets + options,
-                f"workflow, everything (--cores {cores})": snakemake + options,
-            }
+            variants, growth = {"notebook (serial loop)": notebook}, {}
+            for engine in args.engines:
+                options = ["--cores", str(cores), "--quiet", "all", "--configfile", "bench.yaml", f"engine_{engine}.yaml"]
+                variants[f"workflow {engine}, notebook's outputs (--cores {cores})"] = snakemake + targets + options
+                everything = f"workflow {engine}, everything (--cores {cores})"
+                variants[everything] = snakemake + options
+                growth[everything] = (f"workflow {engine}, k.max {args.k_max} -> {args.k_max + 5} after everything "
+                                      f"(--cores {cores})", snakemake + options + ["bigger.yaml"])
             if not args.no_dask:
                 variants[f"notebook (dask.delayed, {cores} workers)"] = notebook + ["--dask", str(cores)]
-            raise_label = f"workflow, k.max {args.k_max} -> {args.k_max + 5} after everything (--cores {cores})"
-            results = {label: [] for label in [*variants, raise_label]}
+            results = {label: [] for label in [*variants, *(label for label, _ in growth.values())]}
             stages = {label: [] for label in variants if label.startswith("workflow")}
             labels = list(variants)
             for rep in range(args.repeats):
@@ -379,8 +521,9 @@ def compare_with_notebook(args, root: Path, env: dict) -> tuple[list, dict]:
                     if label in stages:
                         stages[label].append(rule_times(workdir, name))
                     print(f"{name} cores={cores} rep={rep + 1} {label}: {results[label][-1]}", file=sys.stderr)
-                    if label.startswith("workflow, everything"):
-                        results[raise_label].append(measure(snakemake + options + ["bigger.yaml"], workdir, env))
+                    if label in growth:
+                        raise_label, command = growth[label]
+                        results[raise_label].append(measure(command, workdir, env))
                         print(f"{name} cores={cores} rep={rep + 1} {raise_label}: {results[raise_label][-1]}", file=sys.stderr)
             baseline = statistics.median(r["wall_s"] for r in results["notebook (serial loop)"])
             for label, runs in results.items():
@@ -402,10 +545,14 @@ def main() -> int:
     parser.add_argument("--k-min", type=int, default=3)
     parser.add_argument("--k-max", type=int, default=50)
     parser.add_argument("--no-dask", action="store_true", help="leave out the dask.delayed notebook variant")
+    parser.add_argument("--engines", nargs="+", default=["tslearn", "sklearn"], choices=["tslearn", "sklearn"],
+                        help="the workflow's fit.engine in its variants")
     parser.add_argument("--out", type=Path, default=PROJECT / "benchmarks" / "results")
     parser.add_argument("--stability-cost", action="store_true",
                         help="instead: the whole default demo run with and without restart stability (issue 7's budget)")
     parser.add_argument("--scale", action="store_true", help="instead: every stage's time and memory for ~1e4, 1e5, 1e6 profiles")
+    parser.add_argument("--growth", action="store_true",
+                        help="instead: the default config's run and k.max 20 -> 25 after it, against the notebook")
     parser.add_argument("--components", action="store_true", help="instead: import, map-mesh and criteria costs of single pieces")
     parser.add_argument("--dtw", action="store_true", help="instead: a dtw sweep, workflow at 1 and 2 cores against the notebook's serial loop")
     args = parser.parse_args()
@@ -415,8 +562,12 @@ def main() -> int:
     if args.components:
         print(component_times(args.out, max(args.repeats, 5)))
         return 0
+    if args.growth:
+        print(growth_runs(root, args.out, env, max(args.cores), args.repeats, args.engines))
+        shutil.rmtree(root, ignore_errors=True)
+        return 0
     if args.scale:
-        print(scale_runs(root, args.out, env, max(args.cores)))
+        print(scale_runs(root, args.out, env, max(args.cores), args.engines[-1], args.repeats))
         shutil.rmtree(root, ignore_errors=True)
         return 0
     if args.dtw:

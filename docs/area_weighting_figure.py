@@ -13,7 +13,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "scripts"))
 
 from tomoclust.colors import category_colors  # noqa: E402
-from tomoclust.gather import labels_on_grid  # noqa: E402
+from tomoclust.grid import labels_on_grid  # noqa: E402
 from tomoclust.io import read_dataset  # noqa: E402
 from tomoclust.maps import MapStyle, add_category_colorbar, category_labels, draw_category_map  # noqa: E402
 from tomoclust.plotting import plt, save_figure  # noqa: E402

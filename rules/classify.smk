@@ -4,16 +4,19 @@
 # own fits at the same k.
 
 
+include: "functions/classify.smk"
+
+
 localrules:
     gather_classification,
 
 
 rule classify_model:
     input:
-        reference=reference_file("results/{model}/profiles.nc"),
-        centres=reference_file("results/{model}/fits/k{k}.nc"),
-        profiles="results/{target}/profiles.nc",
-        own_fit=lambda wildcards: f"results/{wildcards.target}/fits/k{classification_reference(wildcards)['k']}.nc",
+        reference=reference_file(rules.extract_profiles.output.profiles),
+        centres=reference_file(FIT),
+        profiles=target_file(rules.extract_profiles.output.profiles),
+        own_fit=target_file(FIT),
         code=script_modules("classify_model.py"),
     output:
         labels="results/classify/{name}/{target}/labels.nc",
@@ -36,8 +39,8 @@ rule classify_model:
 
 rule plot_classified:
     input:
-        labels="results/classify/{name}/{target}/labels.nc",
-        categories=ancient(reference_file("results/{model}/categories.csv")),
+        labels=rules.classify_model.output.labels,
+        categories=ancient(reference_file(rules.gather_fits.output.categories)),
         code=script_modules("plot_classified.py"),
     output:
         png=report(
@@ -59,7 +62,7 @@ rule plot_classified:
         runtime=10,
     params:
         style=MAP_STYLE,
-        citation=model_citation,
+        citation=citation_of("labels"),
     script:
         "../scripts/plot_classified.py"
 
@@ -67,7 +70,7 @@ rule plot_classified:
 rule gather_classification:
     input:
         labels=lambda wildcards: expand(
-            "results/classify/{name}/{target}/labels.nc",
+            rules.classify_model.output.labels,
             name=wildcards.name,
             target=CLASSIFICATIONS[wildcards.name]["targets"],
         ),
@@ -96,6 +99,6 @@ rule gather_classification:
         mem_mb=1000,
         runtime=5,
     params:
-        citation=model_citation,
+        citation=citation_of("labels"),
     script:
         "../scripts/gather_classification.py"

@@ -2,6 +2,9 @@
 # agreement (adjusted Rand index) at every k, and vote maps of the slowest category.
 
 
+include: "functions/compare.smk"
+
+
 localrules:
     plot_agreement,
 
@@ -29,7 +32,7 @@ rule regrid_labels:
 
 rule compare_models:
     input:
-        labels="results/compare/{name}/labels.nc",
+        labels=rules.regrid_labels.output.labels,
         code=script_modules("compare_models.py"),
     output:
         agreement="results/compare/{name}/agreement.csv",
@@ -52,7 +55,7 @@ rule compare_models:
 
 rule plot_vote_map:
     input:
-        votes="results/compare/{name}/vote.nc",
+        votes=rules.compare_models.output.votes,
         code=script_modules("plot_vote_map.py"),
     output:
         png=report(
@@ -74,14 +77,14 @@ rule plot_vote_map:
         runtime=10,
     params:
         style=MAP_STYLE,
-        citation=model_citation,
+        citation=citation_of("votes"),
     script:
         "../scripts/plot_vote_map.py"
 
 
 rule plot_matched_categories:
     input:
-        matched="results/compare/{name}/matched.nc",
+        matched=rules.compare_models.output.matched,
         code=script_modules("plot_matched_categories.py"),
     output:
         png=report(
@@ -107,15 +110,15 @@ rule plot_matched_categories:
         runtime=10,
     params:
         style=MAP_STYLE,
-        citation=model_citation,
+        citation=citation_of("matched"),
     script:
         "../scripts/plot_matched_categories.py"
 
 
 rule plot_agreement:
     input:
-        agreement="results/compare/{name}/agreement.csv",
-        labels="results/compare/{name}/labels.nc",  # whom to cite, in its attributes
+        agreement=rules.compare_models.output.agreement,
+        labels=rules.regrid_labels.output.labels,  # whom to cite, in its attributes
         code=script_modules("plot_agreement.py"),
     output:
         png=report(
@@ -136,7 +139,7 @@ rule plot_agreement:
         mem_mb=1000,
         runtime=10,
     params:
-        citation=model_citation,
+        citation=citation_of("labels"),
     script:
         "../scripts/plot_agreement.py"
 
@@ -144,32 +147,6 @@ rule plot_agreement:
 # The 3-D vote (comparisons with `depth_windows`, after Cottaar & Lekic 2016): every compared model
 # clustered in the same moving depth windows, the windows' labels on the common grid, matched and
 # counted at each window; the slow area per window and the slow volume.
-
-
-def vote3d_outputs():
-    """Every output of the 3-D vote of every comparison with `depth_windows`."""
-    return [
-        path
-        for name, entry in COMPARISONS.items()
-        if entry.get("depth_windows")
-        for path in [
-            *expand(
-                "results/compare/{name}/windows/{model}.nc",
-                name=name,
-                model=entry["models"],
-            ),
-            f"results/compare/{name}/vote3d.nc",
-            f"results/compare/{name}/vote3d_area.csv",
-            f"results/compare/{name}/vote3d_volume.csv",
-            *expand(
-                "results/compare/{name}/figures/{figure}_k{k}.{ext}",
-                name=name,
-                figure=["vote3d_area", "vote3d_maps"],
-                k=entry["depth_windows"]["k"],
-                ext=["png", "pdf"],
-            ),
-        ]
-    ]
 
 
 rule compare_depth_windows:
@@ -193,14 +170,6 @@ rule compare_depth_windows:
         fit=config["fit"],
     script:
         "../scripts/compare_depth_windows.py"
-
-
-def compared_windows(wildcards):
-    return expand(
-        rules.compare_depth_windows.output.labels,
-        name=wildcards.name,
-        model=COMPARISONS[wildcards.name]["models"],
-    )
 
 
 rule vote3d:
@@ -257,7 +226,7 @@ rule plot_vote3d_area:
         mem_mb=1000,
         runtime=10,
     params:
-        citation=model_citation,
+        citation=citation_of("votes"),
     script:
         "../scripts/plot_vote3d_area.py"
 
@@ -287,6 +256,6 @@ rule plot_vote3d_maps:
     params:
         style=MAP_STYLE,
         depths=lambda wildcards: COMPARISONS[wildcards.name].get("vote_depths"),
-        citation=model_citation,
+        citation=citation_of("votes"),
     script:
         "../scripts/plot_vote3d_maps.py"

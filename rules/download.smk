@@ -8,6 +8,9 @@
 # (no conda env of its own): pooch comes with the workflow's requirements.
 
 
+include: "functions/download.smk"
+
+
 localrules:
     download_model,
 

@@ -2,10 +2,9 @@
 # comparison) to slide through every k in a browser, made from the gathered tables, the
 # fits' centres and profiles.nc; BokehJS and every array inline, so it opens offline.
 # Cheap single jobs: they run beside Snakemake on a cluster (localrules).
-# The shipped basemap of the workflow's own files (a clone, or a module of another workflow: never the caller's folder).
-BASEMAP_DIR = os.path.relpath(
-    WORKFLOW_SCRIPTS.parent / "resources/basemap/shapefiles/natural_earth"
-)
+
+
+include: "functions/explore.smk"
 
 
 localrules:
@@ -13,42 +12,15 @@ localrules:
     explore_comparison,
 
 
-def explore_basemap(wildcards):
-    """The shipped coastlines and borders, at 1:110m for a (near) global model, else 1:50m."""
-    scale = "50m"
-    for name in explore_models(wildcards):
-        region = MODELS[name].get("region") or {}
-        lon = region.get("lon")
-        if lon is None or abs(lon[1] - lon[0]) >= 90:
-            scale = "110m"
-    return [
-        f"{BASEMAP_DIR}/physical/ne_{scale}_coastline.shp",
-        f"{BASEMAP_DIR}/cultural/ne_{scale}_admin_0_boundary_lines_land.shp",
-    ]
-
-
-def explore_models(wildcards):
-    if hasattr(wildcards, "model"):
-        return [wildcards.model]
-    return COMPARISONS[wildcards.name]["models"]
-
-
-def explore_outputs():
-    """The explore page of every model and every comparison (in rule all)."""
-    return expand("results/{model}/explore.html", model=list(MODELS)) + expand(
-        "results/compare/{name}/explore.html", name=list(COMPARISONS)
-    )
-
-
 rule explore_model:
     input:
-        profiles="results/{model}/profiles.nc",
+        profiles=rules.extract_profiles.output.profiles,
         fits=fit_files,
-        labels="results/{model}/labels.nc",
-        confidence="results/{model}/confidence.nc",
-        criteria="results/{model}/criteria.csv",
-        selection="results/{model}/k_selection.json",
-        categories="results/{model}/categories.csv",
+        labels=rules.gather_fits.output.labels,
+        confidence=rules.gather_fits.output.confidence,
+        criteria=rules.gather_fits.output.criteria,
+        selection=rules.gather_fits.output.selection,
+        categories=rules.gather_fits.output.categories,
         basemap=explore_basemap,
         code=script_modules("explore_model.py"),
     output:
@@ -71,25 +43,19 @@ rule explore_model:
     params:
         max_mb=config["explore"]["max_mb"],
         confidence=config["confidence"],
-        citation=model_citation,
+        citation=citation_of("profiles"),
     script:
         "../scripts/explore_model.py"
 
 
 rule explore_comparison:
     input:
-        labels="results/compare/{name}/labels.nc",
-        votes="results/compare/{name}/vote.nc",
-        agreement="results/compare/{name}/agreement.csv",
-        categories=lambda wildcards: expand(
-            "results/{model}/categories.csv", model=explore_models(wildcards)
-        ),
-        criteria=lambda wildcards: expand(
-            "results/{model}/criteria.csv", model=explore_models(wildcards)
-        ),
-        selections=lambda wildcards: expand(
-            "results/{model}/k_selection.json", model=explore_models(wildcards)
-        ),
+        labels=rules.regrid_labels.output.labels,
+        votes=rules.compare_models.output.votes,
+        agreement=rules.compare_models.output.agreement,
+        categories=each_explored_model(rules.gather_fits.output.categories),
+        criteria=each_explored_model(rules.gather_fits.output.criteria),
+        selections=each_explored_model(rules.gather_fits.output.selection),
         basemap=explore_basemap,
         code=script_modules("explore_comparison.py"),
     output:
@@ -112,6 +78,6 @@ rule explore_comparison:
     params:
         models=explore_models,
         max_mb=config["explore"]["max_mb"],
-        citation=model_citation,
+        citation=citation_of("votes"),
     script:
         "../scripts/explore_comparison.py"

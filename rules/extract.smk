@@ -3,6 +3,9 @@
 # profiles can hold k.max, so a k range the data cannot hold stops the run before any fit.
 
 
+include: "functions/extract.smk"
+
+
 checkpoint extract_profiles:
     input:
         model=model_path,

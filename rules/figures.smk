@@ -3,16 +3,19 @@
 # the manuscript panel. All of them in the Snakemake report with captions.
 
 
+include: "functions/figures.smk"
+
+
 localrules:
     plot_choosing_k,
 
 
 rule plot_choosing_k:
     input:
-        criteria="results/{model}/criteria.csv",
-        selection="results/{model}/k_selection.json",
-        lineage="results/{model}/lineage.csv",
-        categories="results/{model}/categories.csv",
+        criteria=rules.gather_fits.output.criteria,
+        selection=rules.gather_fits.output.selection,
+        lineage=rules.gather_fits.output.lineage,
+        categories=rules.gather_fits.output.categories,
         code=script_modules("plot_choosing_k.py"),
     output:
         elbow_png=report(
@@ -50,7 +53,7 @@ rule plot_choosing_k:
         runtime=10,
     params:
         lineage_k_span=config["lineage"]["figure_k_span"],
-        citation=model_citation,
+        citation=citation_of("selection"),
     script:
         "../scripts/plot_choosing_k.py"
 
@@ -64,9 +67,9 @@ for ks in FIGURE_K_JOBS:
         name:
             chunk_rule("plot_maps", ks)
         input:
-            profiles="results/{model}/profiles.nc",
-            fits=expand("results/{{model}}/fits/k{k}.nc", k=ks),
-            categories=ancient("results/{model}/categories.csv"),
+            profiles=rules.extract_profiles.output.profiles,
+            fits=expand(FIT, k=ks, allow_missing=True),
+            categories=ancient_copy(rules.gather_fits.output.categories),
             code=script_modules("plot_maps.py"),
         output:
             maps=per_k_figures("maps", ks, "../report/map.rst", "Category maps"),
@@ -88,7 +91,7 @@ for ks in FIGURE_K_JOBS:
             style=MAP_STYLE,
             colors=COLOR_SETTINGS,
             confidence=config["confidence"],
-            citation=model_citation,
+            citation=citation_of("profiles"),
         script:
             "../scripts/plot_maps.py"
 
@@ -96,9 +99,9 @@ for ks in FIGURE_K_JOBS:
         name:
             chunk_rule("plot_profiles", ks)
         input:
-            profiles="results/{model}/profiles.nc",
-            fits=expand("results/{{model}}/fits/k{k}.nc", k=ks),
-            categories=ancient("results/{model}/categories.csv"),
+            profiles=rules.extract_profiles.output.profiles,
+            fits=expand(FIT, k=ks, allow_missing=True),
+            categories=ancient_copy(rules.gather_fits.output.categories),
             code=script_modules("plot_profiles.py"),
         output:
             per_k_figures("profiles", ks, "../report/profiles.rst", "Cluster profiles"),
@@ -116,17 +119,17 @@ for ks in FIGURE_K_JOBS:
         params:
             colors=COLOR_SETTINGS,
             envelopes=config["profiles"]["envelopes"],
-            citation=model_citation,
+            citation=citation_of("profiles"),
         script:
             "../scripts/plot_profiles.py"
 
 
 rule plot_summary:
     input:
-        table="results/{model}/inertia.csv",
-        selection="results/{model}/k_selection.json",
-        categories="results/{model}/categories.csv",
-        profiles="results/{model}/profiles.nc",
+        table=rules.gather_fits.output.table,
+        selection=rules.gather_fits.output.selection,
+        categories=rules.gather_fits.output.categories,
+        profiles=rules.extract_profiles.output.profiles,
         fits=fit_files,
         code=script_modules("plot_summary.py"),
     output:
@@ -157,6 +160,6 @@ rule plot_summary:
         style=MAP_STYLE,
         figure_k=config["figure_k"],
         confidence=config["confidence"],
-        citation=model_citation,
+        citation=citation_of("profiles"),
     script:
         "../scripts/plot_summary.py"

@@ -4,6 +4,9 @@
 # With one k per job (k_per_job: 1, the SLURM profile) it is one rule, fit_kmeans, with a {k} wildcard.
 
 
+include: "functions/fit.smk"
+
+
 for ks in K_JOBS:
 
     rule:
@@ -13,7 +16,7 @@ for ks in K_JOBS:
             profiles=extracted_profiles,
             code=script_modules("fit_kmeans.py"),
         output:
-            fits=expand("results/{{model}}/fits/k{k}.nc", k=ks),
+            fits=expand(FIT, k=ks, allow_missing=True),
         log:
             f"results/{{model}}/logs/fit/{chunk_label(ks)}.log",
         benchmark:

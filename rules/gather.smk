@@ -2,13 +2,16 @@
 # One job reads every fit once; on a cluster it runs beside Snakemake (localrules).
 
 
+include: "functions/gather.smk"
+
+
 localrules:
     gather_fits,
 
 
 rule gather_fits:
     input:
-        profiles="results/{model}/profiles.nc",
+        profiles=rules.extract_profiles.output.profiles,
         fits=fitted_files,
         code=script_modules("gather_fits.py"),
     output:

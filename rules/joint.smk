@@ -3,6 +3,9 @@
 # one job draws, for each k in maps.k, the joint categories and every variable's centres.
 
 
+include: "functions/joint.smk"
+
+
 rule fit_joint:
     input:
         model=model_path,
@@ -29,7 +32,7 @@ rule fit_joint:
 
 rule plot_joint:
     input:
-        joint="results/{model}/joint/joint.nc",
+        joint=rules.fit_joint.output.joint,
         code=script_modules("plot_joint.py"),
     output:
         joint_figures(),
@@ -44,6 +47,6 @@ rule plot_joint:
         runtime=10,
     params:
         style=MAP_STYLE,
-        citation=model_citation,
+        citation=citation_of("joint"),
     script:
         "../scripts/plot_joint.py"

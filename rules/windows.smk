@@ -3,9 +3,12 @@
 # all of them), and gives the slowest category's area per window and its volume share.
 
 
+include: "functions/windows.smk"
+
+
 rule depth_windows:
     input:
-        profiles="results/{model}/profiles.nc",
+        profiles=rules.extract_profiles.output.profiles,
         code=script_modules("depth_windows.py"),
     output:
         table="results/{model}/depth_windows.csv",
@@ -29,6 +32,6 @@ rule depth_windows:
     params:
         windows=lambda wildcards: MODELS[wildcards.model]["depth_windows"],
         fit=config["fit"],
-        citation=model_citation,
+        citation=citation_of("profiles"),
     script:
         "../scripts/depth_windows.py"

@@ -1,6 +1,6 @@
 """Rule classify_model (rules/classify.smk): a target model's profiles -> the nearest centre of a reference fit."""
 from tomoclust.classify import classification_dataset, classify_profiles
-from tomoclust.io import read_dataset, read_profiles, write_netcdf
+from tomoclust.io import read_dataset, write_netcdf
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.provenance import carried_citation, provenance_attrs
@@ -10,7 +10,7 @@ def main(snakemake):
     log = setup_logging(log_path_of(snakemake))
     name, target_name = snakemake.wildcards.name, snakemake.wildcards.target
     reference_name, k = snakemake.params.reference["model"], int(snakemake.params.reference["k"])
-    reference, target = read_profiles(snakemake.input.reference), read_profiles(snakemake.input.profiles)
+    reference, target = read_dataset(snakemake.input.reference), read_dataset(snakemake.input.profiles)
     centres, own_fit = read_dataset(snakemake.input.centres), read_dataset(snakemake.input.own_fit)
     where = f"classification '{name}' (reference {reference_name}, k={k}), target '{target_name}'"
     result = classify_profiles(reference, centres, target, snakemake.params.metric, dict(snakemake.params.metric_params),

@@ -3,7 +3,7 @@ the model clustered in the comparison's moving depth windows (labels per k and w
 
 Every model of a comparison gets the same windows: they move through the models' common `depth` range.
 """
-from tomoclust.io import read_profiles, write_netcdf
+from tomoclust.io import read_dataset, write_netcdf
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.provenance import provenance_attrs
@@ -14,7 +14,7 @@ def main(snakemake):
     log = setup_logging(log_path_of(snakemake))
     name, model = snakemake.wildcards.name, snakemake.wildcards.model
     windows = dict(snakemake.params.windows)
-    profiles = read_profiles(snakemake.input.profiles)
+    profiles = read_dataset(snakemake.input.profiles)
     depth = profiles["depth"].values
     depth_range = snakemake.params.depth or [float(depth.min()), float(depth.max())]
     cube = window_labels(profiles, windows, depth_range, dict(snakemake.params.fit), model)

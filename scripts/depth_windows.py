@@ -5,17 +5,18 @@ here at the few k asked: many small fits in one job.
 """
 import pandas as pd
 
-from tomoclust.io import read_profiles, write_table
+from tomoclust.io import read_dataset, write_table
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.plotting import save_figure
-from tomoclust.windows import fit_window, plot_depth_windows, slowest_category_rows, volume_shares, window_ranges
+from tomoclust.windows import fit_window, slowest_category_rows, volume_shares, window_ranges
+from tomoclust.windows_plots import plot_depth_windows
 
 
 def main(snakemake):
     log = setup_logging(log_path_of(snakemake))
     model, windows = snakemake.wildcards.model, dict(snakemake.params.windows)
-    profiles = read_profiles(snakemake.input.profiles)
+    profiles = read_dataset(snakemake.input.profiles)
     depth = profiles["depth"].values
     rows = []
     for top, bottom in window_ranges([depth.min(), depth.max()], windows["width"], windows["step"]):

@@ -4,7 +4,7 @@ Each k is fitted, judged (criteria, restart stability, member envelopes) and wri
 the profiles are read, the engine imported and the silhouette's subsample distances computed once for the chunk.
 """
 from tomoclust.fit import check_k_range, fit_inputs, fit_profiles
-from tomoclust.io import k_of_path, read_profiles, write_netcdf
+from tomoclust.io import k_of_path, read_dataset, write_netcdf
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.provenance import carried_citation, provenance_attrs
@@ -12,7 +12,7 @@ from tomoclust.provenance import carried_citation, provenance_attrs
 
 def main(snakemake):
     log = setup_logging(log_path_of(snakemake))
-    profiles = read_profiles(snakemake.input.profiles)
+    profiles = read_dataset(snakemake.input.profiles)
     targets = {k_of_path(path): path for path in snakemake.output.fits}
     check_k_range(list(targets), profiles, snakemake.wildcards.model, snakemake.input.profiles)
     fit_params = dict(snakemake.params.fit)

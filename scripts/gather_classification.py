@@ -1,7 +1,7 @@
 """Rule gather_classification (rules/classify.smk): every target of a classification -> agreement.csv and its figure."""
 import pandas as pd
 
-from tomoclust.classify import plot_classification_agreement
+from tomoclust.classify_plots import plot_classification_agreement
 from tomoclust.io import read_attributes, write_table
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line

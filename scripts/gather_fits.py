@@ -1,9 +1,10 @@
 """Rule gather_fits (rules/gather.smk): all fits of a model -> inertia and criteria tables, the knee and
 preferred k, the labels cube on the model grid, the lineage across k and every category's colour."""
+from tomoclust.colors import categories_table
 from tomoclust.confidence import confidence_cube
 from tomoclust.gather import INERTIA_COLUMNS, fit_table, k_selection, labels_cube
-from tomoclust.io import read_fits, read_profiles, write_json, write_netcdf, write_table
-from tomoclust.lineage import categories_table, lineage_edges
+from tomoclust.io import read_dataset, read_fits, write_json, write_netcdf, write_table
+from tomoclust.lineage import lineage_edges
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.preprocess import PREPROCESSING_ATTRS
@@ -19,7 +20,7 @@ def main(snakemake):
     k_min, k_max = snakemake.params.k_range
     fits = {k: fit for k, fit in every_fit.items() if k_min <= k <= k_max}
     # The grid and where each profile sits on it; not the profile matrix (1 GB RSS at 10^6 profiles otherwise).
-    profiles = read_profiles(snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index",
+    profiles = read_dataset(snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index",
                                                         "profile_area"])
 
     table = fit_table(fits)

@@ -1,5 +1,5 @@
 """Rule plot_agreement (rules/compare.smk): agreement.csv -> ARI of every pair of models against k."""
-from tomoclust.compare import plot_agreement
+from tomoclust.compare_plots import plot_agreement
 from tomoclust.io import read_table
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line

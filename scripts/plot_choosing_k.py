@@ -1,11 +1,12 @@
 """Rule plot_choosing_k (rules/figures.smk): the gathered tables -> the elbow, all criteria against k, and the
 clustergram of how categories split as k grows."""
 from tomoclust.io import read_json, read_table
-from tomoclust.lineage import plot_lineage
+from tomoclust.lineage_plots import plot_lineage
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
-from tomoclust.plotting import display_units, plot_elbow, plot_k_selection, save_figure
+from tomoclust.plotting import plot_elbow, plot_k_selection, save_figure
 from tomoclust.preprocess import preprocessing_label
+from tomoclust.units import display_units
 
 
 def main(snakemake):

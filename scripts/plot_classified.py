@@ -1,6 +1,6 @@
 """Rule plot_classified (rules/classify.smk): the map of a target model classified with a reference's centres."""
+from tomoclust.colors import colors_of
 from tomoclust.io import read_dataset, read_table
-from tomoclust.lineage import colors_of
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.maps import CategoryMapCanvas, MapStyle
 from tomoclust.mock import snakemake_from_command_line

@@ -1,10 +1,11 @@
 """Rule plot_joint (rules/joint.smk): joint.nc -> for each k, the joint categories and every variable's centres."""
 from tomoclust.io import read_dataset
-from tomoclust.joint import plot_joint
+from tomoclust.joint_plots import plot_joint
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.maps import MapStyle
 from tomoclust.mock import snakemake_from_command_line
-from tomoclust.plotting import display_units, figure_paths, save_figure
+from tomoclust.plotting import figure_paths, save_figure
+from tomoclust.units import display_units
 
 
 def main(snakemake):

@@ -6,15 +6,16 @@ their colours, dots, colour bar and title.
 """
 import numpy as np
 
+from tomoclust.colors import colors_of, colour_source
 from tomoclust.confidence import uncertain_on_grid, uncertainty_note
-from tomoclust.gather import labels_on_grid, on_grid
+from tomoclust.grid import labels_on_grid, on_grid
 from tomoclust.io import read_figure_inputs
-from tomoclust.lineage import colors_of, colour_source
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.maps import CategoryMapCanvas, MapStyle, category_labels
 from tomoclust.mock import snakemake_from_command_line
-from tomoclust.plotting import display_units, figure_paths
+from tomoclust.plotting import figure_paths
 from tomoclust.preprocess import preprocessing_label
+from tomoclust.units import display_units
 
 
 def main(snakemake):

@@ -1,5 +1,6 @@
 """Rule plot_matched_categories (rules/compare.smk): matched.nc -> consensus, agreement count and per-category votes at one k."""
-from tomoclust.compare import matched_agreement, plot_matched_categories
+from tomoclust.compare import matched_agreement
+from tomoclust.compare_plots import plot_matched_categories
 from tomoclust.io import read_dataset
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.maps import MapStyle

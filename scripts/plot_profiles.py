@@ -1,11 +1,12 @@
 """Rules plot_profiles_k{first}_{last} (rules/figures.smk): the cluster profile figure of each k of one chunk."""
+from tomoclust.colors import colors_of, colour_source
 from tomoclust.io import read_figure_inputs
-from tomoclust.lineage import colors_of, colour_source
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
-from tomoclust.plotting import display_units, figure_paths, save_figure
+from tomoclust.plotting import figure_paths, save_figure
 from tomoclust.preprocess import preprocessing_label
 from tomoclust.profile_plots import plot_cluster_profiles, value_range_of
+from tomoclust.units import display_units
 
 
 def main(snakemake):

@@ -1,14 +1,15 @@
 """Rule plot_summary (rules/figures.smk): the manuscript panel: elbow, then map and centre profiles of a few k."""
-from tomoclust.gather import labels_on_grid
-from tomoclust.io import k_of_path, read_fits, read_json, read_profiles, read_table
-from tomoclust.lineage import colors_of
+from tomoclust.colors import colors_of
+from tomoclust.confidence import uncertain_on_grid
+from tomoclust.grid import labels_on_grid
+from tomoclust.io import k_of_path, read_dataset, read_fits, read_json, read_table
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.maps import MapStyle
 from tomoclust.mock import snakemake_from_command_line
-from tomoclust.plotting import display_units, save_figure
+from tomoclust.plotting import save_figure
 from tomoclust.preprocess import preprocessing_label
-from tomoclust.confidence import uncertain_on_grid
 from tomoclust.summary import choose_figure_k, plot_summary
+from tomoclust.units import display_units
 
 
 def main(snakemake):
@@ -20,7 +21,7 @@ def main(snakemake):
     ks = choose_figure_k(figure_k if isinstance(figure_k, str) else list(figure_k), selection.get("knee"), list(fit_paths))
     log.info("manuscript panel shows k = %s", ks)
     # The grid and where each profile sits on it, not the profile matrix: the fits hold the members' spread.
-    profiles = read_profiles(snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index", "depth"])
+    profiles = read_dataset(snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index", "depth"])
     fits = read_fits([fit_paths[k] for k in ks])
     panels = {k: (labels_on_grid(profiles, fit["labels"].values), fit["centers"].values, fit["member_std"].values)
               for k, fit in fits.items()}

@@ -1,5 +1,5 @@
 """Rule plot_vote_map (rules/compare.smk): vote.nc -> the vote map of one k."""
-from tomoclust.compare import plot_vote_map
+from tomoclust.compare_plots import plot_vote_map
 from tomoclust.io import read_dataset
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.maps import MapStyle

@@ -149,8 +149,7 @@ def test_preferred_k_directions():
 def test_categories_table_gives_every_figure_its_colours():
     import xarray as xr
 
-    from tomoclust.colors import category_colors
-    from tomoclust.lineage import categories_table, colors_of
+    from tomoclust.colors import categories_table, category_colors, colors_of
 
     def fit(labels, k):
         sizes = np.bincount(labels, minlength=k)

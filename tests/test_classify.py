@@ -1,14 +1,9 @@
 """A regionalisation applied to other models (issue 16, item 2): classification with saved centres."""
 import numpy as np
-import pandas as pd
 import pytest
 import xarray as xr
-import yaml
-from test_workflow import copy_workflow, snakemake
 
 from tomoclust.classify import ClassifyError, check_compatible, interpolate_profiles, shared_depths
-
-DEMO = {"path": "resources/demo/wus_synthetic.nc", "variable": "dvs", "depth": [20, 600]}
 
 
 def test_interpolation_keeps_shared_depths_exactly_and_is_linear_between():
@@ -29,37 +24,3 @@ def test_different_transforms_or_units_are_refused_with_the_key():
     with pytest.raises(ClassifyError, match="'percent', the target's in 'km/s'"):
         check_compatible(profiles("none", "percent"), profiles("none", "km/s"), "c")
     check_compatible(profiles("demean", "kmps"), profiles("demean", "km/s"), "c")  # the same units, spelled two ways
-
-
-def test_a_model_classified_with_its_own_centres_gets_its_own_labels_and_others_a_map(tmp_path):
-    workdir = copy_workflow(tmp_path)
-    config = {
-        "models": [{"name": "west", **DEMO, "region": {"lat": [36, 42], "lon": [-118, -110]}},
-                   {"name": "east", **DEMO, "region": {"lat": [38, 44], "lon": [-114, -106]}}],
-        "k": {"min": 2, "max": 4}, "maps": {"k": [3], "pdf": "none"}, "figure_k": [3], "stability": {"restarts": 0},
-        "classify": [{"name": "west_types", "reference": {"model": "west", "k": 3}, "targets": ["west", "east"]}],
-    }
-    (workdir / "classify.yaml").write_text(yaml.safe_dump(config))
-    snakemake(workdir, "--configfile", "classify.yaml")
-    out = workdir / "results" / "classify" / "west_types"
-    with xr.open_dataset(out / "west" / "labels.nc") as own, xr.open_dataset(workdir / "results/west/labels.nc") as fit:
-        np.testing.assert_array_equal(own["labels"].values, fit["labels"].sel(k=3).values)
-        assert own.attrs["ari_with_own_fit"] == 1.0 and own.attrs["agreement_area_percent"] == pytest.approx(100.0)
-    with xr.open_dataset(out / "east" / "labels.nc") as east:
-        labels = east["labels"].values
-        assert set(np.unique(labels[labels >= 0])) <= {0, 1, 2} and (labels >= 0).sum() > 100
-        assert np.isfinite(east["margin"].values[labels >= 0]).all()
-        assert 0.0 < east.attrs["agreement_area_percent"] <= 100.0
-    table = pd.read_csv(out / "agreement.csv")
-    assert table["target"].tolist() == ["west", "east"] and table["ari_with_own_fit"].iloc[0] == 1.0
-    for figure in ("west.png", "east.png", "east.pdf", "agreement.png", "agreement.pdf"):
-        assert (out / "figures" / figure).stat().st_size > 0
-
-
-def test_a_classification_of_unknown_models_is_refused(tmp_path):
-    workdir = copy_workflow(tmp_path)
-    config = {"models": [{"name": "west", **DEMO}],
-              "classify": [{"name": "c", "reference": {"model": "west", "k": 3}, "targets": ["nowhere"]}]}
-    (workdir / "bad.yaml").write_text(yaml.safe_dump(config))
-    result = snakemake(workdir, "--configfile", "bad.yaml", "--dry-run", check=False)
-    assert result.returncode != 0 and "names models ['nowhere'] that are not in `models`" in result.stdout + result.stderr

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from test_workflow import copy_workflow, snakemake
+from conftest import copy_workflow, snakemake
 
-pytestmark = [pytest.mark.workflow, pytest.mark.browser]
+pytestmark = pytest.mark.workflow  # the two page tests are marked browser too
 
 REGION = {"lat": [37, 45], "lon": [-120, -106]}
 MODEL_PAGE = "results/small/explore.html"
@@ -148,6 +148,7 @@ def colours_shown(counts: dict[str, int], minimum: int = 30) -> int:
     return sum(1 for n in counts.values() if n >= minimum)
 
 
+@pytest.mark.browser
 def test_model_page_offline_slider_map_hover_knee(explore_run, browser, tmp_path):
     workdir = explore_run
     page = workdir / MODEL_PAGE
@@ -206,6 +207,7 @@ def test_model_page_offline_slider_map_hover_knee(explore_run, browser, tmp_path
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
 
 
+@pytest.mark.browser
 def test_comparison_page_offline_side_by_side_and_vote(explore_run, browser):
     workdir = explore_run
     page = workdir / COMPARISON_PAGE

@@ -177,6 +177,7 @@ def test_unrecognised_dimension_names(tmp_path):
 
 
 @needs_shared_models
+@pytest.mark.real_models
 def test_semum_0_360_longitudes():
     spec = ModelSpec(name="semum", path=str(SHARED_MODELS / "SEMum_vs.nc"), variable="v", depth=(80, 350))
     ds = extract_model(spec)
@@ -186,6 +187,7 @@ def test_semum_0_360_longitudes():
 
 
 @needs_shared_models
+@pytest.mark.real_models
 def test_s362anim_duplicate_meridian_dropped():
     spec = ModelSpec(name="s362", path=str(SHARED_MODELS / "S362ANI+M_vs.nc"), variable="v", depth=(1000, 2800))
     ds = extract_model(spec)

@@ -9,10 +9,11 @@ import pytest
 from conftest import PROJECT
 
 from tomoclust.colors import category_colors
-from tomoclust.maps import (SHIPPED_BASEMAP, SHIPPED_OVERLAYS, MapStyle, basemap_resolution, choose_projection,
-                            natural_earth_file, plot_category_map)
+from tomoclust.envelopes import cluster_quantiles, cluster_statistics
+from tomoclust.maps import (SHIPPED_BASEMAP, SHIPPED_OVERLAYS, CategoryMapCanvas, MapStyle, basemap_resolution,
+                            category_labels, choose_projection, natural_earth_file)
 from tomoclust.plotting import save_figure
-from tomoclust.profile_plots import cluster_statistics, plot_cluster_profiles
+from tomoclust.profile_plots import plot_cluster_profiles
 from tomoclust.summary import choose_figure_k
 
 
@@ -23,6 +24,26 @@ def test_colors_run_slow_red_to_fast_blue():
         assert colors[0, 0] > colors[0, 2], "category 0 (slowest) is red"
         assert colors[-1, 2] > colors[-1, 0], "category k-1 (fastest) is blue"
     assert len({tuple(c) for c in category_colors(12)}) == 12
+
+
+def test_colours_are_matplotlibs_colour_maps_to_the_bit():
+    """tomoclust.colors samples the ColorBrewer ramps without matplotlib, to the same numbers as its colour maps
+    (categories.csv, every map and every vote map keep their colours)."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_rgba_array
+
+    from tomoclust.colors import from_hex, grey_colors, ramp_colors, to_hex, vote_colors
+
+    positions = np.concatenate([np.linspace(0.0, 1.0, 10_001), [-0.1, 1.2], np.random.default_rng(0).random(1000)])
+    for name in ("RdYlBu", "YlOrRd", "Greys"):
+        np.testing.assert_array_equal(ramp_colors(name, positions), colormaps[name](positions), err_msg=name)
+    for n in (1, 2, 3, 7, 20, 50):
+        np.testing.assert_array_equal(category_colors(n), colormaps["RdYlBu"](0.04 + 0.92 * (
+            np.linspace(0.0, 1.0, n) if n > 1 else np.array([0.5]))))
+        np.testing.assert_array_equal(vote_colors(n), colormaps["YlOrRd"](np.linspace(0.05, 0.95, n + 1)))
+        np.testing.assert_array_equal(grey_colors(n), colormaps["Greys"](np.linspace(0.15, 0.9, n)))
+        hexes = [to_hex(c) for c in category_colors(n)]
+        np.testing.assert_array_equal(from_hex(hexes), to_rgba_array(hexes))
 
 
 def test_projection_suits_the_extent():
@@ -63,9 +84,11 @@ def _small_map_inputs():
 
 def test_map_and_profile_figures_are_written(tmp_path):
     lat, lon, labels = _small_map_inputs()
-    style = MapStyle()
-    fig = plot_category_map(lat, lon, labels, 3, np.array([-1.0, 0.0, 1.0]), np.array([10, 20, 30]), "%", "t", style)
-    save_figure(fig, tmp_path / "map.png", tmp_path / "map.pdf")
+    canvas = CategoryMapCanvas(lat, lon, MapStyle())
+    names = category_labels(np.array([-1.0, 0.0, 1.0]), np.array([10, 20, 30]), "%")
+    canvas.draw(labels, 3, category_colors(3), names, "t")
+    canvas.save(tmp_path / "map.png", tmp_path / "map.pdf")
+    canvas.close()
     assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"
     pdf = (tmp_path / "map.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf, "vector PDF with embedded TrueType fonts"
@@ -127,7 +150,7 @@ OFFLINE_MAP_SCRIPT = textwrap.dedent(
     import cartopy
     from pathlib import Path
     from tomoclust import maps
-    from tomoclust.plotting import save_figure
+    from tomoclust.plotting import plt, save_figure
 
     out, mode = sys.argv[2], sys.argv[3]
     if mode == "no basemap":  # as if the repository had none: only cartopy's (empty) data dirs are left
@@ -139,8 +162,15 @@ OFFLINE_MAP_SCRIPT = textwrap.dedent(
     # The western US with the Pacific coast, every cell without a category: only the basemap is drawn inside the frame.
     lat = np.arange(30.0, 50.1, 1.0); lon = np.arange(-130.0, -99.9, 1.0)
     labels = np.full((lat.size, lon.size), -1, dtype=np.int32)
-    fig = maps.plot_category_map(lat, lon, labels, 3, np.array([-1.0, 0.0, 1.0]), np.array([1, 1, 1]), "%", mode, style)
-    ax = fig.axes[0]
+    # A single map as the summary panel and the comparisons' figures draw theirs.
+    fig = plt.figure(figsize=(6.4, 4.6))
+    projection = maps.choose_projection(float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()),
+                                        style.projection)
+    ax = fig.add_subplot(1, 1, 1, projection=projection)
+    mesh = maps.draw_category_map(ax, lat, lon, labels, 3, style)
+    names = maps.category_labels(np.array([-1.0, 0.0, 1.0]), np.array([1, 1, 1]), "%")
+    maps.add_category_colorbar(fig, mesh, ax, 3, names)
+    ax.set_title(mode, fontsize=10)
     fig.canvas.draw()
     x0, y0, x1, y1 = ax.get_window_extent().extents
     rgb = np.asarray(fig.canvas.buffer_rgba())[::-1, :, :3]  # row 0 at the bottom, as display coordinates
@@ -189,8 +219,6 @@ def test_a_map_redrawn_for_another_k_equals_a_map_drawn_afresh(tmp_path):
     """The chunk's canvas keeps projection, mesh, basemap, gridlines and layout and swaps the data: no trace of the
     previous k or of the confidence map drawn between, and nothing drawn outside the fixed frame."""
     from matplotlib.image import imread
-
-    from tomoclust.maps import CategoryMapCanvas, category_labels
 
     lat, lon, labels = _small_map_inputs()
     style = MapStyle()
@@ -246,8 +274,6 @@ def test_per_k_figure_paths_are_grouped_by_k():
 
 
 def test_quantile_envelopes_are_the_members_quantiles_and_robust_to_an_outlier():
-    from tomoclust.profile_plots import cluster_quantiles
-
     rng = np.random.default_rng(1)
     profiles = rng.normal(size=(300, 6))
     labels = np.arange(300) % 3
@@ -290,7 +316,103 @@ def test_a_global_map_has_no_us_state_lines_and_says_why(caplog):
     lat, lon = np.arange(-88.0, 89.0, 4.0), np.arange(-178.0, 179.0, 4.0)
     labels = (np.add.outer(np.arange(lat.size), np.arange(lon.size)) % 3).astype(np.int32)
     with caplog.at_level("INFO"):
-        plot_category_map(lat, lon, labels, 3, np.array([-1.0, 0.0, 1.0]), np.array([1, 1, 1]), "%", "global",
-                          MapStyle(overlays=["us_states"]))
+        canvas = CategoryMapCanvas(lat, lon, MapStyle(overlays=["us_states"]))
+        canvas.draw(labels, 3, category_colors(3), None, "global")
+        canvas.close()
     assert "overlay us_states covers" in caplog.text and "not drawn" in caplog.text
     assert "us_census" not in caplog.text
+
+
+# --- Every other kind of figure, drawn from small inputs (the workflow runs draw them from real outputs) -------------
+
+
+def _written(fig, path) -> int:
+    save_figure(fig, path)
+    return path.stat().st_size
+
+
+def test_the_comparison_figures_draw(tmp_path):
+    import xarray as xr
+
+    from tomoclust.compare import agreement_table, labels_on_common_grid, matched_dataset, vote_dataset
+    from tomoclust.compare_plots import plot_agreement, plot_matched_categories, plot_vote_map
+
+    lat, lon, labels = _small_map_inputs()
+    other = np.where(labels >= 0, (labels + np.arange(lon.size) // 9) % 3, -1)
+    cubes = {name: xr.Dataset({"labels": (("k", "latitude", "longitude"), grid[None].astype(np.int32))},
+                              coords={"k": [3], "latitude": lat, "longitude": lon})
+             for name, grid in (("a", labels), ("b", other))}
+    common, style = labels_on_common_grid(cubes), MapStyle()
+    fig = plot_vote_map(vote_dataset(common, [3]), 3, "votes", style)
+    assert len(fig.axes) == 2, "the map and its colour bar"
+    assert [t.get_text() for t in fig.axes[1].get_yticklabels()] == ["0 of 2", "1 of 2", "2 of 2"]
+    assert _written(fig, tmp_path / "vote.png") > 10_000
+    fig = plot_agreement(agreement_table(common), "agreement")
+    assert [line.get_label() for line in fig.axes[0].lines] == ["a vs b"]
+    assert _written(fig, tmp_path / "agreement.png") > 5_000
+    fig = plot_matched_categories(matched_dataset(common, [3]), 3, "matched", style)
+    assert len(fig.axes) == 2 * (2 + 3), "consensus, agreement count and one vote map per category, each with its bar"
+    assert _written(fig, tmp_path / "matched.png") > 10_000
+
+
+def test_the_classification_depth_window_and_lineage_figures_draw(tmp_path):
+    import pandas as pd
+    import xarray as xr
+
+    from tomoclust.classify_plots import plot_classification_agreement
+    from tomoclust.colors import categories_table
+    from tomoclust.lineage import lineage_edges
+    from tomoclust.lineage_plots import plot_lineage
+    from tomoclust.windows import slowest_category_rows
+    from tomoclust.windows_plots import plot_depth_windows
+
+    table = pd.DataFrame({"target": ["a", "b"], "ari_with_own_fit": [1.0, 0.4],
+                          "agreement_area_percent": [100.0, 55.0]})
+    fig = plot_classification_agreement(table, "classified")
+    assert len(fig.axes[0].patches) == 4, "two bars per target"
+    assert _written(fig, tmp_path / "classified.png") > 5_000
+
+    profiles = xr.Dataset({"profile_area": (("profile",), np.array([100.0, 100.0, 200.0]))})
+    rows = [row for top, labels in ((1000.0, [0, 1, 0]), (1100.0, [0, 1, 1]))
+            for row in slowest_category_rows(profiles, {2: np.array(labels)}, top, top + 300.0, 100.0)]
+    fig = plot_depth_windows(pd.DataFrame(rows), "m")
+    assert len(fig.axes[0].lines) == 1 and "of the volume" in fig.axes[0].lines[0].get_label()
+    assert _written(fig, tmp_path / "windows.png") > 5_000
+
+    def fit(labels, k):
+        sizes = np.bincount(labels, minlength=k)
+        return xr.Dataset({"labels": ("profile", labels), "cluster_size": ("cluster", sizes),
+                           "cluster_area_percent": ("cluster", 100.0 * sizes / sizes.sum()),
+                           "center_depth_mean": ("cluster", np.arange(k, dtype=float))})
+
+    fits = {2: fit(np.array([0, 0, 1, 1]), 2), 3: fit(np.array([0, 0, 1, 2]), 3)}
+    categories = categories_table(fits)
+    edges = lineage_edges({k: f["labels"].values for k, f in fits.items()})
+    fig = plot_lineage(edges, categories, categories[["k", "category", "color"]], "m", "%")
+    assert len(fig.axes[0].collections[0].get_offsets()) == 5, "every category of k = 2 and 3"
+    assert _written(fig, tmp_path / "lineage.png") > 5_000
+
+
+def test_the_joint_figure_and_the_summary_panel_draw(tmp_path):
+    import pandas as pd
+
+    from tomoclust.joint_plots import plot_joint
+    from tomoclust.summary import plot_summary
+
+    lat, lon, labels = _small_map_inputs()
+    depth = np.linspace(50.0, 400.0, 8)
+    centres = {name: np.linspace(-1.0, 1.0, 3)[:, None] * scale + 0.1 * depth[None, :] / 400.0
+               for name, scale in (("dvs", 2.0), ("vp", 0.1))}
+    fig = plot_joint(lat, lon, labels, centres, {name: depth for name in centres}, {"dvs": "%", "vp": "km/s"}, 3,
+                     "joint", MapStyle())
+    assert len(fig.axes) == 3, "the map (its colour bar inset) and one panel of centres per variable"
+    assert [len(ax.lines) for ax in fig.axes[1:]] == [3, 3]
+    assert _written(fig, tmp_path / "joint.png") > 10_000
+
+    table = pd.DataFrame({"k": [2, 3, 4], "inertia": [3.0, 1.5, 1.2]})
+    panels = {k: (np.where(labels >= 0, labels % k, -1), centres["dvs"][:k], np.full((k, depth.size), 0.2))
+              for k in (2, 3)}
+    fig = plot_summary(table, {"knee": 3}, lat, lon, panels, depth, "%", "m", MapStyle(),
+                       uncertain={k: labels == 1 for k in panels})
+    assert len(fig.axes) == 1 + 2 * len(panels), "the elbow; per k a map (its colour bar inset) and the centres"
+    assert _written(fig, tmp_path / "summary.png") > 10_000

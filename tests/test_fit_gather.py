@@ -5,9 +5,10 @@ import xarray as xr
 from sklearn.metrics import adjusted_rand_score
 
 from tomoclust.extract import ModelSpec, extract_model
-from tomoclust.fit import depth_average, fit_dataset, fit_kmeans, order_by_velocity
+from tomoclust.fit import fit_dataset, fit_kmeans, velocity_order
 from tomoclust.gather import find_knee, fit_table, labels_cube
 from tomoclust.io import read_fits, write_netcdf
+from tomoclust.preprocess import depth_average
 
 
 def test_depth_average_weights_by_thickness():
@@ -17,13 +18,14 @@ def test_depth_average_weights_by_thickness():
     assert depth_average(np.array([2.0, 2.0, 2.0]), depth) == pytest.approx(2.0)
 
 
-def test_order_by_velocity_slowest_first():
+def test_velocity_order_slowest_first():
     centers = np.array([[1.0, 1.0], [-2.0, -2.0], [0.0, 0.5]])
     labels = np.array([0, 1, 2, 1])
-    new_labels, new_centers, key = order_by_velocity(labels, centers, np.array([0.0, 1.0]))
-    np.testing.assert_array_equal(new_labels, [2, 0, 1, 0])
-    np.testing.assert_array_equal(new_centers[:, 0], [-2.0, 0.0, 1.0])
-    assert np.all(np.diff(key) > 0)
+    order, key = velocity_order(labels, centers, np.array([0.0, 1.0]))
+    new_id = np.argsort(order)  # the renumbering fit_kmeans applies: category order[i] becomes i
+    np.testing.assert_array_equal(new_id[labels], [2, 0, 1, 0])
+    np.testing.assert_array_equal(centers[order][:, 0], [-2.0, 0.0, 1.0])
+    assert np.all(np.diff(key[order]) > 0)
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PROJECT
-from test_workflow import snakemake
+from conftest import PROJECT, snakemake
+
+pytestmark = pytest.mark.workflow
 
 # Third-party packages that the workflow's parse-time code must not import (Snakemake alone must parse it).
 NOT_AT_PARSE_TIME = ("xarray", "pandas", "numpy", "netCDF4", "pooch", "matplotlib", "scipy", "sklearn", "tslearn",
@@ -83,7 +84,6 @@ def module_run(tmp_path_factory):
     return clone, project
 
 
-@pytest.mark.workflow
 def test_demo_runs_as_a_module_from_another_folder(module_run):
     clone, project = module_run
     for output in ("resources/demo/wus_synthetic.nc", "results/demo/profiles.nc", "results/demo/fits/k3.nc",
@@ -111,14 +111,12 @@ def lint_alone(tmp_path_factory):
     return result.returncode, result.stdout + result.stderr
 
 
-@pytest.mark.workflow
 def test_parse_time_needs_only_snakemake(lint_alone):
     returncode, output = lint_alone
     assert "Error" not in output and "Traceback" not in output, output[-3000:]
     assert returncode == 0 or "Lints for" in output, output[-3000:]
 
 
-@pytest.mark.workflow
 def test_lint_passes_with_snakemake_alone(lint_alone):
     returncode, output = lint_alone
     assert returncode == 0, output[-3000:]
@@ -158,7 +156,6 @@ def edit_and_check(module_run, module: str, expected) -> None:
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
-@pytest.mark.workflow
 def test_editing_a_module_reruns_the_rules_that_run_it(module_run):
     # extract.py runs in the extraction only (not in the fits, which read profiles.nc).
     edit_and_check(module_run, "extract.py", {"extract_profiles"})

@@ -12,13 +12,12 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from conftest import PROJECT, SHARED_MODELS, assert_colours_follow_category_order, needs_shared_models, serve_directory
-from test_workflow import copy_workflow, snakemake
+from conftest import (PROJECT, SHARED_MODELS, assert_colours_follow_category_order, copy_workflow, needs_shared_models,
+                      serve_directory, snakemake, value_at)
 
 from tomoclust.compare import matched_agreement
-from tomoclust.gather import value_at
 
-pytestmark = needs_shared_models
+pytestmark = [needs_shared_models, pytest.mark.real_models, pytest.mark.workflow]
 
 REFERENCE = yaml.safe_load((PROJECT / "examples" / "reference_points.yaml").read_text())
 SLOW, FAST = 0, 1  # categories at k = 2

@@ -1,11 +1,9 @@
-"""Depth-window comparisons across models, the 3-D vote (issue 23, item 2)."""
+"""Depth-window comparisons across models, the 3-D vote (issue 23, item 2); its runs through the workflow:
+test_vote3d_workflow.py."""
 import numpy as np
-import pandas as pd
 import pytest
 import xarray as xr
-import yaml
-from conftest import SHARED_MODELS, needs_shared_models
-from test_workflow import copy_workflow, snakemake
+from conftest import noisy_model, planted_share, planted_volume
 
 from tomoclust.extract import ModelSpec, extract_model
 from tomoclust.preprocess import EARTH_RADIUS_KM
@@ -95,53 +93,7 @@ def test_models_clustered_in_different_windows_are_refused():
         windows_on_common_grid({"a": cube(1000.0), "b": cube(1050.0)})
 
 
-# --- Synthetic: two slow bodies planted in three noisy models ----------------------------------------------------------
-
-CENTRES = ((0.0, 20.0), (0.0, -160.0))  # an "African" and a "Pacific" body, antipodal
-
-
-def planted_radius(depth):
-    """Angular radius (degrees) of each planted body: 18 deg at 1000 km widening to 40 deg at 2800 km."""
-    return 18.0 + 22.0 * (np.asarray(depth, dtype=float) - 1000.0) / 1800.0
-
-
-def planted_share(depth):
-    """Share of the sphere inside the two bodies at a depth (two caps of angular radius theta: 1 - cos theta)."""
-    return 1.0 - np.cos(np.radians(planted_radius(depth)))
-
-
-def planted_volume(top, bottom):
-    """Volume (km³) of the two bodies between two depths, by quadrature."""
-    depth = np.linspace(top, bottom, 2001)
-    integrand = planted_share(depth) * 4 * np.pi * (EARTH_RADIUS_KM - depth) ** 2
-    return float(np.sum(0.5 * (integrand[1:] + integrand[:-1]) * np.diff(depth)))
-
-
-def angular_distance(lat, lon, lat0, lon0):
-    lat, lon, lat0, lon0 = map(np.radians, (lat, lon, lat0, lon0))
-    cos = np.sin(lat) * np.sin(lat0) + np.cos(lat) * np.cos(lat0) * np.cos(lon - lon0)
-    return np.degrees(np.arccos(np.clip(cos, -1, 1)))
-
-
-def noisy_model(step_deg, lon_start, radius_change, shift, seed):
-    """A global Vs-like model: -1 inside the bodies (radius changed by ``radius_change`` degrees, centres shifted by
-    ``shift`` degrees of longitude), 0 outside, Gaussian noise of 0.25 everywhere."""
-    lat = np.arange(-90.0 + step_deg / 2, 90.0, step_deg)
-    lon = np.arange(lon_start, lon_start + 360.0 - 1e-9, step_deg)
-    depth = np.arange(1000.0, 2801.0, 100.0)
-    inside = np.zeros((depth.size, lat.size, lon.size), dtype=bool)
-    for lat0, lon0 in CENTRES:
-        distance = angular_distance(lat[:, None], lon[None, :], lat0, lon0 + shift)
-        inside |= distance[None] <= (planted_radius(depth) + radius_change)[:, None, None]
-    rng = np.random.default_rng(seed)
-    values = np.where(inside, -1.0, 0.0) + 0.25 * rng.standard_normal(inside.shape)
-    return xr.Dataset(
-        {"dvs": (("depth", "latitude", "longitude"), values.astype(np.float32), {"units": "percent"})},
-        coords={"depth": ("depth", depth, {"units": "km", "positive": "down"}),
-                "latitude": ("latitude", lat, {"units": "degrees_north"}),
-                "longitude": ("longitude", lon, {"units": "degrees_east"})},
-        attrs={"title": f"synthetic model {seed}", "reference": "none: a test model"})
-
+# --- Synthetic: two slow bodies planted in three noisy models (conftest.noisy_model) -----------------------------------
 
 # Slightly different boundaries: radii 1.5 degrees smaller / as planted / 1.5 larger, centres shifted by up to 2
 # degrees; the third model on a coarser 5-degree grid with longitudes 0..360 (regridded onto it).
@@ -259,90 +211,17 @@ def test_depth_windows_without_a_depth_range_are_refused():
         check_config(config, "resources/demo/wus_synthetic.nc")
 
 
-# --- End to end --------------------------------------------------------------------------------------------------------
+def test_the_3d_vote_figures_draw(synthetic_votes, tmp_path):
+    from tomoclust.maps import MapStyle
+    from tomoclust.plotting import save_figure
+    from tomoclust.vote3d_plots import plot_slow_area, plot_vote_maps
 
-def _vote3d_targets(name, models, ks):
-    out = [f"results/compare/{name}/{f}" for f in ("vote3d.nc", "vote3d_area.csv", "vote3d_volume.csv")]
-    out += [f"results/compare/{name}/windows/{m}.nc" for m in models]
-    return out + [f"results/compare/{name}/figures/{f}_k{k}.{e}" for f in ("vote3d_area", "vote3d_maps") for k in ks
-                  for e in ("png", "pdf")]
-
-
-@pytest.mark.workflow
-def test_a_3d_vote_runs_end_to_end_on_two_synthetic_models(tmp_path):
-    """Two synthetic models on two grids with depth windows through Snakemake; a second comparison without
-    depth_windows gets no 3-D vote job."""
-    workdir = copy_workflow(tmp_path)
-    specs = {"planted": (8.0, -180.0, 0.0, 0.0, 2), "large": (10.0, 0.0, 1.5, -2.0, 3)}
-    for name, spec in specs.items():
-        noisy_model(*spec).to_netcdf(workdir / f"{name}.nc")
-    models = [{"name": n, "path": f"{n}.nc", "variable": "dvs", "depth": [1000, 2800]} for n in specs]
-    config = {"models": models, "k": {"min": 2, "max": 3}, "stability": {"restarts": 0},
-              "compare": [{"name": "bodies", "models": list(specs), "vote_depths": [1300, 2500],
-                           "depth_windows": {"width": 600, "step": 300, "k": [2]}},
-                          {"name": "plain", "models": ["large", "planted"]}]}
-    (workdir / "bodies.yaml").write_text(yaml.safe_dump(config))
-    targets = _vote3d_targets("bodies", list(specs), [2])
-    snakemake(workdir, *targets, "--configfile", "bodies.yaml")
-    for target in targets:
-        assert (workdir / target).stat().st_size > 0, target
-    out = workdir / "results" / "compare" / "bodies"
-    with xr.open_dataset(out / "vote3d.nc") as votes:
-        assert votes["slow_votes"].dims == ("k", "depth", "latitude", "longitude")
-        np.testing.assert_array_equal(votes["depth"].values, [1300.0, 1600.0, 1900.0, 2200.0, 2500.0])
-        assert votes.attrs["Conventions"] == "CF-1.8" and votes.attrs["models"] == "planted, large"
-        assert votes["depth"].attrs["units"] == "km" and votes.sizes["latitude"] == 18  # the coarsest, 10-degree grid
-        assert votes.attrs["model_citation"].count("none: a test model") == 2
-    volume = pd.read_csv(out / "vote3d_volume.csv").set_index("curve")
-    both, either = volume.loc[">= 2 of 2"], volume.loc[">= 1 of 2"]
-    planted = planted_volume(both["shells_top_km"], both["shells_bottom_km"])
-    assert both["majority"] and both["slow_volume_km3"] < planted < either["slow_volume_km3"]
-    assert both["slow_volume_km3"] == pytest.approx(planted, rel=0.15)  # coarse grids and windows
-    assert "maps at the windows of mid-depth [1300.0, 2500.0] km" in (out / "logs" / "vote3d_maps_k2.log").read_text()
-    # The comparison without depth_windows: its own outputs only, as before.
-    everything = snakemake(workdir, "--dry-run", "--forceall", "--configfile", "bodies.yaml").stdout
-    assert "results/compare/plain/vote.nc" in everything and "results/compare/bodies/vote3d.nc" in everything
-    assert "results/compare/plain/vote3d" not in everything and "results/compare/plain/windows" not in everything
-
-
-# --- Real models -------------------------------------------------------------------------------------------------------
-
-@needs_shared_models
-@pytest.mark.workflow
-def test_the_lower_mantle_3d_vote_of_the_example_on_the_real_models(tmp_path):
-    """examples/global_mantle.yaml's lower_mantle_3d (SEMum and S362ANI+M, 1000-2800 km) on ../shared/data/models:
-    the table and the figures; both LLSVPs slow in both models at the deepest window."""
-    from conftest import PROJECT
-
-    from tomoclust.gather import value_at
-
-    example = yaml.safe_load((PROJECT / "examples" / "global_mantle.yaml").read_text())
-    comparison = next(c for c in example["compare"] if c["name"] == "lower_mantle_3d")
-    models = [m for m in example["models"] if m["name"] in comparison["models"]]
-    workdir = copy_workflow(tmp_path)
-    (workdir / "resources" / "models").mkdir(parents=True)
-    for name in ("SEMum_vs.nc", "S362ANI+M_vs.nc"):  # where download_model puts the example's files
-        (workdir / "resources" / "models" / name).symlink_to(SHARED_MODELS / name)
-    # k = 3 only (Cottaar & Lekic's k), to keep the test short; the example also votes at k = 2.
-    comparison["depth_windows"]["k"] = [3]
-    config = {"models": models, "k": {"min": 2, "max": 3}, "compare": [comparison]}
-    (workdir / "lm3d.yaml").write_text(yaml.safe_dump(config))
-    targets = _vote3d_targets("lower_mantle_3d", comparison["models"], comparison["depth_windows"]["k"])
-    snakemake(workdir, *targets, "--configfile", "lm3d.yaml")
-    out = workdir / "results" / "compare" / "lower_mantle_3d"
-    for target in targets:
-        assert (workdir / target).stat().st_size > 0, target
-    volume = pd.read_csv(out / "vote3d_volume.csv")
-    both = volume[(volume["curve"] == ">= 2 of 2")].set_index("k")
-    assert both.loc[3, "majority"] and both.loc[3, "shells_top_km"] == 1200 and both.loc[3, "shells_bottom_km"] == 2600
-    # Slow where both agree: a few % of the mantle, less than where either model says slow.
-    either = volume[(volume["curve"] == ">= 1 of 2")].set_index("k")
-    assert 2.0 < both.loc[3, "percent_of_whole_mantle"] < either.loc[3, "percent_of_whole_mantle"] < 20.0
-    assert both.loc[3, "percent_of_lower_mantle"] > both.loc[3, "percent_of_whole_mantle"]
-    area = pd.read_csv(out / "vote3d_area.csv")
-    both_area = area[(area["curve"] == ">= 2 of 2") & (area["k"] == 3)].sort_values("mid_depth_km")
-    assert both_area["slow_area_percent"].iloc[-1] > both_area["slow_area_percent"].iloc[0]  # LLSVPs widen downward
-    with xr.open_dataset(out / "vote3d.nc") as votes:
-        deepest = votes.isel(depth=-1).load()
-    for lat, lon in ((-10.0, 20.0), (-10.0, -150.0)):  # African and Pacific LLSVPs
-        assert value_at(deepest, lat, lon, 3, "slow_votes") == 2, (lat, lon)
+    _, votes, area, volume = synthetic_votes
+    fig = plot_slow_area(area, volume, 2, "slow area")
+    assert len(fig.axes[0].lines) == 3 + 3, "one curve per model and one per threshold >= m of 3"
+    save_figure(fig, tmp_path / "area.png")
+    depths = vote_map_depths(votes["depth"].values)
+    fig = plot_vote_maps(votes, 2, depths, "votes", MapStyle())
+    assert len(fig.axes) == len(depths) + 1, "a map per depth and one colour bar"
+    save_figure(fig, tmp_path / "maps.png")
+    assert (tmp_path / "area.png").stat().st_size > 10_000 and (tmp_path / "maps.png").stat().st_size > 10_000

@@ -1,7 +1,6 @@
-"""End to end: the Snakemake workflow on a small demo config in a temporary directory."""
+"""End to end: the Snakemake workflow on a small demo config in a temporary directory (all marked workflow)."""
 import json
 import re
-import os
 import shutil
 import subprocess
 import sys
@@ -12,61 +11,10 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from conftest import PROJECT, SHARED_MODELS, assert_colours_follow_category_order, needs_shared_models
+from conftest import (SHARED_MODELS, assert_colours_follow_category_order, copy_workflow, needs_shared_models, snakemake,
+                      write_config)
 
-WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "envs", "report", "profiles", "resources/basemap")
-
-
-def copy_workflow(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in WORKFLOW_FILES:
-        src = PROJECT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            shutil.copy2(src, dest / name)
-    return dest
-
-
-def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=600,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
-    return result
-
-
-def assert_same_results(a: Path, b: Path, model: str = "small") -> None:
-    """Fits (labels, centres, inertia), inertia.csv and labels.nc of two workdirs are bit-identical."""
-    # The fits of k.min..k.max; beyond k.max each layout of jobs fits the rest of its last chunk.
-    ks = pd.read_csv(a / "results" / model / "inertia.csv")["k"].tolist()
-    fits = [a / "results" / model / "fits" / f"k{k}.nc" for k in ks]
-    assert fits
-    for fit in fits:
-        with xr.open_dataset(fit) as x, xr.open_dataset(b / "results" / model / "fits" / fit.name) as y:
-            np.testing.assert_array_equal(x["labels"].values, y["labels"].values)
-            np.testing.assert_array_equal(x["centers"].values, y["centers"].values)
-            assert float(x["inertia"]) == float(y["inertia"])
-    pd.testing.assert_frame_equal(pd.read_csv(a / "results" / model / "inertia.csv"), pd.read_csv(b / "results" / model / "inertia.csv"))
-    with xr.open_dataset(a / "results" / model / "labels.nc") as x, xr.open_dataset(b / "results" / model / "labels.nc") as y:
-        np.testing.assert_array_equal(x["labels"].values, y["labels"].values)
-
-
-def write_config(path: Path, k_max: int, **overrides) -> Path:
-    config = {
-        "models": [
-            {"name": "small", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs",
-             "region": {"lat": [36, 44], "lon": [-118, -108]}, "depth": [20, 600]}
-        ],
-        "k": {"min": 2, "max": k_max},
-        "maps": {"pdf": [3]},
-        **overrides,
-    }
-    path.write_text(yaml.safe_dump(config))
-    return path
+pytestmark = pytest.mark.workflow
 
 
 # Three k per job, so that k = 2..4 is one whole chunk and k.max = 7 adds one (the default is 12 per job).
@@ -173,7 +121,7 @@ def test_colours_follow_the_velocity_order_at_every_k(workflow_run):
 
 
 def test_categories_are_ordered_slowest_first_in_stored_fits(workflow_run):
-    from tomoclust.fit import depth_average
+    from tomoclust.preprocess import depth_average
 
     workdir, _ = workflow_run
     for path in sorted((workdir / "results" / "small" / "fits").glob("k*.nc")):
@@ -242,12 +190,6 @@ def test_lint_is_clean(workflow_run):
     assert "Congratulations" in result.stdout + result.stderr
 
 
-def test_snakefmt_is_clean():
-    result = subprocess.run([sys.executable, "-m", "snakefmt", "--check", "Snakefile", "rules"], cwd=PROJECT,
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 @pytest.mark.parametrize(
     "config, message",
     [
@@ -269,6 +211,7 @@ def test_bad_config_is_refused_with_a_message(tmp_path, config, message):
 
 
 @needs_shared_models
+@pytest.mark.real_models
 def test_real_global_models_run(tmp_path):
     workdir = copy_workflow(tmp_path)
     config = {
@@ -286,6 +229,7 @@ def test_real_global_models_run(tmp_path):
             assert (labels["labels"].values >= 0).all(), "global models have a profile everywhere"
 
 
+@pytest.mark.browser
 def test_report_renders_in_headless_chromium(workflow_run, tmp_path):
     from browser import open_report_result, chromium_unavailable_reason
 

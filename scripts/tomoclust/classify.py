@@ -6,7 +6,7 @@ models agree on the types without re-clustering each. Here a target model's
 profiles (from its own profiles.nc, made with the same transform) are
 interpolated to the reference's depths within the range both cover, weighted
 by the reference's depth weights, and given the nearest reference centre, with
-the margin of tomoclust.criteria.
+the margin of tomoclust.criteria. The agreement figure is tomoclust.classify_plots.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import xarray as xr
 
 from .criteria import nearest_centre_margin
 from .fit import centre_distances
+from .units import display_units
 
 
 class ClassifyError(ValueError):
@@ -40,10 +41,8 @@ def check_compatible(reference: xr.Dataset, target: xr.Dataset, where: str) -> N
     if reference.attrs.get("transform") != target.attrs.get("transform"):
         raise ClassifyError(f"{where}: the reference was extracted with transform '{reference.attrs.get('transform')}', "
                             f"the target with '{target.attrs.get('transform')}'; give the target model the same `transform`")
-    from .plotting import display_units  # 'kmps' and 'km/s' are the same units
-
     units = (reference["profiles"].attrs.get("units", ""), target["profiles"].attrs.get("units", ""))
-    if display_units(units[0]) != display_units(units[1]):
+    if display_units(units[0]) != display_units(units[1]):  # 'kmps' and 'km/s' are the same units
         raise ClassifyError(f"{where}: the reference's profiles are in '{units[0]}', the target's in '{units[1]}'; "
                             f"centres and profiles must be in the same units (a `transform` can make them so)")
 
@@ -76,8 +75,8 @@ def classification_dataset(target: xr.Dataset, own_fit: xr.Dataset, result: dict
     agreement between the two (ARI over the profiles, share of the area)."""
     from sklearn.metrics import adjusted_rand_score
 
+    from .grid import labels_on_grid, on_grid
     from .lineage import match_categories
-    from .gather import labels_on_grid, on_grid
 
     labels, own = result["labels"], own_fit["labels"].values
     area = target["profile_area"].values
@@ -106,26 +105,3 @@ def classification_dataset(target: xr.Dataset, own_fit: xr.Dataset, result: dict
                "agreement_area_percent": agree_percent,
                "own_category_matching": ", ".join(f"{own_id}->{ref_id}" for own_id, ref_id in enumerate(mapping))},
     )
-
-
-def plot_classification_agreement(table, title: str):
-    """ARI and share of the area agreeing with each target's own fit, one pair of bars per target."""
-    from .plotting import plt
-
-    fig, ax = plt.subplots(figsize=(4.8, 1.9 + 0.55 * max(len(table), 1)))
-    y = np.arange(len(table))
-    bars = [(table["ari_with_own_fit"].to_numpy(), -0.18, "0.35", "adjusted Rand index"),
-            (table["agreement_area_percent"].to_numpy() / 100.0, 0.18, "#4575b4", "share of the area, own categories matched")]
-    for values, offset, color, label in bars:
-        ax.barh(y + offset, values, height=0.34, color=color, label=label)
-        for row, value in zip(y, values):
-            ax.text(min(value, 0.97) + 0.01, row + offset, f"{value:.2f}", va="center", fontsize=7)
-    ax.set_yticks(y, table["target"])
-    ax.set_xlim(0, 1.08)
-    ax.invert_yaxis()
-    ax.set_xlabel("agreement with the target's own fit at the same k")
-    ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=1)
-    ax.grid(axis="x", alpha=0.3, lw=0.4)
-    ax.set_title(title, fontsize=9)
-    fig.tight_layout()
-    return fig

@@ -7,7 +7,7 @@ every rule's conda env holds what its script imports.
 The walk follows what runs, read with ``ast`` (imports inside functions count): the script's own code, then for each
 tomoclust function or class it uses, that function's imports and the functions it uses in turn. A module's top-level
 code runs once it is imported, its functions only when used, so a module imported for one function does not bring
-in the lazy imports of the others (``tomoclust.compare`` imports cartopy only where it draws).
+in the lazy imports of the others (``tomoclust.fit`` imports tslearn only where that engine runs).
 """
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE = "tomoclust"
-# Code that runs in Snakemake's own process, never in a rule's job: the download_model rule's `run:` block, and the
-# by-hand entry point of the scripts (tomoclust.mock builds the job's `snakemake` object with Snakemake itself).
-SNAKEMAKE_PROCESS_ONLY = {("tomoclust.io", "download_file"), ("tomoclust.io", "fetch_model"), ("tomoclust.mock", "*")}
+# Code that runs in Snakemake's own process, never in a rule's job: the download_model rule's `run:` block
+# (tomoclust.download), and the by-hand entry point of the scripts (tomoclust.mock builds the job's `snakemake`
+# object with Snakemake itself).
+SNAKEMAKE_PROCESS_ONLY = {("tomoclust.download", "*"), ("tomoclust.mock", "*")}
 BODY = "<module>"
 
 
@@ -189,7 +190,7 @@ def reached(script: str | Path) -> Reached:
 def module_files(script: str | Path) -> list[Path]:
     """The tomoclust source files ``script`` loads, sorted: the inputs that rerun its rule when edited.
 
-    Not the modules whose code runs only in Snakemake's own process (tomoclust.mock).
+    Not the modules whose code runs only in Snakemake's own process (tomoclust.download, tomoclust.mock).
     """
     by_hand = {module for module, function in SNAKEMAKE_PROCESS_ONLY if function == "*"}
     return sorted(path for module, path in reached(script).modules.items() if module not in by_hand)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .gather import on_grid
+from .grid import NO_PROFILE, on_grid
 
 
 def uncertain_profiles(fit: xr.Dataset, thresholds: dict) -> np.ndarray:
@@ -50,10 +50,11 @@ def confidence_cube(profiles_ds: xr.Dataset, fits: dict[int, xr.Dataset], thresh
         "margin": (dims, np.stack([on_grid(profiles_ds, fits[k]["margin"].values, np.nan) for k in ks]),
                    {**fits[ks[0]]["margin"].attrs, "comment": "NaN where the grid point has no complete profile. "
                     + fits[ks[0]]["margin"].attrs.get("comment", "")}),
-        "uncertain": (dims, np.stack([on_grid(profiles_ds, uncertain_profiles(fits[k], thresholds).astype(np.int8), -1)
-                                      for k in ks]),
+        "uncertain": (dims, np.stack([on_grid(profiles_ds, uncertain_profiles(fits[k], thresholds).astype(np.int8),
+                                              NO_PROFILE) for k in ks]),
                       {"long_name": "the point's category is uncertain at this k",
-                       "flag_values": np.array([-1, 0, 1], dtype=np.int8), "flag_meanings": "no_profile certain uncertain",
+                       "flag_values": np.array([NO_PROFILE, 0, 1], dtype=np.int8),
+                       "flag_meanings": "no_profile certain uncertain",
                        "comment": f"margin < {thresholds['margin']:g} or co-assignment < {thresholds['coassignment']:g} "
                                   "(config key confidence)"}),
         "uncertain_area_percent": (("k",), np.array([uncertain_area_percent(fits[k], area, thresholds) for k in ks]),

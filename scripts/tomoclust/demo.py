@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from .grid import NO_PROFILE
+
 # Order matters: it is the integer stored in ``province``.
 PROVINCES = (
     "basin_and_range",
@@ -19,7 +21,6 @@ PROVINCES = (
     "cascadia_slab",
     "yellowstone_snake_river_plain",
 )
-NO_DATA = -1
 
 DEFAULT_GRID = {
     "lon_min": -125.0,
@@ -161,7 +162,7 @@ def make_demo_model(
     near_edge = ~no_data & ((lon2d > edge_east - 0.4) | (lat2d < edge_south + 0.3))
     deep = depth > 600.0
     dvs[deep[:, None, None] & near_edge[None, :, :]] = np.nan
-    province = np.where(np.isfinite(dvs).all(axis=0), province, NO_DATA).astype(np.int32)
+    province = np.where(np.isfinite(dvs).all(axis=0), province, NO_PROFILE).astype(np.int32)
 
     ds = xr.Dataset(
         data_vars={
@@ -182,7 +183,7 @@ def make_demo_model(
                     "long_name": "Ground-truth tectonic province of the synthetic model",
                     "flag_values": np.arange(len(PROVINCES), dtype=np.int32),
                     "flag_meanings": " ".join(PROVINCES),
-                    "missing_value": np.int32(NO_DATA),
+                    "missing_value": np.int32(NO_PROFILE),
                 },
             ),
         },

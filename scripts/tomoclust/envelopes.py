@@ -12,13 +12,13 @@ QUANTILES = (0.05, 0.25, 0.75, 0.95)
 
 def cluster_statistics(profiles: np.ndarray, labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(mean, std, size) of each cluster's member profiles."""
+    from scipy.sparse import csr_matrix
+
+    profiles = np.asarray(profiles, dtype=np.float64)
+    members = csr_matrix((np.ones(labels.size), (labels, np.arange(labels.size))), shape=(k, labels.size))
     sizes = np.bincount(labels, minlength=k)
-    sums = np.zeros((k, profiles.shape[1]))
-    np.add.at(sums, labels, profiles)
-    mean = sums / np.maximum(sizes, 1)[:, None]
-    sq = np.zeros_like(sums)
-    np.add.at(sq, labels, (profiles - mean[labels]) ** 2)
-    std = np.sqrt(sq / np.maximum(sizes, 1)[:, None])
+    mean = (members @ profiles) / np.maximum(sizes, 1)[:, None]
+    std = np.sqrt((members @ (profiles - mean[labels]) ** 2) / np.maximum(sizes, 1)[:, None])
     return mean, std, sizes
 
 

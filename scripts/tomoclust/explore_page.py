@@ -458,9 +458,3 @@ def comparison_page_html(page: ComparisonPage) -> str:
     map_rows = [row(*maps[i:i + 3]) for i in range(0, len(maps), 3)]
     layout = column(header, status, row(elbow, agreement, column(slider, legend)), *map_rows, info, citation)
     return _write(layout, f"Comparison {page.name}: explore every k", CustomJS(args=args, code=COMPARISON_UPDATE))
-
-
-def page_summary(text: str) -> dict:
-    """Size of a written page in MB (for the job's log)."""
-    return {"megabytes": round(len(text.encode()) / 1e6, 2)}
-

@@ -28,24 +28,15 @@ class FitResult:
     nearest_distance: np.ndarray | None = None  # (n_profiles,) distance to the own centre, in the fit's metric and depth weights
 
 
-def order_by_velocity(labels: np.ndarray, centers: np.ndarray, depth: np.ndarray,
-                      member_values: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Renumber categories so 0 is the slowest centre (lowest depth-averaged value).
-
-    The same rule at every k makes colours comparable from one k to the next.
-    With ``member_values`` (one value per profile) a category's key is instead
-    the mean over its members: standardized profiles all average 0 over depth,
-    so they are ordered by the depth average they had before standardizing.
-    """
-    order, key = velocity_order(labels, centers, depth, member_values)
-    new_id = np.empty_like(order)
-    new_id[order] = np.arange(order.size)
-    return new_id[labels], centers[order], key[order]
-
-
 def velocity_order(labels: np.ndarray, centers: np.ndarray, depth: np.ndarray,
                    member_values: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(order, key): the categories sorted slowest first (argsort of the key), and the key of each category."""
+    """(order, key): the categories sorted slowest first (argsort of the key), and the key of each category.
+
+    The key is the centre's depth average (0 is then the slowest centre); the same rule at every k makes colours
+    comparable from one k to the next. With ``member_values`` (one value per profile) a category's key is instead
+    the mean over its members: standardized profiles all average 0 over depth, so they are ordered by the depth
+    average they had before standardizing.
+    """
     if member_values is None:
         key = depth_average(centers, depth)
     else:
@@ -154,7 +145,7 @@ def fit_kmeans(
     assigned to their nearest centre; ``labels`` then covers every profile.
     ``sample_weight`` (one per profile, scikit-learn only): each fitted profile counts by its weight (a cell area).
     ``order_values`` (one per profile) orders categories by their members'
-    mean instead of the centres' depth average (see order_by_velocity).
+    mean instead of the centres' depth average (see velocity_order).
     ``with_margin``: also the margin of every profile between its nearest and second-nearest centre, in the
     fit's metric and depth weights (from the distances of the final assignment).
 

@@ -1,4 +1,4 @@
-"""Gather per-k fits into tables, the knee, and the labels cube on the model grid."""
+"""Gather per-k fits into tables, the knee, and the labels cube on the model grid (put there by tomoclust.grid)."""
 from __future__ import annotations
 
 import logging
@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .grid import labels_on_grid
 from .preprocess import PREPROCESSING_ATTRS, preprocessing_attrs
 
-NO_PROFILE = -1
 log = logging.getLogger(__name__)
 
 
@@ -81,19 +81,6 @@ def find_knee(k: np.ndarray, inertia: np.ndarray, sensitivity: float = 1.0) -> d
     return result
 
 
-def on_grid(profiles_ds: xr.Dataset, values: np.ndarray, fill) -> np.ndarray:
-    """Per-profile values put back on the (latitude, longitude) grid, ``fill`` where no profile (values' dtype)."""
-    values = np.asarray(values)
-    grid = np.full((profiles_ds.sizes["latitude"], profiles_ds.sizes["longitude"]), fill, dtype=values.dtype)
-    grid[profiles_ds["profile_lat_index"].values, profiles_ds["profile_lon_index"].values] = values
-    return grid
-
-
-def labels_on_grid(profiles_ds: xr.Dataset, labels: np.ndarray) -> np.ndarray:
-    """Per-profile labels put back on the (latitude, longitude) grid, -1 where no profile."""
-    return on_grid(profiles_ds, np.asarray(labels, dtype=np.int32), NO_PROFILE)
-
-
 def labels_cube(profiles_ds: xr.Dataset, fits: dict[int, xr.Dataset]) -> xr.Dataset:
     """labels(k, latitude, longitude) on the model's grid, -1 where there is no profile."""
     n_lat, n_lon = profiles_ds.sizes["latitude"], profiles_ds.sizes["longitude"]
@@ -122,10 +109,3 @@ def labels_cube(profiles_ds: xr.Dataset, fits: dict[int, xr.Dataset]) -> xr.Data
                **preprocessing_attrs(profiles_ds.attrs)},
     )
     return ds
-
-
-def value_at(cube: xr.Dataset, lat: float, lon: float, k: int, variable: str = "labels") -> int:
-    """``variable`` at k at the grid point nearest (lat, lon), longitude in either convention (labels.nc, vote.nc)."""
-    lat_index = int(np.abs(cube["latitude"].values - lat).argmin())
-    lon_index = int(np.abs((cube["longitude"].values - lon + 180.0) % 360.0 - 180.0).argmin())
-    return int(cube[variable].sel(k=k).isel(latitude=lat_index, longitude=lon_index))

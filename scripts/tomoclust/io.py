@@ -4,6 +4,7 @@ Every rule script reads and writes through here; the domain modules take and
 return arrays, datasets and tables, never paths. (Reading a model file as it
 comes, with its many conventions, is the extraction's job: tomoclust.extract.)
 Writes are atomic: a killed job never leaves a file that looks complete.
+(Downloading a model file is tomoclust.download's.)
 """
 from __future__ import annotations
 
@@ -30,9 +31,6 @@ def read_dataset(path: str | os.PathLike, variables: list[str] | None = None) ->
         return (ds if variables is None else ds[variables]).load()
 
 
-read_profiles = read_dataset
-
-
 def read_fits(paths) -> dict[int, xr.Dataset]:
     """The fits ``fits/k{k}.nc`` keyed by their k (read from the file, not the name)."""
     fits = {}
@@ -44,7 +42,7 @@ def read_fits(paths) -> dict[int, xr.Dataset]:
 
 def read_figure_inputs(profiles_path, fit_paths, categories_path) -> tuple[xr.Dataset, dict[int, xr.Dataset], pd.DataFrame]:
     """What a job drawing the per-k figures of a chunk reads: profiles.nc, the chunk's fits, categories.csv."""
-    return read_profiles(profiles_path), read_fits(fit_paths), read_table(categories_path)
+    return read_dataset(profiles_path), read_fits(fit_paths), read_table(categories_path)
 
 
 def k_of_path(path: str | os.PathLike, extensions: tuple[str, ...] = ("nc",)) -> int:
@@ -55,83 +53,12 @@ def k_of_path(path: str | os.PathLike, extensions: tuple[str, ...] = ("nc",)) ->
     return int(match.group(1))
 
 
-class DownloadError(RuntimeError):
-    """A model file that could not be downloaded, or not the file its checksum names."""
-
-
-def download_file(url: str, destination: str | os.PathLike, sha256: str | None = None) -> str:
-    """Download ``url`` to ``destination`` with pooch; returns the file's SHA-256.
-
-    pooch writes to a temporary file beside the destination and moves it into
-    place only once complete and matching ``sha256``: a failed or mismatching
-    download leaves no file behind. A destination already there and matching is
-    reused without a request.
-    """
-    import pooch
-    import requests
-
-    from .provenance import sha256sum
-
-    destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    by_hand = f"put the file at {destination} by hand" + (f" (sha256 {sha256})" if sha256 else "")
-    try:
-        pooch.retrieve(url, known_hash=f"sha256:{sha256}" if sha256 else None, fname=destination.name,
-                       path=destination.parent, progressbar=False)
-    except requests.exceptions.RequestException as error:
-        raise DownloadError(
-            f"cannot download {url}: {type(error).__name__}: {error}. Without internet (an offline laptop, a compute "
-            f"node), download it elsewhere and {by_hand}, then run again"
-        ) from error
-    except ValueError as error:  # pooch: the downloaded file's hash is not the known one
-        if "hash" not in str(error).lower():
-            raise
-        raise DownloadError(
-            f"{url} downloaded, but it is not the file the config names: {error}. Nothing was kept at {destination}. "
-            f"Check the URL and `sha256` (a new data revision of the model has a new checksum), or {by_hand}"
-        ) from error
-    return sha256sum(destination)
-
-
 def read_attributes(path: str | os.PathLike, names: tuple[str, ...]) -> dict:
     """Global attributes of a netCDF file (those of ``names`` it has), without reading any data."""
     import netCDF4
 
     with netCDF4.Dataset(path) as ds:
         return {name: ds.getncattr(name) for name in names if name in ds.ncattrs()}
-
-
-def fetch_model(destination: str | os.PathLike, source: dict, log_path: str | os.PathLike) -> None:
-    """The download_model rule's code: ``source`` = {url, sha256, models} (config.model_downloads), logged to ``log_path``.
-
-    Runs in Snakemake's own process (a localrule's ``run:``), so it logs to its file through its own handler and
-    leaves Snakemake's logging alone.
-    """
-    import logging
-
-    log = logging.getLogger("tomoclust.download")
-    log.setLevel(logging.INFO)
-    handler = logging.FileHandler(log_path, mode="w")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    models = ", ".join(source["models"])
-    try:
-        log.info("models %s: downloading %s to %s", models, source["url"], destination)
-        try:
-            digest = download_file(source["url"], destination, source.get("sha256"))
-        except DownloadError as error:
-            keys = " / ".join(f"`models[name={name}].url`" for name in source["models"])
-            message = f"models {models} ({keys}): {error}"
-            log.error(message)
-            raise DownloadError(message) from None
-        if source.get("sha256"):
-            log.info("checksum verified: sha256 %s", digest)
-        else:
-            log.warning("no `sha256` in the config for models %s; this file's is %s: add `sha256: %s` to pin it",
-                        models, digest, digest)
-    finally:
-        log.removeHandler(handler)
-        handler.close()
 
 
 def read_citation(path: str | os.PathLike) -> str:

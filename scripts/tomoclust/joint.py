@@ -4,7 +4,8 @@ Each variable is extracted as a single-variable model would be (same region, dep
 weighting), and only the grid points complete in every variable are kept. Each variable is then divided by its
 weighted root-mean-square (over its profiles and depths, with its depth weights), and its depth weights are
 rescaled to sum to 1: in the squared distance between two joined profiles every variable counts the same, whatever
-its units (km/s, percent) or spread. The scales are recorded in the output.
+its units (km/s, percent) or spread. The scales are recorded in the output. The figures are
+tomoclust.joint_plots.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from functools import reduce
 
 import numpy as np
 import xarray as xr
+
+from .grid import NO_PROFILE
 
 
 def common_profiles(datasets: dict[str, xr.Dataset]) -> dict[str, np.ndarray]:
@@ -69,43 +72,12 @@ def fit_joint(joined: dict, datasets: dict[str, xr.Dataset], k: int, fit_params:
     return result.labels, centres
 
 
-def plot_joint(lat, lon, labels2d, centres: dict[str, np.ndarray], depths: dict[str, np.ndarray], units: dict[str, str],
-               k: int, title: str, style, colors=None):
-    """The joint categories on a map, and every variable's centre profiles beside it (one panel per variable)."""
-    from .colors import category_colors
-    from .maps import add_category_colorbar, choose_projection, draw_category_map
-    from .plotting import plt
-
-    colors = category_colors(k) if colors is None else colors
-    projection = choose_projection(float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)),
-                                   style.projection)
-    n_vars = len(centres)
-    fig = plt.figure(figsize=(5.0 + 2.0 * n_vars, 4.4))
-    # An empty column between the map's colour bar and the profiles.
-    grid = fig.add_gridspec(1, 2 + n_vars, width_ratios=[2.4, 0.55] + [1.0] * n_vars, wspace=0.45)
-    map_ax = fig.add_subplot(grid[0, 0], projection=projection)
-    mesh = draw_category_map(map_ax, lat, lon, labels2d, k, style, colors)
-    add_category_colorbar(fig, mesh, map_ax, k, cax=map_ax.inset_axes([1.03, 0.0, 0.035, 1.0]))
-    for i, (name, centre) in enumerate(centres.items()):
-        ax = fig.add_subplot(grid[0, 2 + i])
-        for c in range(k):
-            ax.plot(centre[c], depths[name], color=colors[c], lw=1.6)
-        ax.set_ylim(depths[name].max(), depths[name].min())
-        ax.set_xlabel(f"{name} ({units[name]})" if units[name] else name)
-        if i == 0:
-            ax.set_ylabel("depth (km)")
-        ax.grid(alpha=0.3, lw=0.4)
-        ax.set_title(f"centres: {name}", fontsize=8)
-    fig.suptitle(title, fontsize=9)
-    return fig
-
-
 def joint_dataset(joined: dict, datasets: dict[str, xr.Dataset], fits: dict[int, tuple], model: str) -> xr.Dataset:
     """``joint/joint.nc``: the joint categories on the grid for every k, each variable's centres, and the scales."""
     first = next(iter(datasets.values()))
     n_lat, n_lon = first.sizes["latitude"], first.sizes["longitude"]
     ks = sorted(fits)
-    labels = np.full((len(ks), n_lat, n_lon), -1, dtype=np.int32)
+    labels = np.full((len(ks), n_lat, n_lon), NO_PROFILE, dtype=np.int32)
     for i, k in enumerate(ks):
         labels[i, joined["lat_index"], joined["lon_index"]] = fits[k][0]
     data = {"labels": (("k", "latitude", "longitude"), labels, {

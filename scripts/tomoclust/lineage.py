@@ -1,11 +1,13 @@
-"""How the categories of k split into those of k+1, and colours that follow them.
+"""How the categories of k split into those of k+1, and the palette positions that follow them.
 
 Between consecutive k the contingency table of the two labellings says which
-categories of k+1 come from which of k. Colours always follow the velocity
-order (slowest reddest, fastest bluest, on ColorBrewer's colour-blind-safe
-RdYlBu); within that order a category of k+1 that keeps most of one category
-of k (its "heir") keeps that category's colour, so a province that persists
-keeps its colour from one map to the next where the order allows it.
+categories of k+1 come from which of k. Palette positions (tomoclust.colors
+turns them into colours) always follow the velocity order (slowest reddest,
+fastest bluest, on ColorBrewer's colour-blind-safe RdYlBu); within that order
+a category of k+1 that keeps most of one category of k (its "heir") keeps that
+category's position, so a province that persists keeps its colour from one map
+to the next where the order allows it. The clustergram is
+tomoclust.lineage_plots.
 """
 from __future__ import annotations
 
@@ -119,66 +121,3 @@ def lineage_positions(labels_by_k: dict[int, np.ndarray]) -> dict[int, np.ndarra
 def rank_positions(ks) -> dict[int, np.ndarray]:
     """Palette positions by velocity rank alone (``maps.colors: rank``)."""
     return {k: np.linspace(0.0, 1.0, k) if k > 1 else np.array([0.5]) for k in ks}
-
-
-def categories_table(fits: dict, scheme: str = "lineage") -> pd.DataFrame:
-    """``categories.csv``: every category of every k with its size, area share, centre average and colour.
-
-    The colours of every figure come from here (``scheme``: lineage or rank).
-    """
-    from .colors import palette_colors
-
-    labels = {k: fit["labels"].values for k, fit in fits.items()}
-    positions = lineage_positions(labels) if scheme == "lineage" else rank_positions(labels)
-    rows = []
-    for k, fit in sorted(fits.items()):
-        sizes, areas = fit["cluster_size"].values, fit["cluster_area_percent"].values
-        means = fit["center_depth_mean"].values
-        for category, (p, rgba) in enumerate(zip(positions[k], palette_colors(positions[k]))):
-            rows.append({"k": k, "category": category, "size": int(sizes[category]), "area_percent": float(areas[category]),
-                         "center_depth_mean": float(means[category]), "position": round(float(p), 6), "color": to_hex(rgba)})
-    return pd.DataFrame(rows)
-
-
-def colour_source(settings: dict) -> str:
-    """How a figure's colours were chosen, for its log (settings: rules/common.smk's COLOR_SETTINGS)."""
-    return f"colours from categories.csv ({settings['scheme']}, lineage from k={settings['from_k']})"
-
-
-def to_hex(rgba) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*(int(round(255 * c)) for c in rgba[:3]))
-
-
-def colors_of(categories: pd.DataFrame, k: int) -> np.ndarray:
-    """RGBA of the categories of k, in category order, from ``categories.csv``."""
-    from matplotlib.colors import to_rgba_array
-
-    rows = categories[categories["k"] == k].sort_values("category")
-    if len(rows) != k:
-        raise ValueError(f"categories.csv has {len(rows)} categories for k={k}, expected {k}")
-    return to_rgba_array(rows["color"].tolist())
-
-
-def plot_lineage(edges: pd.DataFrame, nodes: pd.DataFrame, colors: pd.DataFrame, model: str, units: str):
-    """A clustergram: categories at each k placed by their centre's depth average, splits as bands."""
-    from .plotting import plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    total = nodes.groupby("k")["size"].sum().max()
-    y = {(r.k, r.category): r.center_depth_mean for r in nodes.itertuples()}
-    for e in edges.itertuples():
-        share = e.n_profiles / total
-        if share < 0.005:
-            continue
-        color = colors.set_index(["k", "category"]).loc[(e.k_next, e.category_next), "color"]
-        ax.plot([e.k, e.k_next], [y[(e.k, e.category)], y[(e.k_next, e.category_next)]], color=color,
-                lw=0.5 + 14.0 * share, alpha=0.55, solid_capstyle="butt", zorder=1)
-    node_colors = colors.set_index(["k", "category"])["color"]
-    ax.scatter(nodes["k"], nodes["center_depth_mean"], s=8 + 300 * nodes["size"] / total,
-               c=[node_colors.loc[(k, c)] for k, c in zip(nodes["k"], nodes["category"])], edgecolors="0.2", linewidths=0.4, zorder=2)
-    ax.set_xlabel("number of clusters k")
-    ax.set_ylabel(f"centre profile, depth average ({units})" if units else "centre profile, depth average")
-    ax.set_title(f"{model}: how categories split as k grows (band width ∝ profiles)")
-    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    ax.grid(alpha=0.3, lw=0.5)
-    return fig

@@ -20,6 +20,7 @@ from matplotlib.artist import Artist
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from .colors import category_colors
+from .grid import NO_PROFILE
 from .plotting import plt
 from .preprocess import cell_edges
 
@@ -43,7 +44,6 @@ REGIONAL_MAX_LON_SPAN = 100.0
 # An overlay whose bounding box covers less of a map's extent than this is left off that map.
 OVERLAY_MIN_SHARE = 0.1
 _warned: set[str] = set()
-NO_CATEGORY = -1
 MAX_NAMED_CATEGORIES = 16  # colour-bar ticks name each category's centre and area up to this k
 
 
@@ -154,6 +154,29 @@ def overlay_share(overlay_bounds, extent) -> float:
     return width * height / max((lon1 - lon0) * (lat1 - lat0), 1e-12)
 
 
+def within_extent(geometries, extent, margin: float = 0.15) -> list:
+    """The parts of the basemap's lines near a regional map's extent (lon0, lon1, lat0, lat1, degrees), so that
+    cartopy projects those alone rather than every coastline of the globe; a (near) global map keeps them whole."""
+    import shapely
+
+    geometries = np.asarray(list(geometries), dtype=object)
+    lon0, lon1, lat0, lat1 = extent
+    if lon1 - lon0 >= 300.0:
+        return list(geometries)
+    pad_lon, pad_lat = margin * (lon1 - lon0) + 1.0, margin * (lat1 - lat0) + 1.0
+    south, north = max(lat0 - pad_lat, -90.0), min(lat1 + pad_lat, 90.0)
+    west, east = lon0 - pad_lon, lon1 + pad_lon
+    # Shapefiles are in -180..180; a map in 0..360 (or past the antimeridian) is cut in two boxes.
+    boxes = [(max(west, -180.0), min(east, 180.0))]
+    if east > 180.0:
+        boxes.append((-180.0, east - 360.0))
+    if west < -180.0:
+        boxes.append((west + 360.0, 180.0))
+    parts = [shapely.clip_by_rect(geometries, box_west, south, box_east, north) for box_west, box_east in boxes
+             if box_east > box_west]
+    return [g for clipped in parts for g in clipped if not g.is_empty]
+
+
 def draw_basemap(ax, style: MapStyle, extent=(-180.0, 180.0, -90.0, 90.0)) -> list[str]:
     """Coastlines, lakes, borders and overlays that are on disk; returns what was drawn (and logs it once).
 
@@ -168,7 +191,8 @@ def draw_basemap(ax, style: MapStyle, extent=(-180.0, 180.0, -90.0, 90.0)) -> li
     for kind, kwargs in BASEMAP_LINES.items():
         path = natural_earth_file(kind, style, resolution)
         if path is not None:
-            ax.add_geometries(shpreader.Reader(str(path)).geometries(), ccrs.PlateCarree(), facecolor="none", **kwargs)
+            ax.add_geometries(within_extent(shpreader.Reader(str(path)).geometries(), extent), ccrs.PlateCarree(),
+                              facecolor="none", **kwargs)
             drawn.append(f"{kind} ({path})")
         elif style.allow_download:
             import cartopy.feature as cfeature
@@ -197,7 +221,7 @@ def draw_basemap(ax, style: MapStyle, extent=(-180.0, 180.0, -90.0, 90.0)) -> li
             _info_once("overlay %s covers %.0f%% of this map's extent (< %.0f%%): not drawn", overlay, 100 * share,
                        100 * OVERLAY_MIN_SHARE)
             continue
-        ax.add_geometries(geometries, ccrs.PlateCarree(), facecolor="none", edgecolor="0.3", lw=0.35)
+        ax.add_geometries(within_extent(geometries, extent), ccrs.PlateCarree(), facecolor="none", edgecolor="0.3", lw=0.35)
         drawn.append(f"overlay ({path})")
     _info_once("basemap at %s: %s", resolution, "; ".join(drawn) or "nothing")
     return drawn
@@ -302,7 +326,7 @@ class CategoryMapCanvas:
         map_width = width_in - self.LEFT - self.RIGHT
         self.ax = self.fig.add_axes([self.LEFT / width_in, self.BOTTOM / max_height_in, map_width / width_in,
                                      (max_height_in - self.BOTTOM - self.TOP) / max_height_in], projection=projection)
-        empty = np.full((self.lat.size, self.lon.size), NO_CATEGORY, dtype=np.int32)
+        empty = np.full((self.lat.size, self.lon.size), NO_PROFILE, dtype=np.int32)
         self.mesh = draw_category_map(self.ax, self.lat, self.lon, empty, 2, style)
         self._fit_figure_to_map(width_in, max_height_in)
         self.static = [a for a in self.ax.artists + self.ax.collections if a is not self.mesh]
@@ -472,15 +496,3 @@ def category_ticks(k: int, names: list[str] | None, label: str | None = None) ->
     if label is None:
         label = "category: depth-averaged centre, area share (0 = slowest)" if named else "category (0 slowest)"
     return ticks, labels, label
-
-
-def plot_category_map(lat, lon, labels2d, k, center_means, area_percent, units, title, style: MapStyle, colors=None):
-    """A complete single-map figure."""
-    projection = choose_projection(float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)), style.projection)
-    log.info("map projection: %s", type(projection).__name__)
-    fig = plt.figure(figsize=(6.4, 4.6))
-    ax = fig.add_subplot(1, 1, 1, projection=projection)
-    mesh = draw_category_map(ax, lat, lon, labels2d, k, style, colors)
-    add_category_colorbar(fig, mesh, ax, k, category_labels(center_means, area_percent, units))
-    ax.set_title(title, fontsize=10)
-    return fig

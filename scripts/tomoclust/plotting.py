@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from .io import atomic_path, k_of_path  # noqa: E402
+from .units import display_units  # noqa: E402
 
 STYLE = {
     "font.size": 9,
@@ -23,14 +24,6 @@ STYLE = {
     "axes.spines.right": False,
 }
 plt.rcParams.update(STYLE)
-
-
-UNIT_LABELS = {"percent": "%", "%": "%", "kmps": "km/s", "km/s": "km/s", "km s-1": "km/s", "m/s": "m/s", "1": ""}
-
-
-def display_units(units: str) -> str:
-    """Readable label for a file's ``units`` attribute ('percent' -> '%', 'kmps' -> 'km/s')."""
-    return UNIT_LABELS.get(str(units).strip().lower(), str(units).strip())
 
 
 def save_figure(fig, png_path: str | os.PathLike, pdf_path: str | os.PathLike | None = None, dpi: int = 200,

@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from .colors import category_colors
 from .envelopes import cluster_quantiles, cluster_statistics
@@ -40,7 +41,7 @@ def drawn_members(labels: np.ndarray, k: int, seed: int = 0) -> list[np.ndarray]
 
 
 def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed: int = 0, colors=None, area_percent=None,
-                          envelopes=ENVELOPES, member_std=None, member_quantiles=None):
+                          envelopes=ENVELOPES, member_std=None, member_quantiles=None, value_range=None):
     """One panel per category on the given axes (at least k of them); titles give the count and share of the area.
 
     ``envelopes``: ``quantiles`` shades the 5-95 % and 25-75 % ranges of the members at each depth (robust to
@@ -56,7 +57,8 @@ def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed
         ranges = cluster_quantiles(profiles, labels, k) if member_quantiles is None else member_quantiles
     if area_percent is None:
         area_percent = 100.0 * sizes / max(int(sizes.sum()), 1)
-    spans_zero = np.nanmin(profiles) < 0.0 < np.nanmax(profiles)
+    low, high = value_range_of(profiles) if value_range is None else value_range
+    spans_zero = low < 0.0 < high
     for c, members in enumerate(drawn_members(labels, k, seed)):
         ax = axes[c]
         if members.size:
@@ -75,7 +77,8 @@ def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed
         ax.plot(centers[c], depth, color=colors[c], lw=1.4, label="centre")
         if spans_zero:
             ax.axvline(0.0, color="0.5", lw=0.5, ls=":")
-        ax.set_title(f"{c}: n = {sizes[c]}\n{area_percent[c]:.0f}% of the area", fontsize=8, color="k")
+        # y given: the title sits at the top of its panel, with no layout pass to dodge tick labels.
+        ax.set_title(f"{c}: n = {sizes[c]}\n{area_percent[c]:.0f}% of the area", fontsize=8, color="k", y=1.0, pad=4)
         ax.grid(alpha=0.25, lw=0.4)
     if envelopes:
         axes[0].legend(fontsize=5.5, loc="lower left", frameon=False, handlelength=1.4)
@@ -92,11 +95,19 @@ def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max
     n_rows = math.ceil(k / n_cols)
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.35 * n_cols + 0.8, 2.3 * n_rows + 0.6), sharex=True, sharey=True, squeeze=False)
     flat = axes.ravel()
-    draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units, colors=colors, area_percent=area_percent,
-                          envelopes=envelopes, member_std=member_std, member_quantiles=member_quantiles)
     low, high = value_range_of(profiles) if value_range is None else value_range
     pad = 0.05 * (high - low)
-    flat[0].set_xlim(min(low, centers.min()) - pad, max(high, centers.max()) + pad)
+    x_range = (min(low, centers.min()) - pad, max(high, centers.max()) + pad)
+    # Limits and ticks fixed before drawing (the axes are shared): no autoscaling after every band and line.
+    flat[0].set_xlim(*x_range)
+    flat[0].set_ylim(depth.max(), depth.min())
+    flat[0].xaxis.set_major_locator(FixedLocator(MaxNLocator(4).tick_values(*x_range)))
+    flat[0].yaxis.set_major_locator(FixedLocator(MaxNLocator(5).tick_values(depth.min(), depth.max())))
+    for ax in flat:
+        ax.set_autoscale_on(False)
+    draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units, colors=colors, area_percent=area_percent,
+                          envelopes=envelopes, member_std=member_std, member_quantiles=member_quantiles,
+                          value_range=(low, high))
     for ax in flat[k:]:
         ax.set_visible(False)
     for ax in axes[:, 0]:

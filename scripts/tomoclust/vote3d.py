@@ -27,7 +27,7 @@ import pandas as pd
 import xarray as xr
 
 from .compare import labels_on_common_grid, matched_dataset, vote_dataset
-from .gather import labels_on_grid
+from .grid import labels_on_grid
 from .preprocess import EARTH_RADIUS_KM, cell_areas, preprocessing_attrs
 from .provenance import carried_citation
 from .windows import fit_window, window_ranges

@@ -4,16 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import xarray as xr
-from matplotlib import colormaps
 
-from .gather import NO_PROFILE
+from .colors import grey_colors, vote_colors
+from .grid import NO_PROFILE
 from .maps import MapStyle, add_category_colorbar, choose_projection, draw_category_map
 from .plotting import plt
-
-
-def vote_colors(n_models: int) -> np.ndarray:
-    """0 of n .. n of n votes: the colours of the 2-D vote maps (tomoclust.compare.plot_vote_map)."""
-    return colormaps["YlOrRd"](np.linspace(0.05, 0.95, n_models + 1))
 
 
 def plot_slow_area(area: pd.DataFrame, volume: pd.DataFrame, k: int, title: str):
@@ -23,7 +18,7 @@ def plot_slow_area(area: pd.DataFrame, volume: pd.DataFrame, k: int, title: str)
     n = int(area["n_models"].iloc[0])
     fig, ax = plt.subplots(figsize=(5.2, 4.4))
     models = [c for c in dict.fromkeys(area.loc[area["kind"] == "model", "curve"])]
-    greys = colormaps["Greys"](np.linspace(0.45, 0.9, max(len(models), 1)))
+    greys = grey_colors(max(len(models), 1), 0.45, 0.9)
     colors = vote_colors(n)
     styles = [(c, {"color": greys[i], "ls": "--", "lw": 1.0, "marker": "o", "ms": 2.5}) for i, c in enumerate(models)]
     styles += [(f">= {m} of {n}", {"color": colors[m], "ls": "-", "lw": 1.3 + 0.4 * m, "marker": "o", "ms": 3})

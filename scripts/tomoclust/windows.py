@@ -8,7 +8,7 @@ first as everywhere.
 The slowest category's area is measured at the window's mid-depth (true cell
 areas shrunk to that radius), and its volume by letting each window stand for
 the shell ``step`` km thick around its mid-depth (windows overlap; the shells
-they stand for do not).
+they stand for do not). The figure is tomoclust.windows_plots.
 """
 from __future__ import annotations
 
@@ -64,24 +64,3 @@ def volume_shares(table: pd.DataFrame) -> pd.Series:
     """Per k: the slowest category's share (%) of the volume the windows stand for."""
     sums = table.groupby("k")[["slow_volume_km3", "region_volume_km3"]].sum()
     return 100.0 * sums["slow_volume_km3"] / sums["region_volume_km3"]
-
-
-def plot_depth_windows(table: pd.DataFrame, model: str):
-    from .plotting import plt
-
-    fig, ax = plt.subplots(figsize=(4.2, 4.6))
-    shares = volume_shares(table)
-    for k, rows in table.groupby("k"):
-        ax.plot(rows["slow_area_percent"], rows["mid_depth_km"], "o-", ms=3, lw=1.2,
-                label=f"k = {k}: {shares[k]:.1f}% of the volume")
-    top, bottom = table["window_top_km"].min(), table["window_bottom_km"].max()
-    ax.set_ylim(bottom, top)
-    ax.set_xlabel("area of the slowest category (% of the region, at mid-depth)")
-    ax.set_ylabel("window mid-depth (km)")
-    width = float((table["window_bottom_km"] - table["window_top_km"]).iloc[0])
-    step = float(table["shell_thickness_km"].iloc[0])
-    ax.set_title(f"{model}: slowest category through depth\n(windows {width:g} km wide every {step:g} km)", fontsize=9)
-    ax.grid(alpha=0.3, lw=0.4)
-    ax.legend(frameon=False, fontsize=7)
-    fig.tight_layout()
-    return fig
