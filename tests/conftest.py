@@ -261,6 +261,25 @@ def demo_model():
     return make_demo_model()
 
 
+@pytest.fixture(scope="session")
+def demo_extracted(tmp_path_factory, demo_model):
+    """profiles.nc of the demo model, extracted once for every test that reads it."""
+    from tomoclust.extract import ModelSpec, extract_model
+
+    path = tmp_path_factory.mktemp("demo") / "demo.nc"
+    demo_model.to_netcdf(path)
+    return extract_model(ModelSpec(name="demo", path=str(path), variable="dvs"))
+
+
+@pytest.fixture(scope="session")
+def demo_fits(demo_extracted):
+    """The demo's euclidean fits of k = 2..20 (seed 0, margins too), fitted once for every test that reads them."""
+    from tomoclust.fit import fit_kmeans
+
+    X, depth = demo_extracted["profiles"].values, demo_extracted["depth"].values
+    return {k: fit_kmeans(X, depth, k, random_state=0, with_margin=True) for k in range(2, 21)}
+
+
 @pytest.fixture
 def small_model_file(tmp_path):
     path = tmp_path / "global.nc"

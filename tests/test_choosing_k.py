@@ -4,7 +4,6 @@ import pandas as pd
 import pytest
 
 from tomoclust.criteria import preferred_k, restart_fits, silhouette_sample, stability_scores, validity_criteria
-from tomoclust.extract import ModelSpec, extract_model
 from tomoclust.fit import fit_kmeans
 from tomoclust.gather import k_selection
 from tomoclust.lineage import contingency, lineage_edges, lineage_positions
@@ -50,18 +49,11 @@ def test_a_persisting_middle_category_keeps_its_colour():
 
 
 @pytest.fixture(scope="module")
-def demo_extracted(tmp_path_factory, demo_model):
-    path = tmp_path_factory.mktemp("demo") / "demo.nc"
-    demo_model.to_netcdf(path)
-    return extract_model(ModelSpec(name="demo", path=str(path), variable="dvs"))
-
-
-@pytest.fixture(scope="module")
 def demo_profiles(demo_extracted):
     return demo_extracted["profiles"].values, demo_extracted["depth"].values
 
 
-def test_margins_are_low_on_planted_province_boundaries(demo_extracted, demo_model):
+def test_margins_are_low_on_planted_province_boundaries(demo_extracted, demo_model, demo_fits):
     """At k = 6 (the demo's six provinces) points on a boundary between planted provinces are nearer to a second
     centre than points well inside a province."""
     from scipy.ndimage import maximum_filter, minimum_filter
@@ -70,7 +62,7 @@ def test_margins_are_low_on_planted_province_boundaries(demo_extracted, demo_mod
     boundary = (maximum_filter(province, size=3) != minimum_filter(province, size=3)) & (province >= 0)
     interior = (maximum_filter(province, size=9) == minimum_filter(province, size=9)) & (province >= 0)
     lat_i, lon_i = demo_extracted["profile_lat_index"].values, demo_extracted["profile_lon_index"].values
-    fit = fit_kmeans(demo_extracted["profiles"].values, demo_extracted["depth"].values, 6, random_state=0, with_margin=True)
+    fit = demo_fits[6]  # fit_kmeans(profiles, depth, 6, random_state=0, with_margin=True)
     assert fit.margin.shape == lat_i.shape and np.all((fit.margin >= 0) & (fit.margin <= 1))
     on_boundary, inside = fit.margin[boundary[lat_i, lon_i]], fit.margin[interior[lat_i, lon_i]]
     assert on_boundary.size > 100 and inside.size > 1000
@@ -96,11 +88,11 @@ def test_nearest_centre_margin():
 
 
 @pytest.fixture(scope="module")
-def demo_table(demo_profiles):
+def demo_table(demo_profiles, demo_fits):
     X, depth = demo_profiles
     rows = []
     for k in range(2, 13):
-        fit = fit_kmeans(X, depth, k, random_state=0)
+        fit = demo_fits[k]  # fit_kmeans(X, depth, k, random_state=0)
         scores = validity_criteria(X, fit.labels, fit.centers, silhouette_sample(X, 3000, 0))
         if k in (5, 6, 7):
             chosen, restarts = restart_fits(X, depth, k, {"random_state": 0}, restarts=4, subsample=2000)

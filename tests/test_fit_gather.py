@@ -4,7 +4,6 @@ import pytest
 import xarray as xr
 from sklearn.metrics import adjusted_rand_score
 
-from tomoclust.extract import ModelSpec, extract_model
 from tomoclust.fit import fit_dataset, fit_kmeans, velocity_order
 from tomoclust.gather import find_knee, fit_table, labels_cube
 from tomoclust.io import read_fits, write_netcdf
@@ -29,19 +28,11 @@ def test_velocity_order_slowest_first():
 
 
 @pytest.fixture(scope="module")
-def demo_profiles(tmp_path_factory, demo_model):
-    path = tmp_path_factory.mktemp("demo") / "demo.nc"
-    demo_model.to_netcdf(path)
-    profiles = extract_model(ModelSpec(name="demo", path=str(path), variable="dvs"))
+def demo_profiles(demo_extracted, demo_model):
+    """profiles.nc of the demo (conftest), and the planted province of each profile; demo_fits (conftest) fits it."""
+    profiles = demo_extracted
     truth = demo_model["province"].values[profiles["profile_lat_index"].values, profiles["profile_lon_index"].values]
     return profiles, truth
-
-
-@pytest.fixture(scope="module")
-def demo_fits(demo_profiles):
-    profiles, _ = demo_profiles
-    X, depth = profiles["profiles"].values, profiles["depth"].values
-    return {k: fit_kmeans(X, depth, k, random_state=0) for k in range(2, 21)}
 
 
 def test_demo_k6_recovers_provinces(demo_profiles, demo_fits):
@@ -136,7 +127,9 @@ def test_tslearn_dtw_kernels_are_kept_by_numbas_cache():
 
     from tomoclust.fit import cache_tslearn_kernels
 
-    fit_kmeans(np.random.default_rng(0).normal(size=(12, 6)), np.arange(6.0), 2, metric="dtw", max_iter=1)
+    # The DTW of test_dtw_metric_runs: kernels that process compiled already are not compiled again.
+    fit_kmeans(np.random.default_rng(0).normal(size=(12, 6)), np.arange(6.0), 2, metric="dtw", max_iter=1,
+               metric_params={"global_constraint": "sakoe_chiba", "sakoe_chiba_radius": 2})
     assert cache_tslearn_kernels() == 0, "the DTW fit already switched every kernel on"
     kernels = [obj for name, module in list(sys.modules.items()) if name.startswith("tslearn") and module is not None
                for obj in vars(module).values() if isinstance(obj, Dispatcher)]

@@ -144,7 +144,7 @@ def test_rerun_does_nothing_and_k_max_fits_only_new_k(workflow_run):
     bigger = write_config(workdir / "bigger.yaml", k_max=7)
     assert jobs_of_dry_run(workdir, "--configfile", str(bigger), *CHUNKS_OF_THREE) == {
         "fit_kmeans_k5_7": 1, "gather_fits": 1, "plot_choosing_k": 1, "plot_maps_k5_7": 1, "plot_profiles_k5_7": 1,
-        "plot_summary": 1, "all": 1}
+        "plot_summary": 1, "explore_model": 1, "all": 1}
     snakemake(workdir, "--configfile", str(bigger), *CHUNKS_OF_THREE)
     assert sorted(p.name for p in results.glob("fits/k*.nc")) == [f"k{k}.nc" for k in range(2, 8)]
     assert all(p.stat().st_mtime_ns == mtime for p, mtime in before.items()), "existing fits and figures were not redone"
