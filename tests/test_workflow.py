@@ -89,7 +89,7 @@ def test_figures_of_every_k(workflow_run):
     summary = (figures / "summary.pdf").read_bytes()
     assert summary.startswith(b"%PDF") and b"/FontFile2" in summary, "vector PDF with embedded fonts"
     map_log = (workdir / "results" / "small" / "logs" / "maps" / "k2-4.log").read_text()
-    assert map_log.count("map projection: LambertConformal") == 2, "one canvas per kind of map (categories, confidence)"
+    assert map_log.count("map projection: LambertConformal") == 1, "one canvas for the category and confidence maps"
     assert "maps and confidence maps of k = [2, 3, 4] written" in map_log
     # The default config draws the shipped basemap: 1:50m for a region, US state lines, and never a warning about it.
     assert "basemap at 50m: coastline (" in map_log and "resources/basemap/us_census" in map_log
