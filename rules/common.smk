@@ -74,9 +74,8 @@ def chunk_rule(stage, ks):
 
 def memory_mb(base, per_input_mb):
     """mem_mb from the job's input size, doubled on a second attempt (a retry after an out-of-memory kill)."""
-    return (
-        lambda wildcards, input, attempt: (base + per_input_mb * input.size_mb)
-        * attempt
+    return lambda wildcards, input, attempt: attempt * int(
+        base + per_input_mb * input.size_mb + 1
     )
 
 

@@ -94,11 +94,13 @@ def test_memory_and_runtime_requests_grow_with_the_attempt(tmp_path):
         jobs = {job.rule.name: job for job in workflow.dag.jobs if set(map(str, job.output)) & targets}
         assert set(jobs) == {"fit_kmeans", "plot_maps", "plot_profiles"}
         for name, job in jobs.items():
+            # Setting a job's attempt makes Snakemake evaluate its resources again, as it does for a retry.
+            requests = {}
+            for attempt in (1, 2):
+                job.attempt = attempt
+                requests[attempt] = {resource: job.resources[resource] for resource in ("mem_mb", "runtime")}
             for resource in ("mem_mb", "runtime"):
-                request = job.rule.resources[resource]
-                arguments = {"wildcards": job.wildcards, "input": job.input}
-                first, second = (request(**{key: arguments[key] for key in ("wildcards", "input")
-                                            if key in request.__code__.co_varnames}, attempt=a) for a in (1, 2))
+                first, second = requests[1][resource], requests[2][resource]
                 assert second == 2 * first > 0, f"{name} {resource}: {first} then {second}"
 
 
@@ -123,8 +125,8 @@ def test_on_slurm_set_resources_reaches_the_fit_jobs_and_results_equal_local(tmp
         config = engine_config(workdir, "sklearn", k_max=3)
         args = [*TABLES, "--configfile", str(config)]
         if mode == "slurm":
-            args = ["--profile", "profiles/slurm", *LOCAL_CLUSTER_FLAGS, "--set-resources", "fit_kmeans:mem_mb=1234",
-                    *args]
+            # Targets stay in front: --set-resources takes every word that follows it.
+            args = [*args, "--profile", "profiles/slurm", *LOCAL_CLUSTER_FLAGS, "--set-resources", "fit_kmeans:mem_mb=1234"]
         result = snakemake(workdir, *args)
         runs[mode] = (workdir, result.stdout + result.stderr)
     assert_same_results(runs["slurm"][0], runs["local"][0])

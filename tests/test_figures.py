@@ -17,6 +17,13 @@ from tomoclust.profile_plots import plot_cluster_profiles
 from tomoclust.summary import choose_figure_k
 
 
+def profile_figure(profiles, labels, centers, depth, k, units, title, **options):
+    """The profile figure with the members' envelopes a fit job stores (fits/k{k}.nc)."""
+    return plot_cluster_profiles(profiles, labels, centers, depth, k, units, title,
+                                 member_std=cluster_statistics(profiles, labels, k)[1],
+                                 member_quantiles=cluster_quantiles(profiles, labels, k), **options)
+
+
 def test_colors_run_slow_red_to_fast_blue():
     for k in (2, 3, 6, 20):
         colors = category_colors(k)
@@ -107,7 +114,7 @@ def test_map_and_profile_figures_are_written(tmp_path):
 
     rng = np.random.default_rng(0)
     profiles = rng.normal(size=(60, 8))
-    fig = plot_cluster_profiles(profiles, np.arange(60) % 4, rng.normal(size=(4, 8)), np.linspace(50, 400, 8), 4, "%", "t")
+    fig = profile_figure(profiles, np.arange(60) % 4, rng.normal(size=(4, 8)), np.linspace(50, 400, 8), 4, "%", "t")
     axes = [ax for ax in fig.axes if ax.get_visible()]
     assert len(axes) == 4
     bottom, top = axes[0].get_ylim()
@@ -278,11 +285,11 @@ def test_many_categories_get_an_overview_instead_of_a_panel_each():
     rng = np.random.default_rng(0)
     k = MAX_PANELS + 8
     profiles = rng.normal(size=(400, 10))
-    fig = plot_cluster_profiles(profiles, np.arange(400) % k, rng.normal(size=(k, 10)), np.linspace(50, 500, 10), k, "%", "t")
+    fig = profile_figure(profiles, np.arange(400) % k, rng.normal(size=(k, 10)), np.linspace(50, 500, 10), k, "%", "t")
     assert len(fig.axes) <= 4, "centres, centre image, area-share bars, colour bar"
     lines = fig.axes[0].collections[0]
     assert len(lines.get_segments()) == k, "every centre drawn, as one collection"
-    fig = plot_cluster_profiles(profiles, np.arange(400) % 4, rng.normal(size=(4, 10)), np.linspace(50, 500, 10), 4, "%", "t")
+    fig = profile_figure(profiles, np.arange(400) % 4, rng.normal(size=(4, 10)), np.linspace(50, 500, 10), 4, "%", "t")
     assert all(len(ax.collections) >= 1 for ax in fig.axes), "members drawn as one (rasterised) collection per panel"
     assert all(c.get_rasterized() for ax in fig.axes for c in ax.collections if len(c.get_paths()) > 10)
 
@@ -315,7 +322,7 @@ def test_quantile_envelopes_are_the_members_quantiles_and_robust_to_an_outlier()
 def test_profile_figure_envelopes(envelopes, bands, dashed):
     rng = np.random.default_rng(0)
     profiles = rng.normal(size=(80, 8))
-    fig = plot_cluster_profiles(profiles, np.arange(80) % 4, rng.normal(size=(4, 8)), np.linspace(50, 400, 8), 4, "%", "t",
+    fig = profile_figure(profiles, np.arange(80) % 4, rng.normal(size=(4, 8)), np.linspace(50, 400, 8), 4, "%", "t",
                                 envelopes=envelopes)
     ax = fig.axes[0]
     filled = [c for c in ax.collections if type(c).__name__ in ("PolyCollection", "FillBetweenPolyCollection")]

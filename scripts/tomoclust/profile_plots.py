@@ -18,7 +18,6 @@ from matplotlib.collections import LineCollection
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from .colors import category_colors
-from .envelopes import cluster_quantiles, cluster_statistics
 from .plotting import plt
 
 MAX_MEMBERS_DRAWN = 150
@@ -40,21 +39,18 @@ def drawn_members(labels: np.ndarray, k: int, seed: int = 0) -> list[np.ndarray]
     return members
 
 
-def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed: int = 0, colors=None, area_percent=None,
-                          envelopes=ENVELOPES, member_std=None, member_quantiles=None, value_range=None):
+def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, member_std, member_quantiles, seed: int = 0,
+                          colors=None, area_percent=None, envelopes=ENVELOPES, value_range=None):
     """One panel per category on the given axes (at least k of them); titles give the count and share of the area.
 
     ``envelopes``: ``quantiles`` shades the 5-95 % and 25-75 % ranges of the members at each depth (robust to
     outliers); ``std`` the centre ± 1 standard deviation (dashed lines beside quantiles, a band alone).
+    ``member_std`` (k, depth) and ``member_quantiles`` (k, 4, depth) come from the fit (``fits/k{k}.nc``).
     """
     colors = category_colors(k) if colors is None else colors
     sizes = np.bincount(labels, minlength=k)
-    # The fit job stores the members' std and quantiles (fits/k{k}.nc); computed here only for a fit without them.
-    std = cluster_statistics(profiles, labels, k)[1] if member_std is None else member_std
-    if "quantiles" not in envelopes:
-        ranges = None
-    else:
-        ranges = cluster_quantiles(profiles, labels, k) if member_quantiles is None else member_quantiles
+    std = member_std
+    ranges = member_quantiles if "quantiles" in envelopes else None
     if area_percent is None:
         area_percent = 100.0 * sizes / max(int(sizes.sum()), 1)
     low, high = value_range_of(profiles) if value_range is None else value_range
@@ -86,8 +82,8 @@ def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, seed
     return sizes
 
 
-def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max_columns: int = 6, colors=None, area_percent=None,
-                          envelopes=ENVELOPES, member_std=None, member_quantiles=None, value_range=None):
+def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, member_std, member_quantiles, max_columns: int = 6,
+                          colors=None, area_percent=None, envelopes=ENVELOPES, value_range=None):
     """``value_range``: the (low, high) values the panels span, from :func:`value_range` (once per job)."""
     if k > MAX_PANELS:
         return plot_centre_overview(centers, depth, k, units, title, colors, area_percent, labels)
@@ -105,9 +101,8 @@ def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, max
     flat[0].yaxis.set_major_locator(FixedLocator(MaxNLocator(5).tick_values(depth.min(), depth.max())))
     for ax in flat:
         ax.set_autoscale_on(False)
-    draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units, colors=colors, area_percent=area_percent,
-                          envelopes=envelopes, member_std=member_std, member_quantiles=member_quantiles,
-                          value_range=(low, high))
+    draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units, member_std, member_quantiles, colors=colors,
+                          area_percent=area_percent, envelopes=envelopes, value_range=(low, high))
     for ax in flat[k:]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
