@@ -8,6 +8,7 @@ per k with 110m coastlines.
 
     python benchmarks/notebook_recipe.py MODEL.nc VARIABLE OUTDIR [--k-min 3 --k-max 50] [--metric dtw] [--dask N]
 """
+
 import argparse
 import time
 import warnings
@@ -49,7 +50,9 @@ def main():
     parser.add_argument("--k-max", type=int, default=50)
     parser.add_argument("--max-iter", type=int, default=10)
     parser.add_argument("--metric", default="euclidean", help="euclidean (the notebook's) or dtw")
-    parser.add_argument("--dask", type=int, default=0, help="fit with dask.delayed on a distributed.Client of N workers")
+    parser.add_argument(
+        "--dask", type=int, default=0, help="fit with dask.delayed on a distributed.Client of N workers"
+    )
     args = parser.parse_args()
     args.outdir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()

@@ -15,6 +15,7 @@ a Markdown table (OUT/latest.md, e.g. benchmarks/results/main) and the raw numbe
 latest.json; the per-rule times come from Snakemake's own benchmark files.
 Needs ../shared/data/models for SEMum (skipped when absent).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,17 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared" / "data"
-WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "envs", "report", "profiles", "resources/basemap")
+WORKFLOW_FILES = (
+    "Snakefile",
+    "config.yaml",
+    "rules",
+    "scripts",
+    "schemas",
+    "envs",
+    "report",
+    "profiles",
+    "resources/basemap",
+)
 
 
 def _children(pid_map: dict[int, int], root: int) -> set[int]:
@@ -123,11 +134,17 @@ def _copy_workflow(dest: Path) -> Path:
     dest.mkdir(parents=True)
     for item in WORKFLOW_FILES:
         src = PROJECT / item
-        (shutil.copytree(src, dest / item, ignore=shutil.ignore_patterns("__pycache__")) if src.is_dir() else shutil.copy2(src, dest / item))
+        (
+            shutil.copytree(src, dest / item, ignore=shutil.ignore_patterns("__pycache__"))
+            if src.is_dir()
+            else shutil.copy2(src, dest / item)
+        )
     return dest
 
 
-def prepare_workflow(root: Path, name: str, source: dict, k_min: int, k_max: int, metric: str = "euclidean") -> tuple[Path, list[str]]:
+def prepare_workflow(
+    root: Path, name: str, source: dict, k_min: int, k_max: int, metric: str = "euclidean"
+) -> tuple[Path, list[str]]:
     """A copy of the workflow with the notebook's job as its config; returns it and the notebook's outputs as targets.
 
     ``engine_{tslearn,sklearn}.yaml`` beside it choose the engine.
@@ -143,7 +160,9 @@ def prepare_workflow(root: Path, name: str, source: dict, k_min: int, k_max: int
         "stability": {"restarts": 0},  # the notebook has no restarts; criteria stay on
     }
     (workdir / "bench.yaml").write_text(json.dumps(config))
-    targets = [f"results/{name}/figures/elbow.png"] + [f"results/{name}/figures/maps/k{k}.png" for k in range(k_min, k_max + 1)]
+    targets = [f"results/{name}/figures/elbow.png"] + [
+        f"results/{name}/figures/maps/k{k}.png" for k in range(k_min, k_max + 1)
+    ]
     return workdir, targets
 
 
@@ -165,7 +184,7 @@ def run_alternating(variants: dict, workdir: Path, env: dict, repeats: int, tag:
     """Run every variant ``repeats`` times from a clean workdir, reversing the order every other repetition."""
     results = {key: [] for key in variants}
     for rep in range(repeats):
-        for key in (list(variants) if rep % 2 == 0 else list(variants)[::-1]):
+        for key in list(variants) if rep % 2 == 0 else list(variants)[::-1]:
             for item in ("results", ".snakemake"):
                 shutil.rmtree(workdir / item, ignore_errors=True)
             results[key].append(measure(variants[key], workdir, env))
@@ -178,13 +197,18 @@ def stability_cost(root: Path, repeats: int, cores: int, out: Path, env: dict) -
     workdir = _copy_workflow(root / "workflow_default")
     (workdir / "no_stability.yaml").write_text(json.dumps({"stability": {"restarts": 0}}))
     base = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--quiet", "all"]
-    variants = {"default (stability restarts 4)": base, "stability restarts 0": base + ["--configfile", "no_stability.yaml"]}
+    variants = {
+        "default (stability restarts 4)": base,
+        "stability restarts 0": base + ["--configfile", "no_stability.yaml"],
+    }
     results = run_alternating(variants, workdir, env, repeats, "default demo run,")
     med = {label: statistics.median(r["wall_s"] for r in runs) for label, runs in results.items()}
     ratio = med["default (stability restarts 4)"] / med["stability restarts 0"]
-    text = (f"Whole default demo run (`snakemake --cores {cores}`, k = 2..20, every figure), medians of {repeats}: "
-            + ", ".join(f"{label} {wall:.1f} s" for label, wall in med.items())
-            + f"; restart stability costs {100 * (ratio - 1):+.0f} % wall time (the criteria are on in both).\n")
+    text = (
+        f"Whole default demo run (`snakemake --cores {cores}`, k = 2..20, every figure), medians of {repeats}: "
+        + ", ".join(f"{label} {wall:.1f} s" for label, wall in med.items())
+        + f"; restart stability costs {100 * (ratio - 1):+.0f} % wall time (the criteria are on in both).\n"
+    )
     out.mkdir(parents=True, exist_ok=True)
     (out / "stability_cost.md").write_text(text)
     (out / "stability_cost.json").write_text(json.dumps(results, indent=1))
@@ -213,11 +237,13 @@ def scale_runs(root: Path, out: Path, env: dict, cores: int, engine: str, repeat
     sys.path.insert(0, str(PROJECT / "scripts"))
     from tomoclust.demo import make_demo_model
 
-    lines = [f"Scale: synthetic Western-US model, 36 depths, engine {engine}, k = 2..20, max_iter = 10, everything the "
-             f"config makes, --cores {cores}; the 10^6 run alternated with the notebook recipe, medians of {repeats}, "
-             f"the others one run each.\n",
-             "| profiles | grid (lat x lon x depth) | model file (MB) | stage | jobs | wall, sum of jobs (s) | longest job (s) | peak RSS of a job (MB) | whole run wall (s) | whole run peak PSS (MB) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Scale: synthetic Western-US model, 36 depths, engine {engine}, k = 2..20, max_iter = 10, everything the "
+        f"config makes, --cores {cores}; the 10^6 run alternated with the notebook recipe, medians of {repeats}, "
+        f"the others one run each.\n",
+        "| profiles | grid (lat x lon x depth) | model file (MB) | stage | jobs | wall, sum of jobs (s) | longest job (s) | peak RSS of a job (MB) | whole run wall (s) | whole run peak PSS (MB) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     notebook_lines = []
     for n_target in (10_000, 100_000, 1_000_000, 1_500_000):
         workdir = _copy_workflow(root / f"scale_{n_target}")
@@ -227,21 +253,46 @@ def scale_runs(root: Path, out: Path, env: dict, cores: int, engine: str, repeat
         grid = f"{ds.sizes['latitude']} x {ds.sizes['longitude']} x {ds.sizes['depth']}"
         ds.drop_vars("province").to_netcdf(model)
         del ds
-        config = {"models": [{"name": "scale", "path": "model.nc", "variable": "dvs"}], "k": {"min": 2, "max": 20},
-                  "fit": {"max_iter": 10, "engine": engine}, "maps": {"overlays": [], "resolution": "110m"}}
+        config = {
+            "models": [{"name": "scale", "path": "model.nc", "variable": "dvs"}],
+            "k": {"min": 2, "max": 20},
+            "fit": {"max_iter": 10, "engine": engine},
+            "maps": {"overlays": [], "resolution": "110m"},
+        }
         (workdir / "scale.yaml").write_text(json.dumps(config))
-        command = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--quiet", "all", "--configfile", "scale.yaml"]
+        command = [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--cores",
+            str(cores),
+            "--quiet",
+            "all",
+            "--configfile",
+            "scale.yaml",
+        ]
         variants = {"workflow": command}
         if n_target == 1_000_000:
-            variants["notebook"] = [sys.executable, str(PROJECT / "benchmarks" / "notebook_recipe.py"), str(model), "dvs",
-                                    str(workdir / "notebook_out"), "--k-min", "2", "--k-max", "20"]
+            variants["notebook"] = [
+                sys.executable,
+                str(PROJECT / "benchmarks" / "notebook_recipe.py"),
+                str(model),
+                "dvs",
+                str(workdir / "notebook_out"),
+                "--k-min",
+                "2",
+                "--k-max",
+                "20",
+            ]
         runs = run_alternating(variants, workdir, env, repeats if n_target == 1_000_000 else 1, f"scale {n_target}")
         run = {key: statistics.median(r[key] for r in runs["workflow"]) for key in runs["workflow"][0]}
         if "notebook" in runs:
             notebook = statistics.median(r["wall_s"] for r in runs["notebook"])
-            notebook_lines.append(f"At {n_profiles:,} profiles: workflow (everything, {engine}) {run['wall_s']:.0f} s wall, "
-                                  f"peak PSS {run['peak_rss_mb']:.0f} MB; notebook recipe {notebook:.0f} s; ratio "
-                                  f"{run['wall_s'] / notebook:.2f}.")
+            notebook_lines.append(
+                f"At {n_profiles:,} profiles: workflow (everything, {engine}) {run['wall_s']:.0f} s wall, "
+                f"peak PSS {run['peak_rss_mb']:.0f} MB; notebook recipe {notebook:.0f} s; ratio "
+                f"{run['wall_s'] / notebook:.2f}."
+            )
             # The stage table below is the last run's: the notebook ran after the workflow in the last repetition.
             if repeats % 2 == 0:
                 shutil.rmtree(workdir / "results", ignore_errors=True)
@@ -250,7 +301,9 @@ def scale_runs(root: Path, out: Path, env: dict, cores: int, engine: str, repeat
         for i, (rule, st) in enumerate(sorted(_stage_table(workdir, "scale").items())):
             head = f"| {n_profiles:,} | {grid} | {size_mb:.0f} |" if i == 0 else "| | | |"
             tail = f" {run['wall_s']:.0f} | {run['peak_rss_mb']:.0f} |" if i == 0 else " | |"
-            lines.append(f"{head} {rule} | {st['jobs']} | {st['total_s']:.1f} | {st['max_job_s']:.1f} | {st['max_rss_mb']:.0f} |{tail}")
+            lines.append(
+                f"{head} {rule} | {st['jobs']} | {st['total_s']:.1f} | {st['max_job_s']:.1f} | {st['max_rss_mb']:.0f} |{tail}"
+            )
         print("\n".join(lines[-3:]), file=sys.stderr)
         shutil.rmtree(workdir, ignore_errors=True)
     text = "\n".join(lines) + "\n\n" + "\n".join(notebook_lines) + "\n"
@@ -270,8 +323,19 @@ def growth_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engi
     make_demo_model().drop_vars("province").to_netcdf(model)
     (workdir / "bigger.yaml").write_text(json.dumps({"k": {"min": 2, "max": 25}}))
     python = sys.executable
-    variants = {"notebook (serial loop), k = 2..20": [python, str(PROJECT / "benchmarks" / "notebook_recipe.py"), str(model),
-                                                      "dvs", str(workdir / "notebook_out"), "--k-min", "2", "--k-max", "20"]}
+    variants = {
+        "notebook (serial loop), k = 2..20": [
+            python,
+            str(PROJECT / "benchmarks" / "notebook_recipe.py"),
+            str(model),
+            "dvs",
+            str(workdir / "notebook_out"),
+            "--k-min",
+            "2",
+            "--k-max",
+            "20",
+        ]
+    }
     growth = {}
     for engine in engines:
         (workdir / f"engine_{engine}.yaml").write_text(json.dumps({"fit": {"engine": engine}}))
@@ -281,20 +345,27 @@ def growth_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engi
     results = {label: [] for label in [*variants, *(f"{label}, k.max 20 -> 25" for label in growth)]}
     labels = list(variants)
     for rep in range(repeats):
-        for label in labels[rep % len(labels):] + labels[: rep % len(labels)]:
+        for label in labels[rep % len(labels) :] + labels[: rep % len(labels)]:
             clean(workdir)
             results[label].append(measure(variants[label], workdir, env))
             print(f"growth rep={rep + 1} {label}: {results[label][-1]}", file=sys.stderr)
             if label in growth:
                 results[f"{label}, k.max 20 -> 25"].append(measure(growth[label], workdir, env))
-                print(f"growth rep={rep + 1} {label} k.max 25: {results[f'{label}, k.max 20 -> 25'][-1]}", file=sys.stderr)
+                print(
+                    f"growth rep={rep + 1} {label} k.max 25: {results[f'{label}, k.max 20 -> 25'][-1]}", file=sys.stderr
+                )
     baseline = statistics.median(r["wall_s"] for r in results[labels[0]])
-    lines = [f"Default config (demo, k = 2..20, --cores {cores}), medians of {repeats}; ratio = wall / the notebook's:\n",
-             "| variant | wall (s) | CPU (s) | peak PSS (MB) | ratio |", "|---|---|---|---|---|"]
+    lines = [
+        f"Default config (demo, k = 2..20, --cores {cores}), medians of {repeats}; ratio = wall / the notebook's:\n",
+        "| variant | wall (s) | CPU (s) | peak PSS (MB) | ratio |",
+        "|---|---|---|---|---|",
+    ]
     for label, runs in results.items():
         med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
-        lines.append(f"| {label} | {med['wall_s']:.1f} | {med['cpu_s']:.1f} | {med['peak_rss_mb']:.0f} | "
-                     f"{med['wall_s'] / baseline:.2f} |")
+        lines.append(
+            f"| {label} | {med['wall_s']:.1f} | {med['cpu_s']:.1f} | {med['peak_rss_mb']:.0f} | "
+            f"{med['wall_s'] / baseline:.2f} |"
+        )
     text = "\n".join(lines) + "\n"
     out.mkdir(parents=True, exist_ok=True)
     (out / "growth.md").write_text(text)
@@ -314,18 +385,44 @@ def dtw_runs(root: Path, out: Path, env: dict, repeats: int) -> str:
     model.drop_vars("province").to_netcdf(source["path"])
     workdir, targets = prepare_workflow(root, "dtw", source, 2, 9, metric="dtw")
     python = sys.executable
-    variants = {"notebook (serial loop)": [python, str(PROJECT / "benchmarks" / "notebook_recipe.py"), source["path"], "dvs",
-                                          str(workdir / "notebook_out"), "--k-min", "2", "--k-max", "9", "--metric", "dtw"]}
+    variants = {
+        "notebook (serial loop)": [
+            python,
+            str(PROJECT / "benchmarks" / "notebook_recipe.py"),
+            source["path"],
+            "dvs",
+            str(workdir / "notebook_out"),
+            "--k-min",
+            "2",
+            "--k-max",
+            "9",
+            "--metric",
+            "dtw",
+        ]
+    }
     for cores in (1, 2):
-        variants[f"workflow (--cores {cores})"] = [python, "-m", "snakemake", *targets, "--cores", str(cores), "--quiet", "all",
-                                                   "--configfile", "bench.yaml"]
+        variants[f"workflow (--cores {cores})"] = [
+            python,
+            "-m",
+            "snakemake",
+            *targets,
+            "--cores",
+            str(cores),
+            "--quiet",
+            "all",
+            "--configfile",
+            "bench.yaml",
+        ]
     results = run_alternating(variants, workdir, env, repeats, "dtw")
     med = {label: statistics.median(r["wall_s"] for r in runs) for label, runs in results.items()}
     cpu = {label: statistics.median(r["cpu_s"] for r in runs) for label, runs in results.items()}
     baseline = med["notebook (serial loop)"]
-    lines = [f"DTW sweep, k = 2..9, max_iter = 10, {n_profiles} profiles x {model.sizes['depth']} depths, fits + elbow + a map "
-             f"per k, medians of {repeats}:\n",
-             "| variant | wall (s) | CPU (s) | speed-up over the notebook's serial loop |", "|---|---|---|---|"]
+    lines = [
+        f"DTW sweep, k = 2..9, max_iter = 10, {n_profiles} profiles x {model.sizes['depth']} depths, fits + elbow + a map "
+        f"per k, medians of {repeats}:\n",
+        "| variant | wall (s) | CPU (s) | speed-up over the notebook's serial loop |",
+        "|---|---|---|---|",
+    ]
     lines += [f"| {label} | {wall:.1f} | {cpu[label]:.1f} | {baseline / wall:.2f}x |" for label, wall in med.items()]
     text = "\n".join(lines) + "\n"
     out.mkdir(parents=True, exist_ok=True)
@@ -342,23 +439,35 @@ def component_times(out: Path, repeats: int) -> str:
 
     def fresh_import(statement: str) -> float:
         code = f"import time, warnings; warnings.simplefilter('ignore'); t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-        return float(subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.split()[-1])
+        return float(
+            subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.split()[-1]
+        )
 
     scripts = str(PROJECT / "scripts")
-    dtw_first_fit = ("import sys, numpy as np; sys.path.insert(0, %r); from tomoclust.fit import fit_kmeans; t = time.perf_counter(); "
-                     "fit_kmeans(np.random.default_rng(0).normal(size=(30, 40)), np.arange(40.0), 2, metric='dtw', max_iter=2)")
+    dtw_first_fit = (
+        "import sys, numpy as np; sys.path.insert(0, %r); from tomoclust.fit import fit_kmeans; t = time.perf_counter(); "
+        "fit_kmeans(np.random.default_rng(0).normal(size=(30, 40)), np.arange(40.0), 2, metric='dtw', max_iter=2)"
+    )
     rows = {
-        "import tslearn.clustering (fresh process)": [fresh_import("import tslearn.clustering") for _ in range(repeats)],
-        "import cartopy.crs + matplotlib.pyplot (fresh process)": [fresh_import("import cartopy.crs, matplotlib.pyplot") for _ in range(repeats)],
+        "import tslearn.clustering (fresh process)": [
+            fresh_import("import tslearn.clustering") for _ in range(repeats)
+        ],
+        "import cartopy.crs + matplotlib.pyplot (fresh process)": [
+            fresh_import("import cartopy.crs, matplotlib.pyplot") for _ in range(repeats)
+        ],
         "import kneed (fresh process)": [fresh_import("import kneed") for _ in range(repeats)],
         # The first DTW fit of a process: tslearn's numba kernels compiled, then (numba's cache switched on by
         # tomoclust.fit and filled by the first of these runs) loaded where numba can cache them.
-        "first DTW fit of a fresh process, tiny data (compile; numba cache as tomoclust.fit leaves it)":
-            [fresh_import(dtw_first_fit % scripts) for _ in range(repeats)],
-        "first DTW fit of a fresh process, tiny data, tslearn alone (no cache)":
-            [fresh_import("import numpy as np; from tslearn.clustering import TimeSeriesKMeans; t = time.perf_counter(); "
-                          "TimeSeriesKMeans(2, metric='dtw', max_iter=2, random_state=0).fit(np.random.default_rng(0).normal(size=(30, 40, 1)))")
-             for _ in range(repeats)],
+        "first DTW fit of a fresh process, tiny data (compile; numba cache as tomoclust.fit leaves it)": [
+            fresh_import(dtw_first_fit % scripts) for _ in range(repeats)
+        ],
+        "first DTW fit of a fresh process, tiny data, tslearn alone (no cache)": [
+            fresh_import(
+                "import numpy as np; from tslearn.clustering import TimeSeriesKMeans; t = time.perf_counter(); "
+                "TimeSeriesKMeans(2, metric='dtw', max_iter=2, random_state=0).fit(np.random.default_rng(0).normal(size=(30, 40, 1)))"
+            )
+            for _ in range(repeats)
+        ],
     }
     semum = SHARED / "models" / "SEMum_vs.nc"
     if semum.is_file():
@@ -369,8 +478,8 @@ def component_times(out: Path, repeats: int) -> str:
         from tomoclust.extract import ModelSpec, extract_model
         from tomoclust.fit import fit_kmeans
         from tomoclust.grid import labels_on_grid
-        from tomoclust.preprocess import cell_edges
         from tomoclust.plotting import plt
+        from tomoclust.preprocess import cell_edges
 
         ds = extract_model(ModelSpec(name="semum", path=str(semum), variable="v"))
         X, depth = ds["profiles"].values, ds["depth"].values
@@ -397,6 +506,7 @@ def component_times(out: Path, repeats: int) -> str:
 
         rows["SEMum global map: pcolormesh, cells past the poles (before)"] = [mesh(False) for _ in range(repeats)]
         rows["SEMum global map: pcolormesh, cells clipped at ±90° (now)"] = [mesh(True) for _ in range(repeats)]
+
         def one_fit() -> float:
             start = time.perf_counter()
             fit_kmeans(X, depth, 20, max_iter=10)
@@ -405,6 +515,7 @@ def component_times(out: Path, repeats: int) -> str:
         rows["per-k criteria, SEMum 16,380 profiles, k = 20"] = [criteria() for _ in range(repeats)]
         rows["one euclidean fit, SEMum 16,380 profiles, k = 20, max_iter 10"] = [one_fit() for _ in range(repeats)]
         for engine in ("tslearn", "sklearn"):
+
             def sweep() -> float:
                 start = time.perf_counter()
                 for k in range(3, 51):
@@ -412,12 +523,14 @@ def component_times(out: Path, repeats: int) -> str:
                 return time.perf_counter() - start
 
             rows[f"48 fits k = 3..50, SEMum, max_iter 10, engine {engine} (one process, one thread)"] = [
-                sweep() for _ in range(min(repeats, 3))]
+                sweep() for _ in range(min(repeats, 3))
+            ]
         rows.update(figure_costs(ds, "SEMum 16,380 profiles", repeats))
     big = synthetic_profiles(1_000_000)
     rows.update(figure_costs(big, f"synthetic {big.sizes['profile']:,} profiles", min(repeats, 3)))
     text = f"Component costs, medians of {repeats}:\n\n| piece | seconds |\n|---|---|\n" + "".join(
-        f"| {name} | {statistics.median(values):.2f} |\n" for name, values in rows.items())
+        f"| {name} | {statistics.median(values):.2f} |\n" for name, values in rows.items()
+    )
     out.mkdir(parents=True, exist_ok=True)
     (out / "components.md").write_text(text)
     return text
@@ -446,9 +559,19 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
     from tomoclust.plotting import plt, save_figure
     from tomoclust.profile_plots import plot_cluster_profiles, value_range_of
 
-    fit_params = {"engine": "sklearn", "metric": "euclidean", "max_iter": 10, "n_init": 1, "random_state": 0,
-                  "metric_params": {}, "tol": None}
-    criteria, stability = {"silhouette_sample": 3000, "random_state": 0}, {"restarts": 0, "subsample": 10, "random_state": 0}
+    fit_params = {
+        "engine": "sklearn",
+        "metric": "euclidean",
+        "max_iter": 10,
+        "n_init": 1,
+        "random_state": 0,
+        "metric_params": {},
+        "tol": None,
+    }
+    criteria, stability = (
+        {"silhouette_sample": 3000, "random_state": 0},
+        {"restarts": 0, "subsample": 10, "random_state": 0},
+    )
     fits = {k: fit_profiles(profiles_ds, k, fit_params, criteria, stability) for k in (6, 20)}
     lat, lon = profiles_ds["latitude"].values, profiles_ds["longitude"].values
     thresholds = {"margin": 0.1, "coassignment": 0.75}
@@ -461,11 +584,19 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
         canvas = CategoryMapCanvas(lat, lon, MapStyle(overlays=["us_states"]))
         rows["set-up"].append(time.perf_counter() - start)
         for k, fit in fits.items():
-            labels2d, uncertain = labels_on_grid(profiles_ds, fit["labels"].values), uncertain_on_grid(profiles_ds, fit, thresholds)
+            labels2d, uncertain = (
+                labels_on_grid(profiles_ds, fit["labels"].values),
+                uncertain_on_grid(profiles_ds, fit, thresholds),
+            )
             start = time.perf_counter()
-            canvas.draw(labels2d, k, plt.get_cmap("RdYlBu")(np.linspace(0, 1, k)),
-                        category_labels(fit["center_depth_mean"].values, fit["cluster_area_percent"].values, "%"),
-                        title=f"k = {k}\nsecond line\nthird line", uncertain=uncertain)
+            canvas.draw(
+                labels2d,
+                k,
+                plt.get_cmap("RdYlBu")(np.linspace(0, 1, k)),
+                category_labels(fit["center_depth_mean"].values, fit["cluster_area_percent"].values, "%"),
+                title=f"k = {k}\nsecond line\nthird line",
+                uncertain=uncertain,
+            )
             canvas.save(out / f"map{k}.png")
             rows["map"].append(time.perf_counter() - start)
             start = time.perf_counter()
@@ -474,18 +605,29 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
             canvas.save(out / f"confidence{k}.png")
             rows["confidence"].append(time.perf_counter() - start)
             start = time.perf_counter()
-            figure = plot_cluster_profiles(values, fit["labels"].values, fit["centers"].values, depth, k, "%", f"k = {k}",
-                                           member_std=fit["member_std"].values,
-                                           member_quantiles=fit["member_quantiles"].values, value_range=panel_range)
+            figure = plot_cluster_profiles(
+                values,
+                fit["labels"].values,
+                fit["centers"].values,
+                depth,
+                k,
+                "%",
+                f"k = {k}",
+                member_std=fit["member_std"].values,
+                member_quantiles=fit["member_quantiles"].values,
+                value_range=panel_range,
+            )
             save_figure(figure, out / f"profiles{k}.png", bbox_inches=None)
             rows[f"profiles{k}"].append(time.perf_counter() - start)
         canvas.close()
     shutil.rmtree(out, ignore_errors=True)
-    names = {"set-up": "map canvas set-up (projection, basemap, layout; once per job)",
-             "map": "category map redrawn on the canvas, PNG 200 dpi (k = 6 and 20)",
-             "confidence": "confidence map redrawn on the same canvas, PNG 200 dpi (k = 6 and 20)",
-             "profiles6": "profile figure, k = 6 (a panel per category), PNG 200 dpi",
-             "profiles20": "profile figure, k = 20 (the overview), PNG 200 dpi"}
+    names = {
+        "set-up": "map canvas set-up (projection, basemap, layout; once per job)",
+        "map": "category map redrawn on the canvas, PNG 200 dpi (k = 6 and 20)",
+        "confidence": "confidence map redrawn on the same canvas, PNG 200 dpi (k = 6 and 20)",
+        "profiles6": "profile figure, k = 6 (a panel per category), PNG 200 dpi",
+        "profiles20": "profile figure, k = 20 (the overview), PNG 200 dpi",
+    }
     return {f"{label}: {names[key]}": times for key, times in rows.items()}
 
 
@@ -495,27 +637,46 @@ def compare_with_notebook(args, root: Path, env: dict) -> tuple[list, dict]:
     rows, raw = [], {}
     for name, source in model_sources(args.models, root).items():
         workdir, targets = prepare_workflow(root, name, source, args.k_min, args.k_max)
-        notebook = [python, str(PROJECT / "benchmarks" / "notebook_recipe.py"), source["path"], source["variable"],
-                    str(workdir / "notebook_out"), "--k-min", str(args.k_min), "--k-max", str(args.k_max)]
+        notebook = [
+            python,
+            str(PROJECT / "benchmarks" / "notebook_recipe.py"),
+            source["path"],
+            source["variable"],
+            str(workdir / "notebook_out"),
+            "--k-min",
+            str(args.k_min),
+            "--k-max",
+            str(args.k_max),
+        ]
         bigger = json.dumps({"k": {"min": args.k_min, "max": args.k_max + 5}})
         (workdir / "bigger.yaml").write_text(bigger)
         for cores in args.cores:
             snakemake = [python, "-m", "snakemake"]
             variants, growth = {"notebook (serial loop)": notebook}, {}
             for engine in args.engines:
-                options = ["--cores", str(cores), "--quiet", "all", "--configfile", "bench.yaml", f"engine_{engine}.yaml"]
+                options = [
+                    "--cores",
+                    str(cores),
+                    "--quiet",
+                    "all",
+                    "--configfile",
+                    "bench.yaml",
+                    f"engine_{engine}.yaml",
+                ]
                 variants[f"workflow {engine}, notebook's outputs (--cores {cores})"] = snakemake + targets + options
                 everything = f"workflow {engine}, everything (--cores {cores})"
                 variants[everything] = snakemake + options
-                growth[everything] = (f"workflow {engine}, k.max {args.k_max} -> {args.k_max + 5} after everything "
-                                      f"(--cores {cores})", snakemake + options + ["bigger.yaml"])
+                growth[everything] = (
+                    f"workflow {engine}, k.max {args.k_max} -> {args.k_max + 5} after everything (--cores {cores})",
+                    snakemake + options + ["bigger.yaml"],
+                )
             if not args.no_dask:
                 variants[f"notebook (dask.delayed, {cores} workers)"] = notebook + ["--dask", str(cores)]
             results = {label: [] for label in [*variants, *(label for label, _ in growth.values())]}
             stages = {label: [] for label in variants if label.startswith("workflow")}
             labels = list(variants)
             for rep in range(args.repeats):
-                for label in labels[rep % len(labels):] + labels[: rep % len(labels)]:
+                for label in labels[rep % len(labels) :] + labels[: rep % len(labels)]:
                     clean(workdir)
                     results[label].append(measure(variants[label], workdir, env))
                     if label in stages:
@@ -524,15 +685,20 @@ def compare_with_notebook(args, root: Path, env: dict) -> tuple[list, dict]:
                     if label in growth:
                         raise_label, command = growth[label]
                         results[raise_label].append(measure(command, workdir, env))
-                        print(f"{name} cores={cores} rep={rep + 1} {raise_label}: {results[raise_label][-1]}", file=sys.stderr)
+                        print(
+                            f"{name} cores={cores} rep={rep + 1} {raise_label}: {results[raise_label][-1]}",
+                            file=sys.stderr,
+                        )
             baseline = statistics.median(r["wall_s"] for r in results["notebook (serial loop)"])
             for label, runs in results.items():
                 med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
                 rows.append((name, cores, label, med, med["wall_s"] / baseline))
             raw[f"{name}/cores{cores}"] = {
                 "runs": results,
-                "workflow_stage_sum_s": {label: {stage: statistics.median(run.get(stage, 0.0) for run in runs) for stage in runs[0]}
-                                         for label, runs in stages.items()},
+                "workflow_stage_sum_s": {
+                    label: {stage: statistics.median(run.get(stage, 0.0) for run in runs) for stage in runs[0]}
+                    for label, runs in stages.items()
+                },
             }
     return rows, raw
 
@@ -545,16 +711,35 @@ def main() -> int:
     parser.add_argument("--k-min", type=int, default=3)
     parser.add_argument("--k-max", type=int, default=50)
     parser.add_argument("--no-dask", action="store_true", help="leave out the dask.delayed notebook variant")
-    parser.add_argument("--engines", nargs="+", default=["tslearn", "sklearn"], choices=["tslearn", "sklearn"],
-                        help="the workflow's fit.engine in its variants")
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        default=["tslearn", "sklearn"],
+        choices=["tslearn", "sklearn"],
+        help="the workflow's fit.engine in its variants",
+    )
     parser.add_argument("--out", type=Path, default=PROJECT / "benchmarks" / "results")
-    parser.add_argument("--stability-cost", action="store_true",
-                        help="instead: the whole default demo run with and without restart stability (issue 7's budget)")
-    parser.add_argument("--scale", action="store_true", help="instead: every stage's time and memory for ~1e4, 1e5, 1e6 profiles")
-    parser.add_argument("--growth", action="store_true",
-                        help="instead: the default config's run and k.max 20 -> 25 after it, against the notebook")
-    parser.add_argument("--components", action="store_true", help="instead: import, map-mesh and criteria costs of single pieces")
-    parser.add_argument("--dtw", action="store_true", help="instead: a dtw sweep, workflow at 1 and 2 cores against the notebook's serial loop")
+    parser.add_argument(
+        "--stability-cost",
+        action="store_true",
+        help="instead: the whole default demo run with and without restart stability (issue 7's budget)",
+    )
+    parser.add_argument(
+        "--scale", action="store_true", help="instead: every stage's time and memory for ~1e4, 1e5, 1e6 profiles"
+    )
+    parser.add_argument(
+        "--growth",
+        action="store_true",
+        help="instead: the default config's run and k.max 20 -> 25 after it, against the notebook",
+    )
+    parser.add_argument(
+        "--components", action="store_true", help="instead: import, map-mesh and criteria costs of single pieces"
+    )
+    parser.add_argument(
+        "--dtw",
+        action="store_true",
+        help="instead: a dtw sweep, workflow at 1 and 2 cores against the notebook's serial loop",
+    )
     args = parser.parse_args()
 
     env = {**os.environ, "CARTOPY_DATA_DIR": str(PROJECT / "resources" / "basemap"), "MPLBACKEND": "Agg"}
@@ -580,10 +765,12 @@ def main() -> int:
         return 0
     rows, raw = compare_with_notebook(args, root, env)
     args.out.mkdir(parents=True, exist_ok=True)
-    header = (f"k = {args.k_min}..{args.k_max}, euclidean, max_iter = 10, stability restarts off; medians of {args.repeats} runs; "
-              f"ratio = wall time / notebook serial loop's wall time on the same model and core count. "
-              f"Machine: {os.cpu_count()} cores.\n\n"
-              "| model | cores | variant | wall (s) | CPU (s) | peak memory, PSS (MB) | wall ratio |\n|---|---|---|---|---|---|---|\n")
+    header = (
+        f"k = {args.k_min}..{args.k_max}, euclidean, max_iter = 10, stability restarts off; medians of {args.repeats} runs; "
+        f"ratio = wall time / notebook serial loop's wall time on the same model and core count. "
+        f"Machine: {os.cpu_count()} cores.\n\n"
+        "| model | cores | variant | wall (s) | CPU (s) | peak memory, PSS (MB) | wall ratio |\n|---|---|---|---|---|---|---|\n"
+    )
     table = header + "".join(
         f"| {name} | {cores} | {label} | {m['wall_s']:.1f} | {m['cpu_s']:.1f} | {m['peak_rss_mb']:.0f} | {ratio:.2f} |\n"
         for name, cores, label, m, ratio in rows

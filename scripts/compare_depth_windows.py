@@ -3,6 +3,7 @@ the model clustered in the comparison's moving depth windows (labels per k and w
 
 Every model of a comparison gets the same windows: they move through the models' common `depth` range.
 """
+
 from tomoclust.io import read_dataset, write_netcdf
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
@@ -18,14 +19,22 @@ def main(snakemake):
     depth = profiles["depth"].values
     depth_range = snakemake.params.depth or [float(depth.min()), float(depth.max())]
     cube = window_labels(profiles, windows, depth_range, dict(snakemake.params.fit), model)
-    cube.attrs.update(title=f"{cube.attrs['title']} (comparison {name})",
-                      **provenance_attrs({"depth_windows": windows, "fit": dict(snakemake.params.fit),
-                                          "depth": list(depth_range)}))
+    cube.attrs.update(
+        title=f"{cube.attrs['title']} (comparison {name})",
+        **provenance_attrs({"depth_windows": windows, "fit": dict(snakemake.params.fit), "depth": list(depth_range)}),
+    )
     for k in cube["k"].values:
         slow = (cube["labels"].sel(k=k) == 0).sum(("latitude", "longitude")).values
-        log.info("comparison %s, model %s, k=%d: %d windows %g-%g km, slowest category on %s grid points", name, model,
-                 k, cube.sizes["depth"], cube["depth_bounds"].values[0, 0], cube["depth_bounds"].values[-1, 1],
-                 slow.tolist())
+        log.info(
+            "comparison %s, model %s, k=%d: %d windows %g-%g km, slowest category on %s grid points",
+            name,
+            model,
+            k,
+            cube.sizes["depth"],
+            cube["depth_bounds"].values[0, 0],
+            cube["depth_bounds"].values[-1, 1],
+            slow.tolist(),
+        )
     write_netcdf(cube, snakemake.output.labels)
 
 

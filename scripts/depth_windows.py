@@ -3,6 +3,7 @@
 Every window cuts the depths it spans out of the model's profiles (transformed over the whole range) and is fitted
 here at the few k asked: many small fits in one job.
 """
+
 import pandas as pd
 
 from tomoclust.io import read_dataset, write_table
@@ -23,14 +24,24 @@ def main(snakemake):
         where = f"model '{model}', depth window {top:g}-{bottom:g} km"
         labels = {k: fit_window(profiles, top, bottom, k, dict(snakemake.params.fit), where) for k in windows["k"]}
         rows += slowest_category_rows(profiles, labels, top, bottom, windows["step"])
-        log.info("%s: slowest category on %s of the area", where,
-                 ", ".join(f"{row['slow_area_percent']:.1f}% (k={row['k']})" for row in rows[-len(labels):]))
+        log.info(
+            "%s: slowest category on %s of the area",
+            where,
+            ", ".join(f"{row['slow_area_percent']:.1f}% (k={row['k']})" for row in rows[-len(labels) :]),
+        )
     table = pd.DataFrame(rows)
     for k, share in volume_shares(table).items():
-        log.info("model %s, k=%d: the slowest category fills %.1f%% of the volume of the windows' shells", model, k, share)
+        log.info(
+            "model %s, k=%d: the slowest category fills %.1f%% of the volume of the windows' shells", model, k, share
+        )
     write_table(table, snakemake.output.table, float_format="%.6g")
-    save_figure(plot_depth_windows(table, model), snakemake.output.png, snakemake.output.pdf,
-                citation=snakemake.params.citation, title=f"{model}: slowest category through depth")
+    save_figure(
+        plot_depth_windows(table, model),
+        snakemake.output.png,
+        snakemake.output.pdf,
+        citation=snakemake.params.citation,
+        title=f"{model}: slowest category through depth",
+    )
 
 
 if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]

@@ -1,4 +1,5 @@
 """Rule extract_profiles (rules/extract.smk): model file -> profiles.nc, the canonical stack of complete profiles."""
+
 from tomoclust.extract import ModelInputError, ModelSpec, extract_model
 from tomoclust.io import write_netcdf
 from tomoclust.logs import log_path_of, setup_logging

@@ -3,6 +3,7 @@
 Each k is fitted, judged (criteria, restart stability, member envelopes) and written on its own;
 the profiles are read, the engine imported and the silhouette's subsample distances computed once for the chunk.
 """
+
 from tomoclust.fit import check_k_range, fit_inputs, fit_profiles
 from tomoclust.io import k_of_path, read_dataset, write_netcdf
 from tomoclust.logs import log_path_of, setup_logging
@@ -18,11 +19,17 @@ def main(snakemake):
     fit_params = dict(snakemake.params.fit)
     criteria, stability = dict(snakemake.params.criteria), dict(snakemake.params.stability)
     inputs = fit_inputs(profiles, fit_params, criteria)
-    log.info("model %s: %s engine; area weighting: %s", snakemake.wildcards.model, fit_params["engine"], inputs.weighting)
+    log.info(
+        "model %s: %s engine; area weighting: %s", snakemake.wildcards.model, fit_params["engine"], inputs.weighting
+    )
     for k, path in targets.items():
         fit = fit_profiles(profiles, k, fit_params, criteria, stability, inputs)
-        fit.attrs.update(provenance_attrs({"k": k, "fit": fit_params, "criteria": criteria, "stability": stability},
-                                          inputs={"profiles": snakemake.input.profiles}))
+        fit.attrs.update(
+            provenance_attrs(
+                {"k": k, "fit": fit_params, "criteria": criteria, "stability": stability},
+                inputs={"profiles": snakemake.input.profiles},
+            )
+        )
         fit.attrs["source_sha256"] = profiles.attrs.get("source_sha256", "")
         fit.attrs.update(carried_citation(profiles.attrs))
         write_netcdf(fit, path)

@@ -1,5 +1,6 @@
 """Rule gather_fits (rules/gather.smk): all fits of a model -> inertia and criteria tables, the knee and
 preferred k, the labels cube on the model grid, the lineage across k and every category's colour."""
+
 from tomoclust.colors import categories_table
 from tomoclust.confidence import confidence_cube
 from tomoclust.gather import INERTIA_COLUMNS, fit_table, k_selection, labels_cube
@@ -20,8 +21,9 @@ def main(snakemake):
     k_min, k_max = snakemake.params.k_range
     fits = {k: fit for k, fit in every_fit.items() if k_min <= k <= k_max}
     # The grid and where each profile sits on it; not the profile matrix (1 GB RSS at 10^6 profiles otherwise).
-    profiles = read_dataset(snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index",
-                                                        "profile_area"])
+    profiles = read_dataset(
+        snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index", "profile_area"]
+    )
 
     table = fit_table(fits)
     selection = k_selection(table, snakemake.params.sensitivity)
@@ -36,20 +38,33 @@ def main(snakemake):
     cube.attrs.update(provenance_attrs({"model": model}))
     cube.attrs["source_sha256"] = profiles.attrs.get("source_sha256", "")
     cube.attrs.update(carried_citation(profiles.attrs))
-    log.info("labels for k=%s on a %d x %d grid", cube["k"].values.tolist(), cube.sizes["latitude"], cube.sizes["longitude"])
+    log.info(
+        "labels for k=%s on a %d x %d grid", cube["k"].values.tolist(), cube.sizes["latitude"], cube.sizes["longitude"]
+    )
     write_netcdf(cube, snakemake.output.labels)
 
     confidence = confidence_cube(profiles, fits, dict(snakemake.params.confidence))
     confidence.attrs.update(provenance_attrs({"model": model, "confidence": dict(snakemake.params.confidence)}))
     confidence.attrs.update(carried_citation(profiles.attrs))
-    log.info("uncertain share of the area by k: %s", ", ".join(
-        f"{k}: {share:.0f}%" for k, share in zip(confidence["k"].values, confidence["uncertain_area_percent"].values)))
+    log.info(
+        "uncertain share of the area by k: %s",
+        ", ".join(
+            f"{k}: {share:.0f}%"
+            for k, share in zip(confidence["k"].values, confidence["uncertain_area_percent"].values)
+        ),
+    )
     write_netcdf(confidence, snakemake.output.confidence)
 
     edges = lineage_edges({k: fit["labels"].values for k, fit in every_fit.items()})
     splits = edges[(edges["share_of_category"] < 0.95) & (edges["share_of_next"] > 0.5)]
-    log.info("lineage over k=%d..%d: %d links, %d categories that split; colours by %s", min(every_fit), max(every_fit), len(edges),
-             splits.groupby(["k", "category"]).ngroups, snakemake.params.colors)
+    log.info(
+        "lineage over k=%d..%d: %d links, %d categories that split; colours by %s",
+        min(every_fit),
+        max(every_fit),
+        len(edges),
+        splits.groupby(["k", "category"]).ngroups,
+        snakemake.params.colors,
+    )
     write_table(edges, snakemake.output.lineage, float_format="%.6g")
     write_table(categories_table(every_fit, snakemake.params.colors), snakemake.output.categories, float_format="%.6g")
 

@@ -1,4 +1,5 @@
 """Rule plot_agreement (rules/compare.smk): agreement.csv -> ARI of every pair of models against k."""
+
 from tomoclust.compare_plots import plot_agreement
 from tomoclust.io import read_table
 from tomoclust.logs import log_path_of, setup_logging
@@ -10,8 +11,13 @@ def main(snakemake):
     setup_logging(log_path_of(snakemake))
     table = read_table(snakemake.input.agreement)
     title = f"{snakemake.wildcards.name}: agreement between models"
-    save_figure(plot_agreement(table, title), snakemake.output.png, snakemake.output.pdf,
-                citation=snakemake.params.citation, title=title)
+    save_figure(
+        plot_agreement(table, title),
+        snakemake.output.png,
+        snakemake.output.pdf,
+        citation=snakemake.params.citation,
+        title=title,
+    )
 
 
 if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]

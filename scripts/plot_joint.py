@@ -1,4 +1,5 @@
 """Rule plot_joint (rules/joint.smk): joint.nc -> for each k, the joint categories and every variable's centres."""
+
 from tomoclust.io import read_dataset
 from tomoclust.joint_plots import plot_joint
 from tomoclust.logs import log_path_of, setup_logging
@@ -18,8 +19,17 @@ def main(snakemake):
         depths = {name: cube[f"depth_{name}"].values for name in names}
         units = {name: display_units(cube[f"centers_{name}"].attrs.get("units", "")) for name in names}
         title = f"{model}: joint fit of {', '.join(names)}, k = {k}"
-        figure = plot_joint(cube["latitude"].values, cube["longitude"].values, cube["labels"].sel(k=k).values, centres,
-                            depths, units, k, title, style)
+        figure = plot_joint(
+            cube["latitude"].values,
+            cube["longitude"].values,
+            cube["labels"].sel(k=k).values,
+            centres,
+            depths,
+            units,
+            k,
+            title,
+            style,
+        )
         save_figure(figure, *paths, citation=snakemake.params.citation, title=title)
 
 

@@ -4,6 +4,7 @@ One canvas for the chunk: the projection, mesh, basemap, gridlines and layout ar
 set up once; for each k the mesh shows the categories, then the margins, with
 their colours, dots, colour bar and title.
 """
+
 import numpy as np
 
 from tomoclust.colors import colors_of, colour_source
@@ -21,8 +22,9 @@ from tomoclust.units import display_units
 def main(snakemake):
     log = setup_logging(log_path_of(snakemake))
     model = snakemake.wildcards.model
-    profiles, fits, categories = read_figure_inputs(snakemake.input.profiles, snakemake.input.fits,
-                                                    snakemake.input.categories)
+    profiles, fits, categories = read_figure_inputs(
+        snakemake.input.profiles, snakemake.input.fits, snakemake.input.categories
+    )
     style, thresholds = MapStyle.from_config(dict(snakemake.params.style)), dict(snakemake.params.confidence)
     lat, lon, area = profiles["latitude"].values, profiles["longitude"].values, profiles["profile_area"].values
     canvas = CategoryMapCanvas(lat, lon, style)
@@ -32,9 +34,14 @@ def main(snakemake):
         note = uncertainty_note(fit, area, thresholds)
         uncertain = uncertain_on_grid(profiles, fit, thresholds)
         canvas.draw(
-            labels_on_grid(profiles, fit["labels"].values), k, colors_of(categories, k),
-            category_labels(fit["center_depth_mean"].values, fit["cluster_area_percent"].values,
-                            display_units(fit["center_depth_mean"].attrs.get("units", ""))),
+            labels_on_grid(profiles, fit["labels"].values),
+            k,
+            colors_of(categories, k),
+            category_labels(
+                fit["center_depth_mean"].values,
+                fit["cluster_area_percent"].values,
+                display_units(fit["center_depth_mean"].attrs.get("units", "")),
+            ),
             title=f"{model}: k = {k}, {fit.attrs.get('fit_metric', '')}\n({preprocessing_label(fit.attrs)})\n{note}",
             uncertain=uncertain,
         )
@@ -43,13 +50,17 @@ def main(snakemake):
         canvas.draw_values(
             on_grid(profiles, fit["margin"].values, np.nan),
             title=f"{model}: k = {k}, margin to the second-nearest centre\n{note}",
-            colorbar_label="margin (d2 - d1) / (d2 + d1): 0 on a boundary, 1 on a centre")
+            colorbar_label="margin (d2 - d1) / (d2 + d1): 0 on a boundary, 1 on a centre",
+        )
         canvas.mark(uncertain, color="white")  # low margins are dark here
         canvas.save(*confidence_paths[k], citation=snakemake.params.citation, title=f"{model}: confidence map, k = {k}")
         log.info("k=%d: %s", k, note.replace("\n", " "))
     canvas.close()
-    log.info("maps and confidence maps of k = %s written; %s", sorted(figure_paths(snakemake.output.maps)),
-             colour_source(snakemake.params.colors))
+    log.info(
+        "maps and confidence maps of k = %s written; %s",
+        sorted(figure_paths(snakemake.output.maps)),
+        colour_source(snakemake.params.colors),
+    )
 
 
 if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]

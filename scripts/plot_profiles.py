@@ -1,4 +1,5 @@
 """Rules plot_profiles_k{first}_{last} (rules/figures.smk): the cluster profile figure of each k of one chunk."""
+
 from tomoclust.colors import colors_of, colour_source
 from tomoclust.io import read_figure_inputs
 from tomoclust.logs import log_path_of, setup_logging
@@ -12,23 +13,40 @@ from tomoclust.units import display_units
 def main(snakemake):
     log = setup_logging(log_path_of(snakemake))
     model = snakemake.wildcards.model
-    profiles, fits, categories = read_figure_inputs(snakemake.input.profiles, snakemake.input.fits,
-                                                    snakemake.input.categories)
+    profiles, fits, categories = read_figure_inputs(
+        snakemake.input.profiles, snakemake.input.fits, snakemake.input.categories
+    )
     values, depth = profiles["profiles"].values, profiles["depth"].values
     panel_range = value_range_of(values)
     for k, paths in figure_paths(snakemake.output).items():
         fit = fits[k]
         figure = plot_cluster_profiles(
-            values, fit["labels"].values, fit["centers"].values, depth, k,
+            values,
+            fit["labels"].values,
+            fit["centers"].values,
+            depth,
+            k,
             units=display_units(fit["centers"].attrs.get("units", "")),
             title=f"{model}: cluster profiles at k = {k}\n({preprocessing_label(fit.attrs)})",
-            colors=colors_of(categories, k), area_percent=fit["cluster_area_percent"].values,
-            envelopes=tuple(snakemake.params.envelopes), member_std=fit["member_std"].values,
-            member_quantiles=fit["member_quantiles"].values, value_range=panel_range,
+            colors=colors_of(categories, k),
+            area_percent=fit["cluster_area_percent"].values,
+            envelopes=tuple(snakemake.params.envelopes),
+            member_std=fit["member_std"].values,
+            member_quantiles=fit["member_quantiles"].values,
+            value_range=panel_range,
         )
-        save_figure(figure, *paths, bbox_inches=None,  # laid out with margins in inches
-                    citation=snakemake.params.citation, title=f"{model}: cluster profiles, k = {k}")
-    log.info("profile figures of k = %s written; %s", sorted(figure_paths(snakemake.output)), colour_source(snakemake.params.colors))
+        save_figure(
+            figure,
+            *paths,
+            bbox_inches=None,  # laid out with margins in inches
+            citation=snakemake.params.citation,
+            title=f"{model}: cluster profiles, k = {k}",
+        )
+    log.info(
+        "profile figures of k = %s written; %s",
+        sorted(figure_paths(snakemake.output)),
+        colour_source(snakemake.params.colors),
+    )
 
 
 if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]

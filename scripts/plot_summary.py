@@ -1,4 +1,5 @@
 """Rule plot_summary (rules/figures.smk): the manuscript panel: elbow, then map and centre profiles of a few k."""
+
 from tomoclust.colors import colors_of
 from tomoclust.confidence import uncertain_on_grid
 from tomoclust.grid import labels_on_grid
@@ -18,24 +19,41 @@ def main(snakemake):
     categories = read_table(snakemake.input.categories)
     fit_paths = {k_of_path(path): path for path in snakemake.input.fits}
     figure_k = snakemake.params.figure_k
-    ks = choose_figure_k(figure_k if isinstance(figure_k, str) else list(figure_k), selection.get("knee"), list(fit_paths))
+    ks = choose_figure_k(
+        figure_k if isinstance(figure_k, str) else list(figure_k), selection.get("knee"), list(fit_paths)
+    )
     log.info("manuscript panel shows k = %s", ks)
     # The grid and where each profile sits on it, not the profile matrix: the fits hold the members' spread.
-    profiles = read_dataset(snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index", "depth"])
+    profiles = read_dataset(
+        snakemake.input.profiles, ["profile_status", "profile_lat_index", "profile_lon_index", "depth"]
+    )
     fits = read_fits([fit_paths[k] for k in ks])
-    panels = {k: (labels_on_grid(profiles, fit["labels"].values), fit["centers"].values, fit["member_std"].values)
-              for k, fit in fits.items()}
+    panels = {
+        k: (labels_on_grid(profiles, fit["labels"].values), fit["centers"].values, fit["member_std"].values)
+        for k, fit in fits.items()
+    }
     units = next(iter(fits.values()))["centers"].attrs.get("units", "")
     figure = plot_summary(
-        table, selection, profiles["latitude"].values, profiles["longitude"].values, panels,
-        profiles["depth"].values, display_units(units),
+        table,
+        selection,
+        profiles["latitude"].values,
+        profiles["longitude"].values,
+        panels,
+        profiles["depth"].values,
+        display_units(units),
         f"{snakemake.wildcards.model} ({preprocessing_label(profiles.attrs)})",
-        MapStyle.from_config(dict(snakemake.params.style)), colors={k: colors_of(categories, k) for k in ks},
+        MapStyle.from_config(dict(snakemake.params.style)),
+        colors={k: colors_of(categories, k) for k in ks},
         uncertain={k: uncertain_on_grid(profiles, fit, dict(snakemake.params.confidence)) for k, fit in fits.items()},
     )
     # The PDF is the manuscript's vector figure; its metadata say which model it shows and whom to cite.
-    save_figure(figure, snakemake.output.png, snakemake.output.pdf, citation=snakemake.params.citation,
-                title=f"{snakemake.wildcards.model}: k-means categories of the depth profiles")
+    save_figure(
+        figure,
+        snakemake.output.png,
+        snakemake.output.pdf,
+        citation=snakemake.params.citation,
+        title=f"{snakemake.wildcards.model}: k-means categories of the depth profiles",
+    )
 
 
 if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]

@@ -1,5 +1,6 @@
 """Rule plot_vote3d_area (rules/compare.smk): vote3d_area.csv and vote3d_volume.csv -> the slow area against depth at
 one k, one line per model and one per vote threshold (>= m of n), with their volumes in the legend."""
+
 from tomoclust.io import read_table
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
@@ -12,8 +13,13 @@ def main(snakemake):
     k = int(snakemake.wildcards.k)
     area, volume = read_table(snakemake.input.area), read_table(snakemake.input.volume)
     title = f"{snakemake.wildcards.name}: slowest category through depth at k = {k}"
-    save_figure(plot_slow_area(area, volume, k, title), snakemake.output.png, snakemake.output.pdf,
-                citation=snakemake.params.citation, title=title)
+    save_figure(
+        plot_slow_area(area, volume, k, title),
+        snakemake.output.png,
+        snakemake.output.pdf,
+        citation=snakemake.params.citation,
+        title=title,
+    )
 
 
 if __name__ == "__main__":  # by Snakemake, or by hand: python scripts/<rule>.py OUTPUT [--configfile ...]

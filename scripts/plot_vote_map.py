@@ -1,4 +1,5 @@
 """Rule plot_vote_map (rules/compare.smk): vote.nc -> the vote map of one k."""
+
 from tomoclust.compare_plots import plot_vote_map
 from tomoclust.io import read_dataset
 from tomoclust.logs import log_path_of, setup_logging
@@ -11,8 +12,10 @@ def main(snakemake):
     setup_logging(log_path_of(snakemake))
     k = int(snakemake.wildcards.k)
     votes = read_dataset(snakemake.input.votes)
-    title = (f"{snakemake.wildcards.name}: slowest category of {votes.attrs['n_models_compared']} models at k = {k}\n"
-             f"({votes.attrs['models']})")
+    title = (
+        f"{snakemake.wildcards.name}: slowest category of {votes.attrs['n_models_compared']} models at k = {k}\n"
+        f"({votes.attrs['models']})"
+    )
     figure = plot_vote_map(votes, k, title, MapStyle.from_config(dict(snakemake.params.style)))
     save_figure(figure, snakemake.output.png, snakemake.output.pdf, citation=snakemake.params.citation, title=title)
 

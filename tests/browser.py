@@ -1,4 +1,5 @@
 """Drive Debian's headless Chromium (through chromedriver and Selenium) over a Snakemake report."""
+
 from __future__ import annotations
 
 import shutil
@@ -10,8 +11,15 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 # Flags for a machine with no network: no background connections, no first-run work.
 CHROMIUM_FLAGS = (
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,1000",
 )
 
 
@@ -64,15 +72,24 @@ def open_report_result(report: Path, category: str, row: list[str], screenshot: 
         _wait_for(result_row).find_element(By.CSS_SELECTOR, "a[iconname=eye]").click()
 
         def image_width():
-            widths = [img.get_property("naturalWidth") or 0 for img in driver.find_elements(By.TAG_NAME, "img")
-                      if (img.get_attribute("src") or "").startswith("data:image/png")]
+            widths = [
+                img.get_property("naturalWidth") or 0
+                for img in driver.find_elements(By.TAG_NAME, "img")
+                if (img.get_attribute("src") or "").startswith("data:image/png")
+            ]
             return max(widths, default=0)
 
         width = _wait_for(image_width)
         if screenshot is not None:
             driver.save_screenshot(str(screenshot))
         _wait_for(result_row).find_element(By.CSS_SELECTOR, "a[iconname=information-circle]").click()
-        text = _wait_for(lambda: driver.find_element(By.TAG_NAME, "body").text if "DESCRIPTION" in driver.find_element(By.TAG_NAME, "body").text.upper() else "")
+        text = _wait_for(
+            lambda: (
+                driver.find_element(By.TAG_NAME, "body").text
+                if "DESCRIPTION" in driver.find_element(By.TAG_NAME, "body").text.upper()
+                else ""
+            )
+        )
         return {"image_width": width, "text": text}
     finally:
         driver.quit()

@@ -4,6 +4,7 @@ Markers (pytest.ini): ``workflow`` runs Snakemake (a copy of the workflow, a dry
 ``slurm`` needs a SLURM cluster, ``browser`` headless Chromium, ``real_models`` the models in ../shared. The fast
 loop is ``pytest -m "not workflow"``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,7 +33,17 @@ needs_shared_models = pytest.mark.skipif(
     not (SHARED_MODELS / "SEMum_vs.nc").is_file(),
     reason=f"real tomography models not found at {SHARED_MODELS} (../shared is absent on this machine)",
 )
-WORKFLOW_FILES = ("Snakefile", "config.yaml", "rules", "scripts", "schemas", "envs", "report", "profiles", "resources/basemap")
+WORKFLOW_FILES = (
+    "Snakefile",
+    "config.yaml",
+    "rules",
+    "scripts",
+    "schemas",
+    "envs",
+    "report",
+    "profiles",
+    "resources/basemap",
+)
 
 
 # --- Running the workflow (the tests marked workflow) ------------------------------------------------------------
@@ -53,7 +64,11 @@ def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.Compl
     env = {**os.environ, "MPLBACKEND": "Agg"}
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", "--cores", "2", *args],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=600,
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
@@ -71,16 +86,26 @@ def assert_same_results(a: Path, b: Path, model: str = "small") -> None:
             np.testing.assert_array_equal(x["labels"].values, y["labels"].values)
             np.testing.assert_array_equal(x["centers"].values, y["centers"].values)
             assert float(x["inertia"]) == float(y["inertia"])
-    pd.testing.assert_frame_equal(pd.read_csv(a / "results" / model / "inertia.csv"), pd.read_csv(b / "results" / model / "inertia.csv"))
-    with xr.open_dataset(a / "results" / model / "labels.nc") as x, xr.open_dataset(b / "results" / model / "labels.nc") as y:
+    pd.testing.assert_frame_equal(
+        pd.read_csv(a / "results" / model / "inertia.csv"), pd.read_csv(b / "results" / model / "inertia.csv")
+    )
+    with (
+        xr.open_dataset(a / "results" / model / "labels.nc") as x,
+        xr.open_dataset(b / "results" / model / "labels.nc") as y,
+    ):
         np.testing.assert_array_equal(x["labels"].values, y["labels"].values)
 
 
 def write_config(path: Path, k_max: int, **overrides) -> Path:
     config = {
         "models": [
-            {"name": "small", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs",
-             "region": {"lat": [36, 44], "lon": [-118, -108]}, "depth": [20, 600]}
+            {
+                "name": "small",
+                "path": "resources/demo/wus_synthetic.nc",
+                "variable": "dvs",
+                "region": {"lat": [36, 44], "lon": [-118, -108]},
+                "depth": [20, 600],
+            }
         ],
         "k": {"min": 2, "max": k_max},
         "maps": {"pdf": [3]},
@@ -148,7 +173,9 @@ def assert_colours_follow_category_order(categories_csv: Path) -> None:
         rgb = np.array([to_rgb(c) for c in rows.sort_values("category")["color"]])
         along = samples[np.argmin(((rgb[:, None, :] - palette[None, :, :]) ** 2).sum(axis=2), axis=1)]
         assert np.all(np.diff(along) > 0), f"{categories_csv}, k={k}: colours out of velocity order {along.round(3)}"
-        assert along[0] < 0.01 and along[-1] > 0.99, f"{categories_csv}, k={k}: slowest not the reddest or fastest not the bluest"
+        assert along[0] < 0.01 and along[-1] > 0.99, (
+            f"{categories_csv}, k={k}: slowest not the reddest or fastest not the bluest"
+        )
         centres = rows.sort_values("category")["center_depth_mean"].to_numpy()
         assert np.all(np.diff(centres) >= 0), f"{categories_csv}, k={k}: category ids not in velocity order"
 
@@ -194,11 +221,15 @@ def two_variable_model() -> tuple[xr.Dataset, np.ndarray]:
     dvs += 0.15 * rng.standard_normal(dvs.shape)
     vp = 10.0 + 40.0 * (0.01 * dvp) * 10.0 + 0.15 * rng.standard_normal(dvp.shape) * 0.4  # km/s-like, large spread
     ds = xr.Dataset(
-        {"dvs": (("depth", "latitude", "longitude"), dvs.astype(np.float32), {"units": "percent"}),
-         "vp": (("depth", "latitude", "longitude"), vp.astype(np.float32), {"units": "km/s"})},
-        coords={"depth": ("depth", depth, {"units": "km", "positive": "down"}),
-                "latitude": ("latitude", lat, {"units": "degrees_north"}),
-                "longitude": ("longitude", lon, {"units": "degrees_east"})},
+        {
+            "dvs": (("depth", "latitude", "longitude"), dvs.astype(np.float32), {"units": "percent"}),
+            "vp": (("depth", "latitude", "longitude"), vp.astype(np.float32), {"units": "km/s"}),
+        },
+        coords={
+            "depth": ("depth", depth, {"units": "km", "positive": "down"}),
+            "latitude": ("latitude", lat, {"units": "degrees_north"}),
+            "longitude": ("longitude", lon, {"units": "degrees_east"}),
+        },
         attrs={"title": "two-variable test model", "id": "vs_vp_test"},
     )
     return ds, province
@@ -248,10 +279,13 @@ def noisy_model(step_deg, lon_start, radius_change, shift, seed):
     values = np.where(inside, -1.0, 0.0) + 0.25 * rng.standard_normal(inside.shape)
     return xr.Dataset(
         {"dvs": (("depth", "latitude", "longitude"), values.astype(np.float32), {"units": "percent"})},
-        coords={"depth": ("depth", depth, {"units": "km", "positive": "down"}),
-                "latitude": ("latitude", lat, {"units": "degrees_north"}),
-                "longitude": ("longitude", lon, {"units": "degrees_east"})},
-        attrs={"title": f"synthetic model {seed}", "reference": "none: a test model"})
+        coords={
+            "depth": ("depth", depth, {"units": "km", "positive": "down"}),
+            "latitude": ("latitude", lat, {"units": "degrees_north"}),
+            "longitude": ("longitude", lon, {"units": "degrees_east"}),
+        },
+        attrs={"title": f"synthetic model {seed}", "reference": "none: a test model"},
+    )
 
 
 @pytest.fixture(scope="session")

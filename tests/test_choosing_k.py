@@ -1,4 +1,5 @@
 """Criteria per k, restart stability, and the lineage of categories across k."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,7 +24,9 @@ def test_a_known_split():
     np.testing.assert_allclose(positions[2], [0.0, 1.0])
     assert positions[3][2] == 1.0, "the persisting category keeps its colour"
     assert positions[3][0] == 0.0, "the larger (first) half of the split is the heir"
-    assert 0.0 < positions[3][1] < 1.0 and abs(positions[3][1] - 0.5) < 0.01, "the new category takes the free middle colour"
+    assert 0.0 < positions[3][1] < 1.0 and abs(positions[3][1] - 0.5) < 0.01, (
+        "the new category takes the free middle colour"
+    )
 
 
 def test_lineage_colours_stay_distinct_and_in_velocity_order():
@@ -83,8 +86,11 @@ def test_coassignment_matches_restart_categories_whatever_their_ids():
 def test_nearest_centre_margin():
     from tomoclust.criteria import nearest_centre_margin
 
-    np.testing.assert_allclose(nearest_centre_margin(np.array([[1.0, 1.0, 5.0], [0.0, 2.0, 3.0], [3.0, 1.0, 2.0]])),
-                               [0.0, 1.0, 1.0 / 3.0], rtol=1e-6)
+    np.testing.assert_allclose(
+        nearest_centre_margin(np.array([[1.0, 1.0, 5.0], [0.0, 2.0, 3.0], [3.0, 1.0, 2.0]])),
+        [0.0, 1.0, 1.0 / 3.0],
+        rtol=1e-6,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -133,8 +139,14 @@ def test_stability_off_and_reported_fit_unchanged(demo_profiles):
 
 
 def test_preferred_k_directions():
-    table = pd.DataFrame({"k": [2, 3, 4], "silhouette": [0.1, 0.5, 0.3], "calinski_harabasz": [5.0, 9.0, 7.0],
-                          "davies_bouldin": [2.0, 1.0, 0.5]})
+    table = pd.DataFrame(
+        {
+            "k": [2, 3, 4],
+            "silhouette": [0.1, 0.5, 0.3],
+            "calinski_harabasz": [5.0, 9.0, 7.0],
+            "davies_bouldin": [2.0, 1.0, 0.5],
+        }
+    )
     assert preferred_k(table) == {"silhouette": 3, "calinski_harabasz": 3, "davies_bouldin": 4}
 
 
@@ -145,16 +157,23 @@ def test_categories_table_gives_every_figure_its_colours():
 
     def fit(labels, k):
         sizes = np.bincount(labels, minlength=k)
-        return xr.Dataset({"labels": ("profile", labels), "cluster_size": ("cluster", sizes),
-                           "cluster_area_percent": ("cluster", 100.0 * sizes / sizes.sum()),
-                           "center_depth_mean": ("cluster", np.arange(k, dtype=float))})
+        return xr.Dataset(
+            {
+                "labels": ("profile", labels),
+                "cluster_size": ("cluster", sizes),
+                "cluster_area_percent": ("cluster", 100.0 * sizes / sizes.sum()),
+                "center_depth_mean": ("cluster", np.arange(k, dtype=float)),
+            }
+        )
 
     fits = {2: fit(np.array([0, 0, 1, 1]), 2), 3: fit(np.array([0, 0, 1, 2]), 3)}
     by_rank = categories_table(fits, "rank")
     np.testing.assert_allclose(colors_of(by_rank, 3), category_colors(3), atol=1 / 255)
     by_lineage = categories_table(fits, "lineage")
-    assert by_lineage.loc[(by_lineage.k == 3) & (by_lineage.category == 0), "color"].item() == \
-        by_lineage.loc[(by_lineage.k == 2) & (by_lineage.category == 0), "color"].item(), "category 0 persists: same colour"
+    assert (
+        by_lineage.loc[(by_lineage.k == 3) & (by_lineage.category == 0), "color"].item()
+        == by_lineage.loc[(by_lineage.k == 2) & (by_lineage.category == 0), "color"].item()
+    ), "category 0 persists: same colour"
     with pytest.raises(ValueError, match="has 0 categories for k=4"):
         colors_of(by_lineage, 4)
 
@@ -170,10 +189,14 @@ def test_criteria_are_scikit_learns_computed_from_the_fit():
     scores = validity_criteria(X, fit.labels, fit.centers, silhouette_sample(X, 200, 0))
     assert scores["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(X, fit.labels), rel=1e-10)
     assert scores["davies_bouldin"] == pytest.approx(davies_bouldin_score(X, fit.labels), rel=1e-10)
-    assert scores["silhouette"] == pytest.approx(silhouette_score(X, fit.labels, sample_size=200, random_state=0), rel=1e-9)
+    assert scores["silhouette"] == pytest.approx(
+        silhouette_score(X, fit.labels, sample_size=200, random_state=0), rel=1e-9
+    )
 
     repeats = rng.integers(1, 4, size=X.shape[0])
-    weighted = validity_criteria(X, fit.labels, fit.centers, silhouette_sample(X, 200, 0), weights=repeats.astype(float))
+    weighted = validity_criteria(
+        X, fit.labels, fit.centers, silhouette_sample(X, 200, 0), weights=repeats.astype(float)
+    )
     X_rep, labels_rep = np.repeat(X, repeats, axis=0), np.repeat(fit.labels, repeats)
     assert weighted["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(X_rep, labels_rep), rel=1e-10)
     assert weighted["davies_bouldin"] == pytest.approx(davies_bouldin_score(X_rep, labels_rep), rel=1e-10)

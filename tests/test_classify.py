@@ -1,4 +1,5 @@
 """A regionalisation applied to other models (issue 16, item 2): classification with saved centres."""
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -16,8 +17,9 @@ def test_interpolation_keeps_shared_depths_exactly_and_is_linear_between():
 
 def test_different_transforms_or_units_are_refused_with_the_key():
     def profiles(transform, units):
-        return xr.Dataset({"profiles": (("profile", "depth"), np.zeros((1, 2)), {"units": units})},
-                          attrs={"transform": transform})
+        return xr.Dataset(
+            {"profiles": (("profile", "depth"), np.zeros((1, 2)), {"units": units})}, attrs={"transform": transform}
+        )
 
     with pytest.raises(ClassifyError, match="give the target model the same `transform`"):
         check_compatible(profiles("demean", "km/s"), profiles("none", "km/s"), "c")

@@ -1,9 +1,11 @@
 """A regionalisation applied to other models, run by the workflow: classification with saved centres."""
+
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
 import yaml
+
 from conftest import copy_workflow, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -14,9 +16,14 @@ DEMO = {"path": "resources/demo/wus_synthetic.nc", "variable": "dvs", "depth": [
 def test_a_model_classified_with_its_own_centres_gets_its_own_labels_and_others_a_map(tmp_path):
     workdir = copy_workflow(tmp_path)
     config = {
-        "models": [{"name": "west", **DEMO, "region": {"lat": [36, 42], "lon": [-118, -110]}},
-                   {"name": "east", **DEMO, "region": {"lat": [38, 44], "lon": [-114, -106]}}],
-        "k": {"min": 2, "max": 4}, "maps": {"k": [3], "pdf": "none"}, "figure_k": [3], "stability": {"restarts": 0},
+        "models": [
+            {"name": "west", **DEMO, "region": {"lat": [36, 42], "lon": [-118, -110]}},
+            {"name": "east", **DEMO, "region": {"lat": [38, 44], "lon": [-114, -106]}},
+        ],
+        "k": {"min": 2, "max": 4},
+        "maps": {"k": [3], "pdf": "none"},
+        "figure_k": [3],
+        "stability": {"restarts": 0},
         "classify": [{"name": "west_types", "reference": {"model": "west", "k": 3}, "targets": ["west", "east"]}],
     }
     (workdir / "classify.yaml").write_text(yaml.safe_dump(config))
@@ -38,8 +45,12 @@ def test_a_model_classified_with_its_own_centres_gets_its_own_labels_and_others_
 
 def test_a_classification_of_unknown_models_is_refused(tmp_path):
     workdir = copy_workflow(tmp_path)
-    config = {"models": [{"name": "west", **DEMO}],
-              "classify": [{"name": "c", "reference": {"model": "west", "k": 3}, "targets": ["nowhere"]}]}
+    config = {
+        "models": [{"name": "west", **DEMO}],
+        "classify": [{"name": "c", "reference": {"model": "west", "k": 3}, "targets": ["nowhere"]}],
+    }
     (workdir / "bad.yaml").write_text(yaml.safe_dump(config))
     result = snakemake(workdir, "--configfile", "bad.yaml", "--dry-run", check=False)
-    assert result.returncode != 0 and "names models ['nowhere'] that are not in `models`" in result.stdout + result.stderr
+    assert (
+        result.returncode != 0 and "names models ['nowhere'] that are not in `models`" in result.stdout + result.stderr
+    )

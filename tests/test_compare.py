@@ -1,24 +1,32 @@
 """Several models: regridding labels, agreement, vote maps, config checks (issue 8)."""
+
 import numpy as np
 import pytest
 import xarray as xr
 import yaml
-from conftest import PROJECT
 from snakemake.utils import validate
 
-from tomoclust.config import check_config
-
+from conftest import PROJECT
 from tomoclust.compare import (
-    agreement_table, common_grid, labels_on_common_grid, matched_agreement, matched_dataset, nearest_index,
-    regrid_labels, vote_dataset,
+    agreement_table,
+    common_grid,
+    labels_on_common_grid,
+    matched_agreement,
+    matched_dataset,
+    nearest_index,
+    regrid_labels,
+    vote_dataset,
 )
+from tomoclust.config import check_config
 
 DEMO_MODEL_PATH = "resources/demo/wus_synthetic.nc"
 
 
 def _cube(labels, lat, lon, ks):
-    return xr.Dataset({"labels": (("k", "latitude", "longitude"), np.asarray(labels, dtype=np.int32))},
-                      coords={"k": ks, "latitude": lat, "longitude": lon})
+    return xr.Dataset(
+        {"labels": (("k", "latitude", "longitude"), np.asarray(labels, dtype=np.int32))},
+        coords={"k": ks, "latitude": lat, "longitude": lon},
+    )
 
 
 def test_nearest_index_wraps_longitude_and_refuses_far_points():
@@ -48,7 +56,9 @@ def test_a_finer_regional_model_is_regridded_by_nearest_neighbour_and_blank_outs
     out = regrid_labels(fine[None], fine_lat, fine_lon, lat, lon)[0]
     inside = (np.abs(lat)[:, None] <= 4) & (np.abs(lon)[None, :] <= 4)
     assert (out[~inside] == -1).all()
-    np.testing.assert_array_equal(out[inside].reshape(5, 5), np.where(lon[np.abs(lon) <= 4] < 0, 0, 1) * np.ones((5, 1), int))
+    np.testing.assert_array_equal(
+        out[inside].reshape(5, 5), np.where(lon[np.abs(lon) <= 4] < 0, 0, 1) * np.ones((5, 1), int)
+    )
     lat2, lon2, how2 = common_grid({"coarse": (coarse_lat, coarse_lon), "fine": (fine_lat, fine_lon)}, 1.0)
     assert lat2[0] == -4.0 and lat2[-1] == 4.0 and lon2.size == 9 and "1 degree" in how2
 
@@ -62,7 +72,9 @@ def test_agreement_ignores_label_names_and_votes_count_slowest_categories():
     b[0] = 1 - a[0]  # the same partition with swapped names at k=2
     c = a.copy()
     c[:, 0, :] = -1  # no profile in the first row
-    common = labels_on_common_grid({"a": _cube(a, lat, lon, [2, 3]), "b": _cube(b, lat, lon, [2, 3]), "c": _cube(c, lat, lon, [2, 3])})
+    common = labels_on_common_grid(
+        {"a": _cube(a, lat, lon, [2, 3]), "b": _cube(b, lat, lon, [2, 3]), "c": _cube(c, lat, lon, [2, 3])}
+    )
     table = agreement_table(common)
     assert len(table) == 6 and set(table["k"]) == {2, 3}
     np.testing.assert_allclose(table["ari"], 1.0)
@@ -74,16 +86,22 @@ def test_agreement_ignores_label_names_and_votes_count_slowest_categories():
     assert votes.attrs["n_models_compared"] == 3
 
 
-@pytest.mark.parametrize("comparison, message", [
-    ({"name": "c", "models": ["demo", "nope"]}, "not in `models`"),
-    ({"name": "c", "models": ["demo", "shallow"]}, "different depth ranges"),
-    ({"name": "c", "models": ["demo", "demo"]}, "at least two different models"),
-    ({"name": "c", "models": ["demo", "copy"], "vote_k": [9]}, "`compare[name=c].vote_k` lists k = [9]"),
-])
+@pytest.mark.parametrize(
+    "comparison, message",
+    [
+        ({"name": "c", "models": ["demo", "nope"]}, "not in `models`"),
+        ({"name": "c", "models": ["demo", "shallow"]}, "different depth ranges"),
+        ({"name": "c", "models": ["demo", "demo"]}, "at least two different models"),
+        ({"name": "c", "models": ["demo", "copy"], "vote_k": [9]}, "`compare[name=c].vote_k` lists k = [9]"),
+    ],
+)
 def test_bad_comparisons_are_refused_with_the_key_to_fix(comparison, message):
     demo = {"path": DEMO_MODEL_PATH, "variable": "dvs"}
-    config = {"models": [{"name": "demo", **demo}, {"name": "copy", **demo}, {"name": "shallow", **demo, "depth": [20, 200]}],
-              "k": {"min": 2, "max": 4}, "compare": [comparison]}
+    config = {
+        "models": [{"name": "demo", **demo}, {"name": "copy", **demo}, {"name": "shallow", **demo, "depth": [20, 200]}],
+        "k": {"min": 2, "max": 4},
+        "compare": [comparison],
+    }
     validate(config, str(PROJECT / "schemas" / "config.schema.yaml"), set_default=True)
     with pytest.raises(ValueError) as error:
         check_config(config, DEMO_MODEL_PATH)
@@ -159,7 +177,7 @@ def test_chunks_of_k_never_depend_on_k_max():
     size = k_per_job("auto", "euclidean")
     before, after = k_chunks(3, 50, size), k_chunks(3, 55, size)
     assert before[0][0] == 3 and sum(len(c) for c in before) == 48 and before[-1][-1] == 50
-    assert after[: len(before)] == before and after[len(before):] == [list(range(51, 63))], "one new whole chunk"
+    assert after[: len(before)] == before and after[len(before) :] == [list(range(51, 63))], "one new whole chunk"
     assert k_chunks(2, 20, 12) == k_chunks(2, 25, 12) == [list(range(2, 14)), list(range(14, 26))]
     assert k_chunks(2, 4, k_per_job("auto", "dtw")) == [[2, 3], [4, 5]], "expensive k: fewer per job"
     assert k_chunks(2, 6, 1) == [[2], [3], [4], [5], [6]], "one k per job: exactly k.min..k.max"

@@ -1,8 +1,10 @@
 """Several models compared by the workflow: two windows of the demo, regridded, voted, matched and drawn."""
+
 import pandas as pd
 import pytest
 import xarray as xr
 import yaml
+
 from conftest import copy_workflow, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -15,10 +17,21 @@ def test_comparison_runs_end_to_end_on_two_windows_of_the_demo(tmp_path):
     workdir = copy_workflow(tmp_path)
     demo = {"path": DEMO_MODEL_PATH, "variable": "dvs", "depth": [20, 600]}
     config = {
-        "models": [{"name": "west", **demo, "region": {"lat": [36, 42], "lon": [-118, -110]}},
-                   {"name": "east", **demo, "region": {"lat": [38, 44], "lon": [-114, -106]}, "area_weighting": True,
-                    "transform": "demean", "depth_weighting": "thickness"}],
-        "k": {"min": 2, "max": 3}, "maps": {"k": [2]}, "figure_k": [2], "stability": {"restarts": 0},
+        "models": [
+            {"name": "west", **demo, "region": {"lat": [36, 42], "lon": [-118, -110]}},
+            {
+                "name": "east",
+                **demo,
+                "region": {"lat": [38, 44], "lon": [-114, -106]},
+                "area_weighting": True,
+                "transform": "demean",
+                "depth_weighting": "thickness",
+            },
+        ],
+        "k": {"min": 2, "max": 3},
+        "maps": {"k": [2]},
+        "figure_k": [2],
+        "stability": {"restarts": 0},
         "compare": [{"name": "windows", "models": ["west", "east"], "vote_k": [2]}],
     }
     (workdir / "windows.yaml").write_text(yaml.safe_dump(config))
@@ -29,7 +42,7 @@ def test_comparison_runs_end_to_end_on_two_windows_of_the_demo(tmp_path):
         lat, lon = common["latitude"].values, common["longitude"].values
         # The common grid is west's; east has labels only where the windows overlap.
         assert lat.min() >= 36 and lat.max() <= 42 and lon.min() >= -118 and lon.max() <= -110
-        east_has = (labels[1, 0] >= 0)
+        east_has = labels[1, 0] >= 0
         assert east_has.any() and not east_has.all()
         assert (lat[east_has.any(axis=1)] >= 38 - 0.1).all() and (lon[east_has.any(axis=0)] >= -114 - 0.1).all()
         assert int(votes["n_models"].max()) == 2 and (votes["slow_votes"] <= votes["n_models"]).all()

@@ -1,4 +1,5 @@
 """Models by address, run by the workflow: downloaded once from a real local HTTP server, offline, put by hand."""
+
 import hashlib
 import time
 
@@ -6,6 +7,7 @@ import numpy as np
 import pytest
 import xarray as xr
 import yaml
+
 from conftest import closed_port_url, copy_workflow, small_global_model, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -15,8 +17,12 @@ def test_the_workflow_downloads_a_model_once_and_clusters_it(served_model, tmp_p
     """End to end: a config whose model is on the local HTTP server; a second run fetches nothing."""
     url, digest, requested = served_model
     workdir = copy_workflow(tmp_path / "work")
-    config = {"models": [{"name": "remote", "url": url, "sha256": digest, "variable": "vs"}],
-              "k": {"min": 2, "max": 3}, "maps": {"pdf": "none"}, "stability": {"restarts": 0}}
+    config = {
+        "models": [{"name": "remote", "url": url, "sha256": digest, "variable": "vs"}],
+        "k": {"min": 2, "max": 3},
+        "maps": {"pdf": "none"},
+        "stability": {"restarts": 0},
+    }
     (workdir / "remote.yaml").write_text(yaml.safe_dump(config))
     snakemake(workdir, "results/remote/labels.nc", "--configfile", "remote.yaml")
     downloaded = workdir / "resources" / "models" / "model.nc"
@@ -37,7 +43,11 @@ def test_the_workflow_offline_stops_with_the_url_and_the_path(tmp_path):
     result = snakemake(workdir, "results/remote/profiles.nc", "--configfile", "remote.yaml", check=False)
     assert result.returncode != 0
     log = (workdir / "resources" / "models" / "logs" / "SEMum_vs.nc.log").read_text()
-    assert url in log and "put the file at resources/models/SEMum_vs.nc by hand" in log and "models[name=remote].url" in log
+    assert (
+        url in log
+        and "put the file at resources/models/SEMum_vs.nc by hand" in log
+        and "models[name=remote].url" in log
+    )
     assert not (workdir / "resources" / "models" / "SEMum_vs.nc").exists()
 
 
@@ -46,8 +56,10 @@ def test_a_file_put_by_hand_is_used_and_its_checksum_checked(tmp_path):
     workdir = copy_workflow(tmp_path / "work")
     (workdir / "resources" / "models").mkdir(parents=True)
     small_global_model().to_netcdf(workdir / "resources" / "models" / "model.nc")
-    config = {"models": [{"name": "remote", "url": closed_port_url("model.nc"), "sha256": "d" * 64, "variable": "vs"}],
-              "k": {"min": 2, "max": 3}}
+    config = {
+        "models": [{"name": "remote", "url": closed_port_url("model.nc"), "sha256": "d" * 64, "variable": "vs"}],
+        "k": {"min": 2, "max": 3},
+    }
     (workdir / "remote.yaml").write_text(yaml.safe_dump(config))
     result = snakemake(workdir, "results/remote/profiles.nc", "--configfile", "remote.yaml", check=False)
     assert result.returncode != 0
@@ -69,8 +81,10 @@ def test_a_file_put_by_hand_survives_a_newer_workflow(tmp_path):
     # code in the future is clock skew to Snakemake now that it is an input).
     earlier = time.time() - 86400
     os.utime(model, (earlier, earlier))
-    config = {"models": [{"name": "remote", "url": closed_port_url("model.nc"), "sha256": digest, "variable": "vs"}],
-              "k": {"min": 2, "max": 3}}
+    config = {
+        "models": [{"name": "remote", "url": closed_port_url("model.nc"), "sha256": digest, "variable": "vs"}],
+        "k": {"min": 2, "max": 3},
+    }
     (workdir / "remote.yaml").write_text(yaml.safe_dump(config))
     snakemake(workdir, "results/remote/profiles.nc", "--configfile", "remote.yaml")
     assert model.is_file() and hashlib.sha256(model.read_bytes()).hexdigest() == digest

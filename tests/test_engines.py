@@ -1,4 +1,5 @@
 """fit.engine: tslearn's TimeSeriesKMeans (the notebook's call) and scikit-learn's KMeans with cell-area weights."""
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -21,8 +22,9 @@ def demo_extracted(tmp_path_factory, demo_model):
 
 
 def test_both_engines_recover_the_planted_provinces_and_agree(demo_extracted, demo_model):
-    truth = demo_model["province"].values[demo_extracted["profile_lat_index"].values,
-                                          demo_extracted["profile_lon_index"].values]
+    truth = demo_model["province"].values[
+        demo_extracted["profile_lat_index"].values, demo_extracted["profile_lon_index"].values
+    ]
     labels = {}
     for engine in ("tslearn", "sklearn"):
         fit = fit_profiles(demo_extracted, 6, {**FIT, "engine": engine}, CRITERIA, NO_RESTARTS)
@@ -72,13 +74,24 @@ def global_provinces(tmp_path) -> str:
     equatorial ones large, so an unweighted fit and an area-weighted one see different shares."""
     lat, lon, depth = np.arange(-88.0, 89.0, 4.0), np.arange(-180.0, 180.0, 4.0), np.linspace(50.0, 650.0, 6)
     band = np.digitize(np.abs(lat), [25.0, 60.0])  # 0 tropics, 1 mid-latitudes, 2 polar caps
-    shapes = np.array([[-2.0, -1.5, -1.0, -0.5, 0.0, 0.0], [0.5, 0.5, 0.3, 0.1, 0.0, 0.0], [2.0, 1.8, 1.2, 0.6, 0.2, 0.0]])
+    shapes = np.array(
+        [[-2.0, -1.5, -1.0, -0.5, 0.0, 0.0], [0.5, 0.5, 0.3, 0.1, 0.0, 0.0], [2.0, 1.8, 1.2, 0.6, 0.2, 0.0]]
+    )
     rng = np.random.default_rng(3)
     values = shapes[band][:, None, :] + rng.normal(scale=0.6, size=(lat.size, lon.size, depth.size))
     ds = xr.Dataset(
-        {"vs": (("depth", "latitude", "longitude"), values.transpose(2, 0, 1).astype(np.float32), {"units": "percent"})},
-        coords={"depth": ("depth", depth, {"units": "km"}), "latitude": ("latitude", lat, {"units": "degrees_north"}),
-                "longitude": ("longitude", lon, {"units": "degrees_east"})},
+        {
+            "vs": (
+                ("depth", "latitude", "longitude"),
+                values.transpose(2, 0, 1).astype(np.float32),
+                {"units": "percent"},
+            )
+        },
+        coords={
+            "depth": ("depth", depth, {"units": "km"}),
+            "latitude": ("latitude", lat, {"units": "degrees_north"}),
+            "longitude": ("longitude", lon, {"units": "degrees_east"}),
+        },
     )
     path = tmp_path / "global.nc"
     ds.to_netcdf(path)
@@ -89,8 +102,9 @@ def test_the_area_weighted_fit_counts_every_profile_by_its_cell_area(tmp_path):
     ds = extract_model(ModelSpec(name="global", path=global_provinces(tmp_path), variable="vs", area_weighting=True))
     assert int(ds["in_fit_subset"].sum()) < ds.sizes["profile"], "the equal-area subset leaves profiles out"
     # Converged (centres are the means of their members) and the best of several starts, each at its own objective.
-    weighted = fit_profiles(ds, 3, {**FIT, "engine": "sklearn", "max_iter": 300, "tol": 0.0, "n_init": 10}, CRITERIA,
-                            NO_RESTARTS)
+    weighted = fit_profiles(
+        ds, 3, {**FIT, "engine": "sklearn", "max_iter": 300, "tol": 0.0, "n_init": 10}, CRITERIA, NO_RESTARTS
+    )
     subset = fit_profiles(ds, 3, {**FIT, "engine": "tslearn", "n_init": 3}, CRITERIA, NO_RESTARTS)
     assert weighted.attrs["fit_weighting"].startswith("cell-area sample weights")
     assert subset.attrs["fit_weighting"].startswith("equal-area subset")
@@ -100,8 +114,9 @@ def test_the_area_weighted_fit_counts_every_profile_by_its_cell_area(tmp_path):
     labels = weighted["labels"].values
     for c in range(3):
         members = labels == c
-        np.testing.assert_allclose(weighted["centers"].values[c], np.average(X[members], axis=0, weights=area[members]),
-                                   rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(
+            weighted["centers"].values[c], np.average(X[members], axis=0, weights=area[members]), rtol=1e-6, atol=1e-9
+        )
 
     scale = np.sqrt(ds["depth_weight"].values)
 

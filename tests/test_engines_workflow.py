@@ -1,9 +1,11 @@
 """fit.engine and the job layout through Snakemake: bit-identical results whatever the cores, the chunks or the
 executor, for each engine; a larger k.max that refits and redraws nothing; one rule per stage with one k per job."""
+
 import re
 import subprocess
 
 import pytest
+
 from conftest import assert_same_results, copy_workflow, snakemake, write_config
 
 pytestmark = pytest.mark.workflow
@@ -12,8 +14,12 @@ TABLES = ("results/small/inertia.csv", "results/small/labels.nc")
 
 
 def engine_config(workdir, engine: str, k_max: int = 5):
-    return write_config(workdir / "small.yaml", k_max=k_max, fit={"engine": engine, "max_iter": 20},
-                        stability={"restarts": 2, "subsample": 300})
+    return write_config(
+        workdir / "small.yaml",
+        k_max=k_max,
+        fit={"engine": engine, "max_iter": 20},
+        stability={"restarts": 2, "subsample": 300},
+    )
 
 
 @pytest.mark.parametrize("engine", ["tslearn", "sklearn"])
@@ -74,19 +80,36 @@ def test_one_k_per_job_makes_one_rule_per_stage(tmp_path):
 def test_memory_and_runtime_requests_grow_with_the_attempt(tmp_path):
     """The fit and figure rules' mem_mb and runtime at attempt 2 are twice attempt 1's: a job retried after an
     out-of-memory kill or a time-out (the SLURM profile's `retries`) asks for more."""
-    from snakemake.api import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings, SnakemakeApi, StorageSettings
+    from snakemake.api import (
+        ConfigSettings,
+        DAGSettings,
+        OutputSettings,
+        ResourceSettings,
+        SnakemakeApi,
+        StorageSettings,
+    )
     from snakemake.settings.types import Quietness
 
     workdir = copy_workflow(tmp_path / "attempt")
     config = engine_config(workdir, "sklearn", k_max=3)
-    snakemake(workdir, "results/small/fits/k2.nc", "results/small/categories.csv", "--configfile", str(config),
-              "--config", "k_per_job=1")
+    snakemake(
+        workdir,
+        "results/small/fits/k2.nc",
+        "results/small/categories.csv",
+        "--configfile",
+        str(config),
+        "--config",
+        "k_per_job=1",
+    )
     targets = {"results/small/fits/k2.nc", "results/small/figures/maps/k2.png", "results/small/figures/profiles/k2.png"}
     with SnakemakeApi(OutputSettings(quiet={Quietness.ALL})) as api:
         workflow_api = api.workflow(
-            snakefile=workdir / "Snakefile", workdir=workdir, resource_settings=ResourceSettings(cores=1),
+            snakefile=workdir / "Snakefile",
+            workdir=workdir,
+            resource_settings=ResourceSettings(cores=1),
             config_settings=ConfigSettings(configfiles=[config], config={"k_per_job": 1}),
-            storage_settings=StorageSettings())
+            storage_settings=StorageSettings(),
+        )
         workflow_api.dag(DAGSettings(targets=targets, forcetargets=True))
         workflow = workflow_api._workflow
         workflow._prepare_dag(forceall=False, ignore_incomplete=True, lock_warn_only=True, nolock=True)
@@ -126,13 +149,21 @@ def test_on_slurm_set_resources_reaches_the_fit_jobs_and_results_equal_local(tmp
         args = [*TABLES, "--configfile", str(config)]
         if mode == "slurm":
             # Targets stay in front: --set-resources takes every word that follows it.
-            args = [*args, "--profile", "profiles/slurm", *LOCAL_CLUSTER_FLAGS, "--set-resources", "fit_kmeans:mem_mb=1234"]
+            args = [
+                *args,
+                "--profile",
+                "profiles/slurm",
+                *LOCAL_CLUSTER_FLAGS,
+                "--set-resources",
+                "fit_kmeans:mem_mb=1234",
+            ]
         result = snakemake(workdir, *args)
         runs[mode] = (workdir, result.stdout + result.stderr)
     assert_same_results(runs["slurm"][0], runs["local"][0])
     submitted = dict(re.findall(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_(\w+?)/", runs["slurm"][1]))
     fits = [job for job, rule in submitted.items() if rule == "fit_kmeans"]
     assert len(fits) == 2, "k = 2 and 3, one cluster job each"
-    memory = subprocess.run(["squeue", "--states=all", "-h", "-j", ",".join(fits), "-o", "%m"], capture_output=True,
-                            text=True, check=True).stdout.split()
+    memory = subprocess.run(
+        ["squeue", "--states=all", "-h", "-j", ",".join(fits), "-o", "%m"], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert memory and all(value.rstrip("M") == "1234" for value in memory), memory

@@ -1,9 +1,11 @@
 """The conda environments in envs/ pin the same versions as requirements.txt (what each rule's script needs of its env:
 test_envs_workflow.py)."""
+
 import re
 
 import pytest
 import yaml
+
 from conftest import PROJECT
 
 # conda-forge names that differ from PyPI's (case aside).

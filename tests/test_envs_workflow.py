@@ -3,11 +3,13 @@ them).
 
 The script and the tomoclust modules it imports, transitively, walked with `ast` (imports inside functions too).
 """
+
 import re
 from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import PROJECT
 
 pytestmark = pytest.mark.workflow
@@ -41,7 +43,9 @@ def script_packages(script: Path) -> dict[str, str]:
     from tomoclust.codedeps import reached
 
     found = reached(script)
-    needed = {DISTRIBUTIONS.get(name, name).lower(): where for name, where in found.imports.items() if name not in PROVIDED}
+    needed = {
+        DISTRIBUTIONS.get(name, name).lower(): where for name, where in found.imports.items() if name not in PROVIDED
+    }
     if found.chunks:
         needed.setdefault("dask", f"{found.chunks}: chunks=")
     for distribution in list(needed):
@@ -57,7 +61,9 @@ def script_packages(script: Path) -> dict[str, str]:
 def env_packages(env_file: Path) -> set[str]:
     names = set()
     for dep in yaml.safe_load(env_file.read_text())["dependencies"]:
-        assert isinstance(dep, str) and re.fullmatch(r"[A-Za-z0-9_.-]+=\S+", dep), f"{env_file.name}: {dep!r} is not pinned"
+        assert isinstance(dep, str) and re.fullmatch(r"[A-Za-z0-9_.-]+=\S+", dep), (
+            f"{env_file.name}: {dep!r} is not pinned"
+        )
         names.add(dep.split("=")[0].lower())
     return names
 
@@ -65,7 +71,14 @@ def env_packages(env_file: Path) -> set[str]:
 @pytest.fixture(scope="module")
 def script_rules(tmp_path_factory):
     """(rule name, script, env file) of every rule with a script, from the workflow as Snakemake parses it."""
-    from snakemake.api import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings, SnakemakeApi, StorageSettings
+    from snakemake.api import (
+        ConfigSettings,
+        DAGSettings,
+        OutputSettings,
+        ResourceSettings,
+        SnakemakeApi,
+        StorageSettings,
+    )
     from snakemake.settings.types import Quietness
 
     with SnakemakeApi(OutputSettings(quiet={Quietness.ALL})) as api:
@@ -107,7 +120,10 @@ def test_env_check_finds_a_package_taken_away(script_rules):
     assert drawing
     for name, script, env_file in drawing:
         assert "matplotlib" in missing_packages(script, env_packages(env_file) - {"matplotlib"}), name
-    extract = next(script for name, script, _ in script_rules if name == "extract_profiles") if any(
-        name == "extract_profiles" for name, _, _ in script_rules) else None
+    extract = (
+        next(script for name, script, _ in script_rules if name == "extract_profiles")
+        if any(name == "extract_profiles" for name, _, _ in script_rules)
+        else None
+    )
     if extract is not None:
         assert {"dask", "netcdf4", "pandas"} <= set(script_packages(extract))

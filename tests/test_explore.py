@@ -1,5 +1,6 @@
 """The offline explore pages (rules/explore.smk) in headless Chromium with the network off: the demo's page of one
 model and a comparison's page, made by the workflow on a small config (k = 2..8)."""
+
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
+
 from conftest import copy_workflow, snakemake
 
 pytestmark = pytest.mark.workflow  # the two page tests are marked browser too
@@ -28,8 +30,10 @@ def explore_run(tmp_path_factory):
     workdir = copy_workflow(tmp_path_factory.mktemp("explore"))
     entry = {"path": "resources/demo/wus_synthetic.nc", "variable": "dvs", "depth": [20, 600]}
     config = {
-        "models": [{"name": "small", **entry, "region": REGION},
-                   {"name": "small_west", **entry, "region": {"lat": [37, 45], "lon": [-120, -111]}}],
+        "models": [
+            {"name": "small", **entry, "region": REGION},
+            {"name": "small_west", **entry, "region": {"lat": [37, 45], "lon": [-120, -111]}},
+        ],
         "k": {"min": 2, "max": 8},
         "stability": {"restarts": 0},
         "compare": [{"name": "pair", "models": ["small", "small_west"], "vote_k": [2]}],
@@ -58,8 +62,10 @@ def browser():
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.emulateNetworkConditions",
-                           {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0})
+    driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+    )
     yield driver
     driver.quit()
 
@@ -81,9 +87,12 @@ def open_page(driver, page: Path) -> dict:
     """Open the page, wait until its status line is drawn; the console messages and the URLs it requested."""
     driver.get_log("browser"), driver.get_log("performance")  # forget earlier pages
     driver.get(page.resolve().as_uri())
-    wait_for(lambda: driver.execute_script(
-        "return window.Bokeh !== undefined && Bokeh.documents.length > 0 && "
-        "Bokeh.documents[0].get_model_by_name('status').text.length > 0"))
+    wait_for(
+        lambda: driver.execute_script(
+            "return window.Bokeh !== undefined && Bokeh.documents.length > 0 && "
+            "Bokeh.documents[0].get_model_by_name('status').text.length > 0"
+        )
+    )
     time.sleep(0.5)
     console = driver.get_log("browser")
     events = [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
@@ -108,7 +117,9 @@ def set_k(driver, k: int) -> None:
 
 def canvas_colours(driver, figure: str, colours: list[str], tolerance: int = 2) -> dict[str, int]:
     """Pixels of the figure's frame (read back from its canvas) of each of ``colours`` (hex), within ``tolerance``."""
-    return driver.execute_script(MODEL + """
+    return driver.execute_script(
+        MODEL
+        + """
         const view = Bokeh.index.get_one(model(arguments[0])), box = view.frame.bbox;
         const pixels = view.export("png", false).ctx.getImageData(box.left, box.top, box.width, box.height).data;
         const rgb = arguments[1].map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
@@ -119,16 +130,28 @@ def canvas_colours(driver, figure: str, colours: list[str], tolerance: int = 2) 
                 && Math.abs(pixels[p + 2] - c[2]) <= arguments[2]) counts[arguments[1][j]] += 1;
           });
         }
-        return counts;""", figure, colours, tolerance)
+        return counts;""",
+        figure,
+        colours,
+        tolerance,
+    )
 
 
 def screen_position(driver, figure: str, x: float, y: float) -> tuple[float, float]:
     """Where the data point (x, y) of a figure is on the page (CSS pixels of the viewport)."""
-    return tuple(driver.execute_script(MODEL + """
+    return tuple(
+        driver.execute_script(
+            MODEL
+            + """
         const view = Bokeh.index.get_one(model(arguments[0])), frame = view.frame;
         const canvas = view.canvas_view.el.getBoundingClientRect();
         return [canvas.left + frame.x_scale.compute(arguments[1]), canvas.top + frame.y_scale.compute(arguments[2])];
-        """, figure, x, y))
+        """,
+            figure,
+            x,
+            y,
+        )
+    )
 
 
 def move_mouse(driver, position, click: bool = False) -> None:
@@ -178,12 +201,18 @@ def test_model_page_offline_slider_map_hover_knee(explore_run, browser, tmp_path
     # hovering a grid point shows its category (the one labels.nc has there) and its profile
     with xr.open_dataset(workdir / "results/small/labels.nc") as labels:
         cube = labels["labels"].sel(k=6)
-        lat, lon = float(cube["latitude"][len(cube["latitude"]) // 2]), float(cube["longitude"][len(cube["longitude"]) // 3])
+        lat, lon = (
+            float(cube["latitude"][len(cube["latitude"]) // 2]),
+            float(cube["longitude"][len(cube["longitude"]) // 3]),
+        )
         expected = int(cube.sel(latitude=lat, longitude=lon).values)
     assert expected >= 0
     move_mouse(browser, screen_position(browser, "map", lon, lat))
-    text = wait_for(lambda: (lambda t: t if "category" in t else "")(
-        browser.execute_script(MODEL + "return model('hover_info').text;")))
+    text = wait_for(
+        lambda: (lambda t: t if "category" in t else "")(
+            browser.execute_script(MODEL + "return model('hover_info').text;")
+        )
+    )
     assert f"<b>category {expected}</b> at k = 6" in text, text
     assert f"lat {lat:.2f}, lon {lon:.2f}" in text, text
     profile = browser.execute_script(MODEL + "return Array.from(model('point_profile').data.x);")
@@ -230,8 +259,11 @@ def test_comparison_page_offline_side_by_side_and_vote(explore_run, browser):
         expected = [int(v) for v in cube.sel(latitude=lat, longitude=lon).values]
     assert min(expected) >= 0, "a point both models cover"
     move_mouse(browser, screen_position(browser, "map_1", lon, lat))
-    text = wait_for(lambda: (lambda t: t if "category" in t else "")(
-        browser.execute_script(MODEL + "return model('hover_info').text;")))
+    text = wait_for(
+        lambda: (lambda t: t if "category" in t else "")(
+            browser.execute_script(MODEL + "return model('hover_info').text;")
+        )
+    )
     for name, category in zip(["small", "small_west"], expected):
         assert f"{name} <b>category {category}</b>" in text, text
     slow = sum(c == 0 for c in expected)
@@ -249,9 +281,16 @@ def test_a_page_above_the_size_limit_decimates_its_map_and_says_so(explore_run):
     results = explore_run / "results/small"
     profiles = read_dataset(results / "profiles.nc")
     fits = read_fits(sorted((results / "fits").glob("k*.nc")))
-    args = (profiles, {k: f["centers"].values for k, f in fits.items()}, read_dataset(results / "labels.nc"),
-            read_dataset(results / "confidence.nc"), read_table(results / "criteria.csv"),
-            read_json(results / "k_selection.json"), read_table(results / "categories.csv"), [])
+    args = (
+        profiles,
+        {k: f["centers"].values for k, f in fits.items()},
+        read_dataset(results / "labels.nc"),
+        read_dataset(results / "confidence.nc"),
+        read_table(results / "criteria.csv"),
+        read_json(results / "k_selection.json"),
+        read_table(results / "categories.csv"),
+        [],
+    )
     full = model_page_data("small", *args, max_mb=20)
     assert full.points.stride == 1 and not full.note
     limit = 0.5 * (page_megabytes(0, 7, profiles.sizes["depth"], 35) + full.estimated_mb)

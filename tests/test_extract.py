@@ -1,9 +1,10 @@
 """Reading models stored in every common convention gives the same canonical profiles."""
+
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import needs_shared_models, SHARED_MODELS, small_global_model
 
+from conftest import SHARED_MODELS, needs_shared_models, small_global_model
 from tomoclust.extract import (
     STATUS_COMPLETE,
     STATUS_EMPTY,
@@ -60,7 +61,16 @@ def test_profiles_hold_the_file_values(canonical):
 
 @pytest.mark.parametrize(
     "variant",
-    ["transposed", "short_names", "lon_0_360", "descending_lat", "descending_depth", "fill_value", "unsorted_lon", "depth_in_m"],
+    [
+        "transposed",
+        "short_names",
+        "lon_0_360",
+        "descending_lat",
+        "descending_depth",
+        "fill_value",
+        "unsorted_lon",
+        "depth_in_m",
+    ],
 )
 def test_storage_conventions_give_identical_profiles(variant, tmp_path, canonical):
     ds = small_global_model()
@@ -181,7 +191,11 @@ def test_unrecognised_dimension_names(tmp_path):
 def test_semum_0_360_longitudes():
     spec = ModelSpec(name="semum", path=str(SHARED_MODELS / "SEMum_vs.nc"), variable="v", depth=(80, 350))
     ds = extract_model(spec)
-    assert ds.sizes["longitude"] == 180 and ds["longitude"].values.min() == -180.0 and ds["longitude"].values.max() == 178.0
+    assert (
+        ds.sizes["longitude"] == 180
+        and ds["longitude"].values.min() == -180.0
+        and ds["longitude"].values.max() == 178.0
+    )
     assert ds.sizes["profile"] == 16_380
     np.testing.assert_array_equal(ds["depth"].values, [80, 100, 150, 200, 250, 300, 350])
 
@@ -202,10 +216,26 @@ def _with_depth(values, **attrs):
 
 @pytest.mark.parametrize(
     "depth_factor, attrs",
-    [(1.0, {"units": "km_downward"}), (1.0, {"units": "kilometer"}), (1.0, {"units": "Kilometers"}),
-     (1.0, {"units": "kilometers downward"}), (1000.0, {"units": "meters"}), (1000.0, {"units": "metres"}),
-     (-1.0, {"units": "km", "positive": "up"}), (-1000.0, {"units": "m", "positive": "up"})],
-    ids=["km_downward", "kilometer", "Kilometers", "kilometers downward", "meters", "metres", "positive_up_km", "positive_up_m"],
+    [
+        (1.0, {"units": "km_downward"}),
+        (1.0, {"units": "kilometer"}),
+        (1.0, {"units": "Kilometers"}),
+        (1.0, {"units": "kilometers downward"}),
+        (1000.0, {"units": "meters"}),
+        (1000.0, {"units": "metres"}),
+        (-1.0, {"units": "km", "positive": "up"}),
+        (-1000.0, {"units": "m", "positive": "up"}),
+    ],
+    ids=[
+        "km_downward",
+        "kilometer",
+        "Kilometers",
+        "kilometers downward",
+        "meters",
+        "metres",
+        "positive_up_km",
+        "positive_up_m",
+    ],
 )
 def test_depth_units_and_direction_as_real_files_spell_them(tmp_path, canonical, depth_factor, attrs):
     depth = small_global_model()["depth"].values * depth_factor
@@ -215,14 +245,18 @@ def test_depth_units_and_direction_as_real_files_spell_them(tmp_path, canonical,
 
 def test_negative_depths_without_direction_are_refused_with_the_key_that_fixes_them(tmp_path, canonical):
     ds = _with_depth(-small_global_model()["depth"].values, units="km")
-    with pytest.raises(ModelInputError, match=r"negative values .*`depth_positive: up`.*models\[name=neg\]\.depth_positive"):
+    with pytest.raises(
+        ModelInputError, match=r"negative values .*`depth_positive: up`.*models\[name=neg\]\.depth_positive"
+    ):
         _extract(ds, tmp_path, name="neg")
     _assert_same_profiles(_extract(ds, tmp_path, name="neg_fixed", depth_positive="up"), canonical)
 
 
 def test_unknown_depth_units_name_the_key_that_fixes_them(tmp_path, canonical):
     ds = _with_depth(small_global_model()["depth"].values, units="kmdepth")
-    with pytest.raises(ModelInputError, match=r"depth units 'kmdepth' are not understood.*models\[name=odd\]\.depth_units"):
+    with pytest.raises(
+        ModelInputError, match=r"depth units 'kmdepth' are not understood.*models\[name=odd\]\.depth_units"
+    ):
         _extract(ds, tmp_path, name="odd")
     _assert_same_profiles(_extract(ds, tmp_path, name="odd_fixed", depth_units="km"), canonical)
 
@@ -246,8 +280,11 @@ def test_numbers_stored_as_text_are_read_and_logged(tmp_path, canonical, caplog)
     assert "valid_range" in caplog.text
 
 
-@pytest.mark.parametrize("attrs", [{"valid_range": "-50.f, 50.f"}, {"valid_min": -50.0, "valid_max": 50.0},
-                                   {"valid_max": np.float32(50.0)}], ids=["valid_range_text", "valid_min_max", "valid_max"])
+@pytest.mark.parametrize(
+    "attrs",
+    [{"valid_range": "-50.f, 50.f"}, {"valid_min": -50.0, "valid_max": 50.0}, {"valid_max": np.float32(50.0)}],
+    ids=["valid_range_text", "valid_min_max", "valid_max"],
+)
 def test_values_outside_the_valid_range_are_masked(tmp_path, canonical, attrs):
     ds = small_global_model()
     ds["vs"].values[0, 4, 5] = 999.0  # a bad value the file marks only through its valid range
@@ -264,7 +301,9 @@ def test_text_that_holds_no_number_names_the_attribute(tmp_path):
     path = tmp_path / "bad_text.nc"
     small_global_model().to_netcdf(path)
     _set_attributes(path, "vs", scale_factor="one")
-    with pytest.raises(ModelInputError, match="attribute scale_factor = 'one' of variable 'vs' is text that holds no number"):
+    with pytest.raises(
+        ModelInputError, match="attribute scale_factor = 'one' of variable 'vs' is text that holds no number"
+    ):
         extract_model(ModelSpec(name="bad", path=str(path), variable="vs"))
 
 
@@ -273,8 +312,11 @@ def test_a_two_dimensional_variable_is_refused_with_what_the_file_holds(tmp_path
     ds["surface"] = ds["vs"].isel(depth=0, drop=True)
     path = tmp_path / "flat.nc"
     ds.to_netcdf(path)
-    with pytest.raises(ModelInputError, match=r"only the dimensions \['latitude', 'longitude'\].*The file holds .*'vs': "
-                                              r"\['depth', 'latitude', 'longitude'\]"):
+    with pytest.raises(
+        ModelInputError,
+        match=r"only the dimensions \['latitude', 'longitude'\].*The file holds .*'vs': "
+        r"\['depth', 'latitude', 'longitude'\]",
+    ):
         extract_model(ModelSpec(name="flat", path=str(path), variable="surface"))
 
 
@@ -288,9 +330,14 @@ def test_perturbation_units_only_in_the_long_name():
 
 
 EMC_ATTRS = {
-    "title": "A test model of the mantle", "id": "TEST-M1_kmps", "reference": "Doe, J. (2020). A test model. GJI 1, 1-10.",
-    "reference_pid": "10.1093/gji/test.0001", "author_name": "Jane Doe", "acknowledgment": "Model was provided by Jane Doe",
-    "data_revision": "r1.1", "references": "https://example.org/test-m1",
+    "title": "A test model of the mantle",
+    "id": "TEST-M1_kmps",
+    "reference": "Doe, J. (2020). A test model. GJI 1, 1-10.",
+    "reference_pid": "10.1093/gji/test.0001",
+    "author_name": "Jane Doe",
+    "acknowledgment": "Model was provided by Jane Doe",
+    "data_revision": "r1.1",
+    "references": "https://example.org/test-m1",
 }
 
 
@@ -322,13 +369,19 @@ def test_the_only_three_dimensional_variable_is_used_when_none_is_named(tmp_path
 def test_several_volumes_and_none_named_is_refused_with_what_the_file_holds(tmp_path):
     ds = small_global_model()
     ds["vp"] = ds["vs"] * 1.8
-    with pytest.raises(ModelInputError, match=r"no `variable` named, and the file has 2 variables \(\['vs', 'vp'\]\).*"
-                                              r"it holds \{'vs': \['depth', 'latitude', 'longitude'\].*models\[name=two\]\.variable"):
+    with pytest.raises(
+        ModelInputError,
+        match=r"no `variable` named, and the file has 2 variables \(\['vs', 'vp'\]\).*"
+        r"it holds \{'vs': \['depth', 'latitude', 'longitude'\].*models\[name=two\]\.variable",
+    ):
         _extract(ds, tmp_path, variable=None, name="two")
 
 
 def test_no_depth_dimension_is_refused_with_what_the_file_holds(tmp_path):
     ds = small_global_model().rename({"depth": "layer"})
-    with pytest.raises(ModelInputError, match=r"no depth dimension found.*The file holds \{'vs': \['layer', 'latitude', "
-                                              r"'longitude'\]\}.*models\[name=layers\]\.dims\.depth"):
+    with pytest.raises(
+        ModelInputError,
+        match=r"no depth dimension found.*The file holds \{'vs': \['layer', 'latitude', "
+        r"'longitude'\]\}.*models\[name=layers\]\.dims\.depth",
+    ):
         _extract(ds, tmp_path, name="layers")

@@ -1,4 +1,5 @@
 """Maps, profile figures and the manuscript panel, offline."""
+
 import os
 import subprocess
 import sys
@@ -6,12 +7,20 @@ import textwrap
 
 import numpy as np
 import pytest
-from conftest import PROJECT
 
+from conftest import PROJECT
 from tomoclust.colors import category_colors
 from tomoclust.envelopes import cluster_quantiles, cluster_statistics
-from tomoclust.maps import (SHIPPED_BASEMAP, SHIPPED_OVERLAYS, CategoryMapCanvas, MapStyle, basemap_resolution,
-                            category_labels, choose_projection, natural_earth_file)
+from tomoclust.maps import (
+    SHIPPED_BASEMAP,
+    SHIPPED_OVERLAYS,
+    CategoryMapCanvas,
+    MapStyle,
+    basemap_resolution,
+    category_labels,
+    choose_projection,
+    natural_earth_file,
+)
 from tomoclust.plotting import save_figure
 from tomoclust.profile_plots import plot_cluster_profiles
 from tomoclust.summary import choose_figure_k
@@ -19,9 +28,18 @@ from tomoclust.summary import choose_figure_k
 
 def profile_figure(profiles, labels, centers, depth, k, units, title, **options):
     """The profile figure with the members' envelopes a fit job stores (fits/k{k}.nc)."""
-    return plot_cluster_profiles(profiles, labels, centers, depth, k, units, title,
-                                 member_std=cluster_statistics(profiles, labels, k)[1],
-                                 member_quantiles=cluster_quantiles(profiles, labels, k), **options)
+    return plot_cluster_profiles(
+        profiles,
+        labels,
+        centers,
+        depth,
+        k,
+        units,
+        title,
+        member_std=cluster_statistics(profiles, labels, k)[1],
+        member_quantiles=cluster_quantiles(profiles, labels, k),
+        **options,
+    )
 
 
 def test_colors_run_slow_red_to_fast_blue():
@@ -45,8 +63,10 @@ def test_colours_are_matplotlibs_colour_maps_to_the_bit():
     for name in ("RdYlBu", "YlOrRd", "Greys"):
         np.testing.assert_array_equal(ramp_colors(name, positions), colormaps[name](positions), err_msg=name)
     for n in (1, 2, 3, 7, 20, 50):
-        np.testing.assert_array_equal(category_colors(n), colormaps["RdYlBu"](0.04 + 0.92 * (
-            np.linspace(0.0, 1.0, n) if n > 1 else np.array([0.5]))))
+        np.testing.assert_array_equal(
+            category_colors(n),
+            colormaps["RdYlBu"](0.04 + 0.92 * (np.linspace(0.0, 1.0, n) if n > 1 else np.array([0.5]))),
+        )
         np.testing.assert_array_equal(vote_colors(n), colormaps["YlOrRd"](np.linspace(0.05, 0.95, n + 1)))
         np.testing.assert_array_equal(grey_colors(n), colormaps["Greys"](np.linspace(0.15, 0.9, n)))
         hexes = [to_hex(c) for c in category_colors(n)]
@@ -86,8 +106,9 @@ def _single_map(lat, lon, labels, k, names, title, style):
     from tomoclust.maps import add_category_colorbar, draw_category_map
     from tomoclust.plotting import plt
 
-    projection = choose_projection(float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)),
-                                   style.projection)
+    projection = choose_projection(
+        float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)), style.projection
+    )
     fig = plt.figure(figsize=(6.4, 4.6))
     ax = fig.add_subplot(1, 1, 1, projection=projection)
     mesh = draw_category_map(ax, lat, lon, labels, k, style)
@@ -140,7 +161,9 @@ def test_the_shipped_basemap_is_complete_and_unaltered():
     west, south, east, north = states[0].bounds
     assert west < -120 and east > -71 and south < 30 and north > 48, "state lines of the contiguous US"
     table = dict(re.findall(r"\| `([^`]+)` \| `([0-9a-f]{64})` \|", (SHIPPED_BASEMAP / "SOURCES.md").read_text()))
-    shipped = {str(p.relative_to(SHIPPED_BASEMAP)) for p in SHIPPED_BASEMAP.rglob("*") if p.suffix in {".shp", ".shx", ".dbf"}}
+    shipped = {
+        str(p.relative_to(SHIPPED_BASEMAP)) for p in SHIPPED_BASEMAP.rglob("*") if p.suffix in {".shp", ".shx", ".dbf"}
+    }
     assert set(table) == shipped
     for name, digest in table.items():
         assert hashlib.sha256((SHIPPED_BASEMAP / name).read_bytes()).hexdigest() == digest, name
@@ -150,8 +173,13 @@ def test_basemap_scale_follows_the_map_extent():
     assert basemap_resolution(MapStyle(), lon_span=25.0) == "50m"
     assert basemap_resolution(MapStyle(), lon_span=360.0) == "110m"
     assert basemap_resolution(MapStyle(resolution="110m"), lon_span=25.0) == "110m"
-    assert natural_earth_file("coastline", MapStyle(), "50m") == SHIPPED_BASEMAP / "shapefiles/natural_earth/physical/ne_50m_coastline.shp"
-    assert natural_earth_file("coastline", MapStyle(), "10m") is None or "10m" in str(natural_earth_file("coastline", MapStyle(), "10m"))
+    assert (
+        natural_earth_file("coastline", MapStyle(), "50m")
+        == SHIPPED_BASEMAP / "shapefiles/natural_earth/physical/ne_50m_coastline.shp"
+    )
+    assert natural_earth_file("coastline", MapStyle(), "10m") is None or "10m" in str(
+        natural_earth_file("coastline", MapStyle(), "10m")
+    )
 
 
 OFFLINE_MAP_SCRIPT = textwrap.dedent(
@@ -208,8 +236,13 @@ def _render_offline(tmp_path, mode: str) -> subprocess.Popen:
     env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"), MPLCONFIGDIR=str(tmp_path / "mpl"))
     script = tmp_path / "offline_map.py"
     script.write_text(OFFLINE_MAP_SCRIPT)
-    return subprocess.Popen([sys.executable, str(script), str(PROJECT / "scripts"), str(tmp_path), mode], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(script), str(PROJECT / "scripts"), str(tmp_path), mode],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -298,8 +331,10 @@ def test_per_k_figure_paths_are_grouped_by_k():
     from tomoclust.plotting import figure_paths
 
     paths = ["r/m/figures/maps/k3.png", "r/m/figures/maps/k10.png", "r/m/figures/maps/k3.pdf"]
-    assert figure_paths(paths) == {3: ("r/m/figures/maps/k3.png", "r/m/figures/maps/k3.pdf"),
-                                   10: ("r/m/figures/maps/k10.png", None)}
+    assert figure_paths(paths) == {
+        3: ("r/m/figures/maps/k3.png", "r/m/figures/maps/k3.pdf"),
+        10: ("r/m/figures/maps/k10.png", None),
+    }
     with pytest.raises(ValueError, match="not a per-k figure"):
         figure_paths(["r/m/figures/maps/summary.png"])
 
@@ -318,12 +353,15 @@ def test_quantile_envelopes_are_the_members_quantiles_and_robust_to_an_outlier()
     assert np.all(std[0] > 1e4)
 
 
-@pytest.mark.parametrize("envelopes, bands, dashed", [(("quantiles", "std"), 2, 2), (("quantiles",), 2, 0), (("std",), 1, 0), ((), 0, 0)])
+@pytest.mark.parametrize(
+    "envelopes, bands, dashed", [(("quantiles", "std"), 2, 2), (("quantiles",), 2, 0), (("std",), 1, 0), ((), 0, 0)]
+)
 def test_profile_figure_envelopes(envelopes, bands, dashed):
     rng = np.random.default_rng(0)
     profiles = rng.normal(size=(80, 8))
-    fig = profile_figure(profiles, np.arange(80) % 4, rng.normal(size=(4, 8)), np.linspace(50, 400, 8), 4, "%", "t",
-                                envelopes=envelopes)
+    fig = profile_figure(
+        profiles, np.arange(80) % 4, rng.normal(size=(4, 8)), np.linspace(50, 400, 8), 4, "%", "t", envelopes=envelopes
+    )
     ax = fig.axes[0]
     filled = [c for c in ax.collections if type(c).__name__ in ("PolyCollection", "FillBetweenPolyCollection")]
     assert len(filled) == bands
@@ -379,10 +417,18 @@ def test_the_comparison_figures(tmp_path):
 
     lat, lon, labels = _small_map_inputs()
     other = np.where(labels >= 0, (labels + np.arange(lon.size) // 9) % 3, -1)
-    cubes = {name: xr.Dataset({"labels": (("k", "latitude", "longitude"),
-                                          np.stack([np.where(grid >= 0, grid % 2, -1), grid]).astype(np.int32))},
-                              coords={"k": [2, 3], "latitude": lat, "longitude": lon})
-             for name, grid in (("a", labels), ("b", other))}
+    cubes = {
+        name: xr.Dataset(
+            {
+                "labels": (
+                    ("k", "latitude", "longitude"),
+                    np.stack([np.where(grid >= 0, grid % 2, -1), grid]).astype(np.int32),
+                )
+            },
+            coords={"k": [2, 3], "latitude": lat, "longitude": lon},
+        )
+        for name, grid in (("a", labels), ("b", other))
+    }
     common, style = labels_on_common_grid(cubes), SMALL_MAPS
     fig = plot_vote_map(vote_dataset(common, [3]), 3, "votes", style)
     assert len(fig.axes) == 2, "the map and its colour bar"
@@ -407,24 +453,33 @@ def test_the_classification_depth_window_and_lineage_figures(tmp_path):
     from tomoclust.windows import slowest_category_rows
     from tomoclust.windows_plots import plot_depth_windows
 
-    table = pd.DataFrame({"target": ["a", "b"], "ari_with_own_fit": [1.0, 0.4],
-                          "agreement_area_percent": [100.0, 55.0]})
+    table = pd.DataFrame(
+        {"target": ["a", "b"], "ari_with_own_fit": [1.0, 0.4], "agreement_area_percent": [100.0, 55.0]}
+    )
     fig = plot_classification_agreement(table, "classified")
     assert len(fig.axes[0].patches) == 4, "two bars per target"
     assert _written(fig, tmp_path / "classified.png") > 1_000
 
     profiles = xr.Dataset({"profile_area": (("profile",), np.array([100.0, 100.0, 200.0]))})
-    rows = [row for top, labels in ((1000.0, [0, 1, 0]), (1100.0, [0, 1, 1]))
-            for row in slowest_category_rows(profiles, {2: np.array(labels)}, top, top + 300.0, 100.0)]
+    rows = [
+        row
+        for top, labels in ((1000.0, [0, 1, 0]), (1100.0, [0, 1, 1]))
+        for row in slowest_category_rows(profiles, {2: np.array(labels)}, top, top + 300.0, 100.0)
+    ]
     fig = plot_depth_windows(pd.DataFrame(rows), "m")
     assert len(fig.axes[0].lines) == 1 and "of the volume" in fig.axes[0].lines[0].get_label()
     assert _written(fig, tmp_path / "windows.png") > 1_000
 
     def fit(labels, k):
         sizes = np.bincount(labels, minlength=k)
-        return xr.Dataset({"labels": ("profile", labels), "cluster_size": ("cluster", sizes),
-                           "cluster_area_percent": ("cluster", 100.0 * sizes / sizes.sum()),
-                           "center_depth_mean": ("cluster", np.arange(k, dtype=float))})
+        return xr.Dataset(
+            {
+                "labels": ("profile", labels),
+                "cluster_size": ("cluster", sizes),
+                "cluster_area_percent": ("cluster", 100.0 * sizes / sizes.sum()),
+                "center_depth_mean": ("cluster", np.arange(k, dtype=float)),
+            }
+        )
 
     fits = {2: fit(np.array([0, 0, 1, 1]), 2), 3: fit(np.array([0, 0, 1, 2]), 3)}
     categories = categories_table(fits)
@@ -442,18 +497,23 @@ def test_the_joint_figure_and_the_summary_panel():
 
     lat, lon, labels = _small_map_inputs()
     depth = np.linspace(50.0, 400.0, 8)
-    centres = {name: np.linspace(-1.0, 1.0, 3)[:, None] * scale + 0.1 * depth[None, :] / 400.0
-               for name, scale in (("dvs", 2.0), ("vp", 0.1))}
-    fig = plot_joint(lat, lon, labels, centres, {name: depth for name in centres}, {"dvs": "%", "vp": "km/s"}, 3,
-                     "joint", SMALL_MAPS)
+    centres = {
+        name: np.linspace(-1.0, 1.0, 3)[:, None] * scale + 0.1 * depth[None, :] / 400.0
+        for name, scale in (("dvs", 2.0), ("vp", 0.1))
+    }
+    fig = plot_joint(
+        lat, lon, labels, centres, {name: depth for name in centres}, {"dvs": "%", "vp": "km/s"}, 3, "joint", SMALL_MAPS
+    )
     assert len(fig.axes) == 3, "the map (its colour bar inset) and one panel of centres per variable"
     assert [len(ax.lines) for ax in fig.axes[1:]] == [3, 3]
     _closed(fig)
 
     table = pd.DataFrame({"k": [2, 3, 4], "inertia": [3.0, 1.5, 1.2]})
-    panels = {k: (np.where(labels >= 0, labels % k, -1), centres["dvs"][:k], np.full((k, depth.size), 0.2))
-              for k in (2, 3)}
-    fig = plot_summary(table, {"knee": 3}, lat, lon, panels, depth, "%", "m", SMALL_MAPS,
-                       uncertain={k: labels == 1 for k in panels})
+    panels = {
+        k: (np.where(labels >= 0, labels % k, -1), centres["dvs"][:k], np.full((k, depth.size), 0.2)) for k in (2, 3)
+    }
+    fig = plot_summary(
+        table, {"knee": 3}, lat, lon, panels, depth, "%", "m", SMALL_MAPS, uncertain={k: labels == 1 for k in panels}
+    )
     assert len(fig.axes) == 1 + 2 * len(panels), "the elbow; per k a map (its colour bar inset) and the centres"
     _closed(fig)

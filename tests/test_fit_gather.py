@@ -1,4 +1,5 @@
 """Fits, category ordering, knee and labels cube; the demo's known answer."""
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -74,8 +75,14 @@ def test_fit_rejects_bad_k_and_metric():
 def test_dtw_metric_runs(demo_profiles):
     profiles, _ = demo_profiles
     X = profiles["profiles"].values[::40]
-    result = fit_kmeans(X, profiles["depth"].values, 3, metric="dtw", max_iter=3,
-                        metric_params={"global_constraint": "sakoe_chiba", "sakoe_chiba_radius": 2})
+    result = fit_kmeans(
+        X,
+        profiles["depth"].values,
+        3,
+        metric="dtw",
+        max_iter=3,
+        metric_params={"global_constraint": "sakoe_chiba", "sakoe_chiba_radius": 2},
+    )
     assert result.centers.shape == (3, X.shape[1])
 
 
@@ -128,9 +135,20 @@ def test_tslearn_dtw_kernels_are_kept_by_numbas_cache():
     from tomoclust.fit import cache_tslearn_kernels
 
     # The DTW of test_dtw_metric_runs: kernels that process compiled already are not compiled again.
-    fit_kmeans(np.random.default_rng(0).normal(size=(12, 6)), np.arange(6.0), 2, metric="dtw", max_iter=1,
-               metric_params={"global_constraint": "sakoe_chiba", "sakoe_chiba_radius": 2})
+    fit_kmeans(
+        np.random.default_rng(0).normal(size=(12, 6)),
+        np.arange(6.0),
+        2,
+        metric="dtw",
+        max_iter=1,
+        metric_params={"global_constraint": "sakoe_chiba", "sakoe_chiba_radius": 2},
+    )
     assert cache_tslearn_kernels() == 0, "the DTW fit already switched every kernel on"
-    kernels = [obj for name, module in list(sys.modules.items()) if name.startswith("tslearn") and module is not None
-               for obj in vars(module).values() if isinstance(obj, Dispatcher)]
+    kernels = [
+        obj
+        for name, module in list(sys.modules.items())
+        if name.startswith("tslearn") and module is not None
+        for obj in vars(module).values()
+        if isinstance(obj, Dispatcher)
+    ]
     assert kernels and not any(isinstance(kernel._cache, NullCache) for kernel in kernels)

@@ -1,9 +1,10 @@
 """Several variables in one fit (issue 16, item 1): Vs and Vp joined so that none dominates."""
+
 import numpy as np
 import pytest
-from conftest import two_variable_model
 from sklearn.metrics import adjusted_rand_score
 
+from conftest import two_variable_model
 from tomoclust.extract import ModelSpec, extract_model
 from tomoclust.fit import fit_kmeans
 from tomoclust.joint import fit_joint, join_variables
@@ -14,8 +15,10 @@ def extracted(tmp_path_factory):
     ds, province = two_variable_model()
     path = tmp_path_factory.mktemp("joint") / "model.nc"
     ds.to_netcdf(path)
-    datasets = {name: extract_model(ModelSpec(name="m", path=str(path), variable=name, transform="demean"))
-                for name in ("dvs", "vp")}
+    datasets = {
+        name: extract_model(ModelSpec(name="m", path=str(path), variable=name, transform="demean"))
+        for name in ("dvs", "vp")
+    }
     return datasets, province
 
 

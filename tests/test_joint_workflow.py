@@ -1,9 +1,11 @@
 """Several variables in one fit, run by the workflow: the joint fit of Vs and Vp and its figure."""
+
 import pytest
 import xarray as xr
 import yaml
-from conftest import copy_workflow, snakemake, two_variable_model
 from sklearn.metrics import adjusted_rand_score
+
+from conftest import copy_workflow, snakemake, two_variable_model
 
 pytestmark = pytest.mark.workflow
 
@@ -12,11 +14,21 @@ def test_joint_fit_end_to_end(tmp_path):
     ds, province = two_variable_model()
     workdir = copy_workflow(tmp_path)
     ds.to_netcdf(workdir / "vsvp.nc")
-    config = {"models": [{"name": "vsvp", "path": "vsvp.nc", "variables": ["dvs", "vp"], "transform": "demean"}],
-              "k": {"min": 2, "max": 4}, "maps": {"k": [4], "overlays": []}, "stability": {"restarts": 0}}
+    config = {
+        "models": [{"name": "vsvp", "path": "vsvp.nc", "variables": ["dvs", "vp"], "transform": "demean"}],
+        "k": {"min": 2, "max": 4},
+        "maps": {"k": [4], "overlays": []},
+        "stability": {"restarts": 0},
+    }
     (workdir / "vsvp.yaml").write_text(yaml.safe_dump(config))
-    snakemake(workdir, "results/vsvp/joint/joint.nc", "results/vsvp/joint/figures/k4.png", "results/vsvp/labels.nc",
-              "--configfile", "vsvp.yaml")
+    snakemake(
+        workdir,
+        "results/vsvp/joint/joint.nc",
+        "results/vsvp/joint/figures/k4.png",
+        "results/vsvp/labels.nc",
+        "--configfile",
+        "vsvp.yaml",
+    )
     with xr.open_dataset(workdir / "results/vsvp/joint/joint.nc") as joint:
         labels = joint["labels"].sel(k=4).values
         assert adjusted_rand_score(province.ravel(), labels.ravel()) >= 0.9

@@ -5,23 +5,44 @@ Read with the standard library's ``ast``, every import counts, those inside func
 drawing code and its functions can be used where no plotting library is installed. Figures live in the plotting
 modules named below, one per kind of figure.
 """
+
 import ast
 import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import PROJECT
 
 PACKAGE = PROJECT / "scripts" / "tomoclust"
 # The modules that draw (matplotlib, cartopy, bokeh); every other module of the package computes.
 PLOTTING_MODULES = {
-    "maps", "plotting", "profile_plots", "summary", "vote3d_plots", "explore_page",
-    "compare_plots", "classify_plots", "joint_plots", "windows_plots", "lineage_plots",
+    "maps",
+    "plotting",
+    "profile_plots",
+    "summary",
+    "vote3d_plots",
+    "explore_page",
+    "compare_plots",
+    "classify_plots",
+    "joint_plots",
+    "windows_plots",
+    "lineage_plots",
 }
 DRAWING_PACKAGES = {"matplotlib", "cartopy"}
 # Rule scripts whose jobs only compute: they must not reach matplotlib or cartopy through any module they use.
-COMPUTING_SCRIPTS = ("extract_profiles.py", "fit_kmeans.py", "gather_fits.py", "regrid_labels.py", "compare_models.py",
-                     "classify_model.py", "fit_joint.py", "vote3d.py", "compare_depth_windows.py", "make_demo_model.py")
+COMPUTING_SCRIPTS = (
+    "extract_profiles.py",
+    "fit_kmeans.py",
+    "gather_fits.py",
+    "regrid_labels.py",
+    "compare_models.py",
+    "classify_model.py",
+    "fit_joint.py",
+    "vote3d.py",
+    "compare_depth_windows.py",
+    "make_demo_model.py",
+)
 
 
 def modules() -> dict[str, Path]:
@@ -60,19 +81,44 @@ def test_the_plotting_modules_named_are_modules_of_the_package():
 
 def test_computing_modules_import_no_matplotlib_cartopy_or_plotting_module():
     computing = {name: path for name, path in modules().items() if name not in PLOTTING_MODULES}
-    assert {"extract", "preprocess", "fit", "criteria", "gather", "grid", "lineage", "colors", "compare", "classify",
-            "windows", "joint", "confidence", "vote3d", "explore", "envelopes", "io", "download"} <= set(computing)
+    assert {
+        "extract",
+        "preprocess",
+        "fit",
+        "criteria",
+        "gather",
+        "grid",
+        "lineage",
+        "colors",
+        "compare",
+        "classify",
+        "windows",
+        "joint",
+        "confidence",
+        "vote3d",
+        "explore",
+        "envelopes",
+        "io",
+        "download",
+    } <= set(computing)
     problems = [problem for path in computing.values() for problem in drawing_imports(path)]
-    assert not problems, ("a computing module draws; move the drawing into a plotting module (tomoclust/*_plots.py) "
-                          "or, if the module only draws, name it in PLOTTING_MODULES:\n" + "\n".join(problems))
+    assert not problems, (
+        "a computing module draws; move the drawing into a plotting module (tomoclust/*_plots.py) "
+        "or, if the module only draws, name it in PLOTTING_MODULES:\n" + "\n".join(problems)
+    )
 
 
 def test_the_check_finds_a_drawing_import_inside_a_function(tmp_path):
     module = tmp_path / "computes.py"
-    module.write_text("import numpy as np\n\n\ndef figure():\n    from matplotlib import colormaps\n"
-                      "    from .maps import draw_category_map\n    import cartopy.crs as ccrs\n")
-    assert drawing_imports(module) == ["computes.py:5 imports matplotlib", "computes.py:6 imports tomoclust.maps",
-                                       "computes.py:7 imports cartopy.crs"]
+    module.write_text(
+        "import numpy as np\n\n\ndef figure():\n    from matplotlib import colormaps\n"
+        "    from .maps import draw_category_map\n    import cartopy.crs as ccrs\n"
+    )
+    assert drawing_imports(module) == [
+        "computes.py:5 imports matplotlib",
+        "computes.py:6 imports tomoclust.maps",
+        "computes.py:7 imports cartopy.crs",
+    ]
 
 
 def test_one_name_for_no_profile():
@@ -84,8 +130,12 @@ def test_one_name_for_no_profile():
     for name, path in modules().items():
         for node in ast.parse(path.read_text()).body:
             value = getattr(node, "value", None)
-            if isinstance(node, ast.Assign) and isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub) \
-                    and getattr(value.operand, "value", None) == 1:
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(value, ast.UnaryOp)
+                and isinstance(value.op, ast.USub)
+                and getattr(value.operand, "value", None) == 1
+            ):
                 sentinels += [f"{name}.{target.id}" for target in node.targets if isinstance(target, ast.Name)]
     assert sentinels == ["grid.NO_PROFILE"]
 
@@ -123,10 +173,13 @@ def test_the_computing_modules_load_without_matplotlib():
     import subprocess
 
     names = sorted(name for name in modules() if name not in PLOTTING_MODULES)
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import importlib\n"
-            f"for name in {names!r}: importlib.import_module('tomoclust.' + name)\n"
-            "print(sorted(m for m in ('matplotlib', 'cartopy') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code, str(PROJECT / "scripts")], capture_output=True, text=True,
-                            timeout=120)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import importlib\n"
+        f"for name in {names!r}: importlib.import_module('tomoclust.' + name)\n"
+        "print(sorted(m for m in ('matplotlib', 'cartopy') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(PROJECT / "scripts")], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

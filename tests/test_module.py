@@ -4,6 +4,7 @@ A copy of the repository (its git files, as a clone would have them) is used as 
 another folder, with that folder's own config: the demo runs to the end there, and its outputs are found there.
 The same finished run then shows which jobs an edit of a tomoclust module marks outdated.
 """
+
 import os
 import re
 import shutil
@@ -14,16 +15,31 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import PROJECT, snakemake
 
 pytestmark = pytest.mark.workflow
 
 # Third-party packages that the workflow's parse-time code must not import (Snakemake alone must parse it).
-NOT_AT_PARSE_TIME = ("xarray", "pandas", "numpy", "netCDF4", "pooch", "matplotlib", "scipy", "sklearn", "tslearn",
-                     "cartopy", "dask", "kneed", "numba", "shapefile")
+NOT_AT_PARSE_TIME = (
+    "xarray",
+    "pandas",
+    "numpy",
+    "netCDF4",
+    "pooch",
+    "matplotlib",
+    "scipy",
+    "sklearn",
+    "tslearn",
+    "cartopy",
+    "dask",
+    "kneed",
+    "numba",
+    "shapefile",
+)
 # A sitecustomize that makes the workflow's own imports of those fail, as where only Snakemake is installed
 # (Snakemake itself and its plugins may still import them: pandas is imported by the SLURM executor plugin).
-BLOCKER = '''
+BLOCKER = """
 import builtins, os, sys
 BLOCKED = set(os.environ["BLOCK_IMPORTS"].split(","))
 PREFIXES = tuple(os.environ["BLOCK_IMPORTS_FROM"].split(os.pathsep))
@@ -33,13 +49,18 @@ def _blocking_import(name, globals=None, locals=None, fromlist=(), level=0):
         raise ModuleNotFoundError(f"No module named {name!r} (only Snakemake and the standard library here)", name=name)
     return _import(name, globals, locals, fromlist, level)
 builtins.__import__ = _blocking_import
-'''
+"""
 
 
 def copy_repository(dest: Path) -> Path:
     """The files git knows (tracked, or new and not ignored), as a fresh clone would have them."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=PROJECT,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
     for name in filter(None, listed):
         if (PROJECT / name).is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
@@ -62,8 +83,15 @@ use rule * from tomo
 """
 
 USER_CONFIG = {
-    "models": [{"name": "demo", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs",
-                "region": {"lat": [36, 44], "lon": [-118, -108]}, "depth": [20, 600]}],
+    "models": [
+        {
+            "name": "demo",
+            "path": "resources/demo/wus_synthetic.nc",
+            "variable": "dvs",
+            "region": {"lat": [36, 44], "lon": [-118, -108]},
+            "depth": [20, 600],
+        }
+    ],
     "k": {"min": 2, "max": 3},
     "k_per_job": 2,
     "stability": {"restarts": 0},
@@ -86,9 +114,17 @@ def module_run(tmp_path_factory):
 
 def test_demo_runs_as_a_module_from_another_folder(module_run):
     clone, project = module_run
-    for output in ("resources/demo/wus_synthetic.nc", "results/demo/profiles.nc", "results/demo/fits/k3.nc",
-                   "results/demo/inertia.csv", "results/demo/labels.nc", "results/demo/figures/elbow.png",
-                   "results/demo/figures/maps/k3.png", "results/demo/figures/summary.pdf", "results/demo/explore.html"):
+    for output in (
+        "resources/demo/wus_synthetic.nc",
+        "results/demo/profiles.nc",
+        "results/demo/fits/k3.nc",
+        "results/demo/inertia.csv",
+        "results/demo/labels.nc",
+        "results/demo/figures/elbow.png",
+        "results/demo/figures/maps/k3.png",
+        "results/demo/figures/summary.pdf",
+        "results/demo/explore.html",
+    ):
         assert (project / output).is_file(), output
     assert not (clone / "results").exists() and not (clone / "resources" / "demo").exists()
     assert "Nothing to be done" in snakemake(project, "-n").stdout
@@ -98,11 +134,21 @@ def parse_needs_only_snakemake(workflow_dir: Path, tmp_path: Path, *args: str) -
     """`snakemake --lint` where the workflow's own code cannot import NOT_AT_PARSE_TIME."""
     (tmp_path / "blocker").mkdir()
     (tmp_path / "blocker" / "sitecustomize.py").write_text(textwrap.dedent(BLOCKER))
-    env = {**os.environ, "PYTHONPATH": str(tmp_path / "blocker"), "BLOCK_IMPORTS": ",".join(NOT_AT_PARSE_TIME),
-           "BLOCK_IMPORTS_FROM": os.pathsep.join(str(workflow_dir / name) for name in ("Snakefile", "rules/", "scripts/"))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tmp_path / "blocker"),
+        "BLOCK_IMPORTS": ",".join(NOT_AT_PARSE_TIME),
+        "BLOCK_IMPORTS_FROM": os.pathsep.join(str(workflow_dir / name) for name in ("Snakefile", "rules/", "scripts/")),
+    }
     shutil.copy(workflow_dir / "config.yaml", tmp_path / "config.yaml")
-    return subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(workflow_dir / "Snakefile"), "--lint",
-                           *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--snakefile", str(workflow_dir / "Snakefile"), "--lint", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -130,9 +176,12 @@ def triggered_by_code(project: Path, module: Path) -> set[str]:
     result = snakemake(project, "-n")
     jobs = re.split(r"\n(?=(?:local)?(?:rule|checkpoint) \w+:\n)", result.stdout)
     name = module.name
-    return {re.match(r"(?:local)?(?:rule|checkpoint) (\w+):", job).group(1) for job in jobs
-            if re.match(r"(?:local)?(?:rule|checkpoint) \w+:", job)
-            and re.search(rf"reason:.*Updated input files:[^\n]*\b{re.escape(name)}\b", job)}
+    return {
+        re.match(r"(?:local)?(?:rule|checkpoint) (\w+):", job).group(1)
+        for job in jobs
+        if re.match(r"(?:local)?(?:rule|checkpoint) \w+:", job)
+        and re.search(rf"reason:.*Updated input files:[^\n]*\b{re.escape(name)}\b", job)
+    }
 
 
 def chunk_rules(found: set[str], stage: str) -> set[str]:
@@ -166,5 +215,3 @@ def test_editing_a_module_reruns_the_rules_that_run_it(module_run):
     edit_and_check(module_run, "fit.py", lambda found: chunk_rules(found, "fit_kmeans"))
     # Every edit undone: nothing to rerun.
     assert "Nothing to be done" in snakemake(module_run[1], "-n").stdout
-
-

@@ -1,5 +1,6 @@
 """Params carry only what the job uses: the extraction's params are the fields its code reads (the dry runs of
 config variants that rerun nothing: test_params_workflow.py)."""
+
 import dataclasses
 
 

@@ -3,11 +3,13 @@
 One real run of a tiny config (a model given by `url`, served from localhost, k = 2..3 in one fit job), then dry
 runs of variants of its config with Snakemake's default `--rerun-triggers`: which jobs would run again.
 """
+
 import copy
 import re
 
 import pytest
 import yaml
+
 from conftest import copy_workflow, serve_directory, small_global_model, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -85,10 +87,14 @@ def test_keys_no_job_reads_rerun_nothing(finished_run):
     assert jobs_to_rerun(workdir, changed) == [], list(VARIANTS_THAT_RERUN_NOTHING)
 
 
-@pytest.mark.parametrize("change", [
-    lambda entry: entry.update(depth=[50, 500]),
-    lambda entry: entry.update(transform="demean"),
-], ids=["depth", "transform"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda entry: entry.update(depth=[50, 500]),
+        lambda entry: entry.update(transform="demean"),
+    ],
+    ids=["depth", "transform"],
+)
 def test_extraction_key_reruns_extraction_and_fits(finished_run, change):
     workdir, config, _ = finished_run
     rerun = jobs_to_rerun(workdir, variant(config, lambda c: change(c["models"][0])))

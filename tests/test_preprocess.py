@@ -1,9 +1,10 @@
 """Transforms, depth weighting and area weighting (issue 8), without Snakemake."""
+
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import small_global_model
 
+from conftest import small_global_model
 from tomoclust import preprocess
 from tomoclust.extract import ModelSpec, extract_model
 from tomoclust.fit import fit_dataset, fit_kmeans
@@ -89,7 +90,9 @@ def test_resampling_to_uniform_depths_keeps_the_range_and_linear_profiles():
     assert new_depth[0] == 80.0 and new_depth[-1] == 350.0
     assert np.allclose(np.diff(new_depth), np.diff(new_depth)[0]) and np.diff(new_depth)[0] <= 20.0
     linear = 3.0 + 0.01 * depth
-    np.testing.assert_allclose(preprocess.resample_profiles(linear[None, :], depth, new_depth)[0], 3.0 + 0.01 * new_depth)
+    np.testing.assert_allclose(
+        preprocess.resample_profiles(linear[None, :], depth, new_depth)[0], 3.0 + 0.01 * new_depth
+    )
     assert preprocess.uniform_depths(depth, 90.0).size == 4
 
 
@@ -130,8 +133,13 @@ def test_global_model_extracts_with_transform_weights_and_areas(tmp_path):
     assert ds["profiles"].attrs["units"] == "%" and ds["lateral_mean"].attrs["units"] == "km/s"
     assert 0 < ds.attrs["n_fit_profiles"] < ds.attrs["n_profiles"]
     assert ds["profile_area"].sum() == pytest.approx(ds.attrs["region_area_km2"])
-    fit = fit_kmeans(ds["profiles"].values, ds["depth"].values, 3, depth_weight=ds["depth_weight"].values,
-                     fit_mask=ds["in_fit_subset"].values.astype(bool))
+    fit = fit_kmeans(
+        ds["profiles"].values,
+        ds["depth"].values,
+        3,
+        depth_weight=ds["depth_weight"].values,
+        fit_mask=ds["in_fit_subset"].values.astype(bool),
+    )
     out = fit_dataset(fit, ds, 3, {"metric": "euclidean"})
     assert float(out["cluster_area_percent"].sum()) == pytest.approx(100.0)
     assert float(out["cluster_area"].sum()) == pytest.approx(ds.attrs["region_area_km2"])

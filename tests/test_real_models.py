@@ -5,6 +5,7 @@ the lower mantle of S362ANI+M into the two LLSVPs (slow) and the circum-Pacific
 ring (fast), and both lower-mantle models must vote for the LLSVPs. The
 reference points are in examples/reference_points.yaml.
 """
+
 from urllib.parse import unquote, urlparse
 
 import numpy as np
@@ -12,9 +13,17 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from conftest import (PROJECT, SHARED_MODELS, assert_colours_follow_category_order, copy_workflow, needs_shared_models,
-                      serve_directory, snakemake, value_at)
 
+from conftest import (
+    PROJECT,
+    SHARED_MODELS,
+    assert_colours_follow_category_order,
+    copy_workflow,
+    needs_shared_models,
+    serve_directory,
+    snakemake,
+    value_at,
+)
 from tomoclust.compare import matched_agreement
 
 pytestmark = [needs_shared_models, pytest.mark.real_models, pytest.mark.workflow]
@@ -43,8 +52,11 @@ def example_run(tmp_path_factory):
         for entry in example["models"]:
             entry["url"] = base_url + urlparse(entry["url"]).path
         (workdir / "global_mantle_local.yaml").write_text(yaml.safe_dump(example))
-        (workdir / "fewer_k.yaml").write_text(yaml.safe_dump(
-            {"k": {"min": 2, "max": 4}, "maps": {"k": [2]}, "figure_k": [2, 3], "stability": {"restarts": 1}}))
+        (workdir / "fewer_k.yaml").write_text(
+            yaml.safe_dump(
+                {"k": {"min": 2, "max": 4}, "maps": {"k": [2]}, "figure_k": [2, 3], "stability": {"restarts": 1}}
+            )
+        )
         snakemake(workdir, "--configfile", "global_mantle_local.yaml", "fewer_k.yaml")
     assert len(requested) == 2, f"each model file downloaded once: {requested}"
     return workdir / "results"
@@ -55,12 +67,15 @@ def _labels(results, model):
         return cube.load()
 
 
-@pytest.mark.parametrize("model, layer, kind, expected", [
-    ("SEMum_um", "upper_mantle", "fast", FAST),  # SEMum 80-350 km: cratons
-    ("SEMum_um", "upper_mantle", "slow", SLOW),  # spreading ridges
-    ("S362ANIM_lm", "lower_mantle", "slow", SLOW),  # S362ANI+M 1000-2800 km: the LLSVPs
-    ("S362ANIM_lm", "lower_mantle", "fast", FAST),  # the circum-Pacific ring
-])
+@pytest.mark.parametrize(
+    "model, layer, kind, expected",
+    [
+        ("SEMum_um", "upper_mantle", "fast", FAST),  # SEMum 80-350 km: cratons
+        ("SEMum_um", "upper_mantle", "slow", SLOW),  # spreading ridges
+        ("S362ANIM_lm", "lower_mantle", "slow", SLOW),  # S362ANI+M 1000-2800 km: the LLSVPs
+        ("S362ANIM_lm", "lower_mantle", "fast", FAST),  # the circum-Pacific ring
+    ],
+)
 def test_reference_points_fall_in_the_expected_category(example_run, model, layer, kind, expected):
     cube = _labels(example_run, model)
     found = {name: value_at(cube, lat, lon, 2) for name, (lat, lon) in REFERENCE[layer][kind].items()}
@@ -82,8 +97,10 @@ def test_vote_map_gives_both_llsvps_every_vote(example_run):
 
 
 def test_area_weighted_and_unweighted_fits_are_both_there_and_differ(example_run):
-    with xr.open_dataset(example_run / "SEMum_um" / "fits" / "k2.nc") as weighted, \
-            xr.open_dataset(example_run / "SEMum_um_unweighted" / "fits" / "k2.nc") as unweighted:
+    with (
+        xr.open_dataset(example_run / "SEMum_um" / "fits" / "k2.nc") as weighted,
+        xr.open_dataset(example_run / "SEMum_um_unweighted" / "fits" / "k2.nc") as unweighted,
+    ):
         assert weighted.attrs["area_weighting"] == "on" and unweighted.attrs["area_weighting"] == "off"
         assert int(weighted["n_fit_profiles"]) < weighted.sizes["profile"] == int(unweighted["n_fit_profiles"])
         for fit in (weighted, unweighted):

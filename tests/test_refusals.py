@@ -4,13 +4,14 @@ Unit level (the reader and the config checks called directly). Where a message n
 (`depth_units: m`), the test takes them from the message; where it names a key and lists the choices, the test
 takes one from the list. Where no key can fix the file, the message says what in the file is wrong and what to do.
 """
+
 import copy
 import re
 
 import numpy as np
 import pytest
-from conftest import small_global_model
 
+from conftest import small_global_model
 from tomoclust.config import check_config, check_k_counts
 from tomoclust.extract import ModelInputError, ModelSpec, extract_model
 
@@ -139,7 +140,10 @@ def config_with(tmp_path, **overrides):
     model = tmp_path / "model.nc"
     small_global_model().to_netcdf(model)
     config = {
-        "models": [{"name": "a", "path": str(model), "variable": "vs"}, {"name": "b", "path": str(model), "variable": "vs"}],
+        "models": [
+            {"name": "a", "path": str(model), "variable": "vs"},
+            {"name": "b", "path": str(model), "variable": "vs"},
+        ],
         "k": {"min": 2, "max": 6},
         "maps": {"k": "all", "pdf": "figure_k"},
         "figure_k": "auto",
@@ -223,8 +227,10 @@ def test_depth_windows_wider_than_the_depth_range(tmp_path):
 
 def test_two_downloads_to_one_file(tmp_path):
     config = config_with(tmp_path)
-    config["models"] = [{"name": "a", "url": "https://example.org/m.nc", "sha256": "1" * 64},
-                        {"name": "b", "url": "https://example.org/m.nc", "sha256": "2" * 64}]
+    config["models"] = [
+        {"name": "a", "url": "https://example.org/m.nc", "sha256": "1" * 64},
+        {"name": "b", "url": "https://example.org/m.nc", "sha256": "2" * 64},
+    ]
     assert "give them the same `url` and `sha256`" in refused_config(config)
     config["models"][1]["sha256"] = "1" * 64
     check_config(config, "")

@@ -1,12 +1,12 @@
 """Bad input fails fast with a clear message; storage never changes the numbers (the workflow's runs: determinism,
 interrupted runs, odd paths: test_reliability_workflow.py)."""
+
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from tomoclust.extract import ModelInputError, ModelSpec, extract_model
 from tomoclust.fit import fit_kmeans
-
 
 # --- bad input -------------------------------------------------------------------------------------
 
@@ -28,7 +28,9 @@ def test_depth_in_metres_without_units_is_refused(tmp_path, demo_model):
 
 def test_no_complete_profile_left(tmp_path, demo_model):
     demo_model.to_netcdf(tmp_path / "demo.nc")
-    offshore = ModelSpec(name="sea", path=str(tmp_path / "demo.nc"), variable="dvs", region={"lat": [45, 48], "lon": [-125, -124.8]})
+    offshore = ModelSpec(
+        name="sea", path=str(tmp_path / "demo.nc"), variable="dvs", region={"lat": [45, 48], "lon": [-125, -124.8]}
+    )
     with pytest.raises(ModelInputError, match="model 'sea' .*no complete depth profile left"):
         extract_model(offshore)
 

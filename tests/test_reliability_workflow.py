@@ -1,5 +1,6 @@
 """Run by the workflow: bad input fails fast with a clear message; runs are deterministic whatever the cores and
 chunks; interrupted runs resume to the same results; paths with spaces and quotes work."""
+
 import os
 import signal
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 import xarray as xr
 import yaml
+
 from conftest import assert_same_results, copy_workflow, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -19,8 +21,15 @@ FITS_AND_TABLES = ("results/small/inertia.csv", "results/small/labels.nc")
 
 def _config(path: Path, **overrides) -> Path:
     config = {
-        "models": [{"name": "small", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs",
-                    "region": {"lat": [36, 44], "lon": [-118, -108]}, "depth": [20, 600]}],
+        "models": [
+            {
+                "name": "small",
+                "path": "resources/demo/wus_synthetic.nc",
+                "variable": "dvs",
+                "region": {"lat": [36, 44], "lon": [-118, -108]},
+                "depth": [20, 600],
+            }
+        ],
         "k": {"min": 2, "max": 6},
     }
     config.update(overrides)
@@ -44,8 +53,13 @@ def test_k_max_above_the_number_of_profiles_stops_the_run_before_any_fit(tmp_pat
     """The issue's case: 4 complete profiles, k.max = 8. The extraction (a checkpoint) runs, then the run stops
     with the count and the key to change; no fit job starts, not even the one of k = 2..4."""
     workdir = copy_workflow(tmp_path)
-    tiny = {"name": "small", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs",
-            "region": {"lat": [39.99, 40.21], "lon": [-112.01, -111.79]}, "area_weighting": False}
+    tiny = {
+        "name": "small",
+        "path": "resources/demo/wus_synthetic.nc",
+        "variable": "dvs",
+        "region": {"lat": [39.99, 40.21], "lon": [-112.01, -111.79]},
+        "area_weighting": False,
+    }
     config = _config(workdir / "tiny.yaml", models=[tiny], k={"min": 2, "max": 8})
     result = snakemake(workdir, "--configfile", str(config), "--config", "k_per_job=3", check=False)
     assert result.returncode != 0
@@ -73,8 +87,24 @@ def test_runs_are_bit_identical(tmp_path, reference_run, cores, k_per_job):
     """Whatever the core count and however the k are split into jobs (the reference: 2 cores, k_per_job auto)."""
     workdir = copy_workflow(tmp_path)
     config = _config(workdir / "small.yaml")
-    subprocess.run([sys.executable, "-m", "snakemake", *FITS_AND_TABLES, "--cores", cores, "--configfile", str(config),
-                    "--config", f"k_per_job={k_per_job}"], cwd=workdir, check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            *FITS_AND_TABLES,
+            "--cores",
+            cores,
+            "--configfile",
+            str(config),
+            "--config",
+            f"k_per_job={k_per_job}",
+        ],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     assert_same_results(reference_run, workdir)
 
 
@@ -82,8 +112,12 @@ def test_runs_are_bit_identical(tmp_path, reference_run, cores, k_per_job):
 def test_killed_run_resumes_to_the_same_results(tmp_path, reference_run, sig):
     workdir = copy_workflow(tmp_path)
     config = _config(workdir / "small.yaml")
-    run = subprocess.Popen([sys.executable, "-m", "snakemake", *FITS_AND_TABLES, "--cores", "2", "--configfile", str(config)],
-                           cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "snakemake", *FITS_AND_TABLES, "--cores", "2", "--configfile", str(config)],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     fits = workdir / "results/small/fits"
     deadline = time.monotonic() + 120
     while len(list(fits.glob("k*.nc"))) < 1 and time.monotonic() < deadline and run.poll() is None:
@@ -105,13 +139,16 @@ def test_killed_run_resumes_to_the_same_results(tmp_path, reference_run, sig):
 
 
 def test_paths_with_spaces_and_quotes(tmp_path, demo_model):
-    workdir = copy_workflow(Path(tmp_path / "my work dir's \"copy\""))
+    workdir = copy_workflow(Path(tmp_path / 'my work dir\'s "copy"'))
     models = workdir / "model files (v2)"
     models.mkdir()
     model = models / "wus demo; rm -rf $HOME 'x'.nc"
     demo_model.isel(latitude=slice(20, 60), longitude=slice(20, 80)).to_netcdf(model)
-    config = _config(workdir / "odd names.yaml",
-                     models=[{"name": "small", "path": str(model.relative_to(workdir)), "variable": "dvs"}], k={"min": 2, "max": 3})
+    config = _config(
+        workdir / "odd names.yaml",
+        models=[{"name": "small", "path": str(model.relative_to(workdir)), "variable": "dvs"}],
+        k={"min": 2, "max": 3},
+    )
     snakemake(workdir, *FITS_AND_TABLES, "results/small/figures/maps/k3.png", "--configfile", str(config))
     with xr.open_dataset(workdir / "results/small/profiles.nc") as profiles:
         assert profiles.attrs["source_file"].endswith("'x'.nc")

@@ -1,5 +1,7 @@
 """The profiles for running on SLURM and locally (the runs on a real cluster: test_slurm_workflow.py)."""
+
 import yaml
+
 from conftest import PROJECT
 
 

@@ -3,13 +3,15 @@
 tests/slurm/start_slurm.sh starts one on this machine (CI does); without a
 cluster the test skips.
 """
+
 import re
-import sys
-import time
 import shutil
 import subprocess
+import sys
+import time
 
 import pytest
+
 from conftest import assert_same_results, copy_workflow, snakemake, write_config
 
 pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
@@ -17,8 +19,13 @@ pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
 TARGETS = ("results/small/inertia.csv", "results/small/labels.nc")
 # Fast polling for a local cluster; the profile's own values suit a real one.
 LOCAL_CLUSTER_FLAGS = (
-    "--slurm-no-account", "--slurm-status-command", "squeue",
-    "--slurm-init-seconds-before-status-checks", "1", "--seconds-between-status-checks", "2",
+    "--slurm-no-account",
+    "--slurm-status-command",
+    "squeue",
+    "--slurm-init-seconds-before-status-checks",
+    "1",
+    "--seconds-between-status-checks",
+    "2",
 )
 
 
@@ -52,12 +59,17 @@ def test_every_job_ran_as_a_slurm_job(slurm_and_local_runs):
     _, output = slurm_and_local_runs["slurm"]
     submitted = dict(re.findall(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_(\w+?)/", output))
     fits = [job for job, rule in submitted.items() if rule.startswith("fit_kmeans")]
-    assert [submitted[job] for job in fits] == ["fit_kmeans"] * 3, \
+    assert [submitted[job] for job in fits] == ["fit_kmeans"] * 3, (
         "the profile's k_per_job=1: one rule with a {k} wildcard, one k (2, 3, 4) per cluster job"
+    )
     assert "extract_profiles" in submitted.values()
     assert "gather_fits" not in submitted.values(), "the cheap gather runs beside Snakemake (localrules)"
-    states = subprocess.run(["squeue", "--states=all", "-h", "-j", ",".join(submitted), "-o", "%i %T"],
-                            capture_output=True, text=True, check=True).stdout.split("\n")
+    states = subprocess.run(
+        ["squeue", "--states=all", "-h", "-j", ",".join(submitted), "-o", "%i %T"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
     finished = dict(line.split() for line in states if line.strip())
     assert set(finished) == set(submitted)
     assert set(finished.values()) == {"COMPLETED"}
@@ -69,8 +81,16 @@ def test_slurm_results_equal_local_bit_for_bit(slurm_and_local_runs):
 
 def test_rerun_through_the_profile_redoes_nothing(slurm_and_local_runs):
     workdir, _ = slurm_and_local_runs["slurm"]
-    result = snakemake(workdir, "--profile", "profiles/slurm", *LOCAL_CLUSTER_FLAGS, *TARGETS,
-                       "--configfile", str(workdir / "small.yaml"), "--dry-run")
+    result = snakemake(
+        workdir,
+        "--profile",
+        "profiles/slurm",
+        *LOCAL_CLUSTER_FLAGS,
+        *TARGETS,
+        "--configfile",
+        str(workdir / "small.yaml"),
+        "--dry-run",
+    )
     assert "Nothing to be done" in result.stdout + result.stderr
 
 
@@ -81,8 +101,25 @@ def test_a_lost_cluster_job_is_retried(tmp_path):
         pytest.skip(reason)
     workdir = copy_workflow(tmp_path / "lost")
     config = write_config(workdir / "small.yaml", k_max=4)
-    run = subprocess.Popen([sys.executable, "-m", "snakemake", "--cores", "2", "--profile", "profiles/slurm", *LOCAL_CLUSTER_FLAGS,
-                            *TARGETS, "--configfile", str(config)], cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--cores",
+            "2",
+            "--profile",
+            "profiles/slurm",
+            *LOCAL_CLUSTER_FLAGS,
+            *TARGETS,
+            "--configfile",
+            str(config),
+        ],
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     cancelled = None
     deadline = time.monotonic() + 120
     while cancelled is None and time.monotonic() < deadline and run.poll() is None:

@@ -1,15 +1,25 @@
 """Depth-window comparisons across models, the 3-D vote (issue 23, item 2); its runs through the workflow:
 test_vote3d_workflow.py."""
+
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import noisy_model, planted_share, planted_volume
 
+from conftest import noisy_model, planted_share, planted_volume
 from tomoclust.extract import ModelSpec, extract_model
 from tomoclust.preprocess import EARTH_RADIUS_KM
 from tomoclust.vote3d import (
-    CMB_DEPTH_KM, LOWER_MANTLE_TOP_KM, layer_volume, majority, shell_volume, slow_area_table, slow_volume_table,
-    vote3d_dataset, vote_map_depths, window_labels, windows_on_common_grid,
+    CMB_DEPTH_KM,
+    LOWER_MANTLE_TOP_KM,
+    layer_volume,
+    majority,
+    shell_volume,
+    slow_area_table,
+    slow_volume_table,
+    vote3d_dataset,
+    vote_map_depths,
+    window_labels,
+    windows_on_common_grid,
 )
 
 FIT = {"metric": "euclidean", "max_iter": 50, "n_init": 1, "random_state": 0}
@@ -18,6 +28,7 @@ DEPTH_RANGE = (1000.0, 2800.0)
 
 
 # --- Geometry ----------------------------------------------------------------------------------------------------------
+
 
 def test_shell_volumes_of_the_mantle():
     r, r_cmb, r_660 = EARTH_RADIUS_KM, EARTH_RADIUS_KM - CMB_DEPTH_KM, EARTH_RADIUS_KM - LOWER_MANTLE_TOP_KM
@@ -42,9 +53,12 @@ def _votes(labels, lat, lon, depth=(1150.0, 1250.0), step=100.0):
     cubes = {}
     for m, name in enumerate(["a", "b", "c"][: labels.shape[0]]):
         cubes[name] = xr.Dataset(
-            {"labels": (("k", "depth", "latitude", "longitude"), labels[m][None]),
-             "depth_bounds": (("depth", "bounds"), np.array([[d - 150, d + 150] for d in depth]))},
-            coords={"k": [2], "depth": list(depth), "latitude": lat, "longitude": lon})
+            {
+                "labels": (("k", "depth", "latitude", "longitude"), labels[m][None]),
+                "depth_bounds": (("depth", "bounds"), np.array([[d - 150, d + 150] for d in depth])),
+            },
+            coords={"k": [2], "depth": list(depth), "latitude": lat, "longitude": lon},
+        )
     return vote3d_dataset(windows_on_common_grid(cubes), step)
 
 
@@ -76,8 +90,12 @@ def test_volumes_let_each_window_stand_for_its_shell():
     volume = slow_volume_table(slow_area_table(votes), 100.0).set_index("curve")
     expected = 0.5 * shell_volume(1100, 1200) + 0.25 * shell_volume(1200, 1300)
     assert volume.loc[">= 2 of 2", "slow_volume_km3"] == pytest.approx(expected)
-    assert volume.loc[">= 2 of 2", "percent_of_whole_mantle"] == pytest.approx(100 * expected / layer_volume("whole_mantle"))
-    assert volume.loc[">= 2 of 2", "percent_of_lower_mantle"] == pytest.approx(100 * expected / layer_volume("lower_mantle"))
+    assert volume.loc[">= 2 of 2", "percent_of_whole_mantle"] == pytest.approx(
+        100 * expected / layer_volume("whole_mantle")
+    )
+    assert volume.loc[">= 2 of 2", "percent_of_lower_mantle"] == pytest.approx(
+        100 * expected / layer_volume("lower_mantle")
+    )
     assert volume.loc[">= 2 of 2", "percent_of_shells"] == pytest.approx(100 * expected / shell_volume(1100, 1300))
     assert volume.loc[">= 2 of 2", "majority"] and not volume.loc[">= 1 of 2", "majority"]
     assert (volume.loc[">= 2 of 2", "shells_top_km"], volume.loc[">= 2 of 2", "shells_bottom_km"]) == (1100.0, 1300.0)
@@ -86,9 +104,12 @@ def test_volumes_let_each_window_stand_for_its_shell():
 def test_models_clustered_in_different_windows_are_refused():
     lat, lon = np.array([0.0]), np.array([0.0, 90.0])
     cube = lambda top: xr.Dataset(  # noqa: E731
-        {"labels": (("k", "depth", "latitude", "longitude"), np.zeros((1, 1, 1, 2), np.int32)),
-         "depth_bounds": (("depth", "bounds"), np.array([[top, top + 300.0]]))},
-        coords={"k": [2], "depth": [top + 150.0], "latitude": lat, "longitude": lon})
+        {
+            "labels": (("k", "depth", "latitude", "longitude"), np.zeros((1, 1, 1, 2), np.int32)),
+            "depth_bounds": (("depth", "bounds"), np.array([[top, top + 300.0]])),
+        },
+        coords={"k": [2], "depth": [top + 150.0], "latitude": lat, "longitude": lon},
+    )
     with pytest.raises(ValueError, match="different depth windows"):
         windows_on_common_grid({"a": cube(1000.0), "b": cube(1050.0)})
 
@@ -97,8 +118,11 @@ def test_models_clustered_in_different_windows_are_refused():
 
 # Slightly different boundaries: radii 1.5 degrees smaller / as planted / 1.5 larger, centres shifted by up to 2
 # degrees; the third model on a coarser 5-degree grid with longitudes 0..360 (regridded onto it).
-SYNTHETIC = {"small": (4.0, -180.0, -1.5, 2.0, 1), "planted": (4.0, -180.0, 0.0, 0.0, 2),
-             "large": (5.0, 0.0, 1.5, -2.0, 3)}
+SYNTHETIC = {
+    "small": (4.0, -180.0, -1.5, 2.0, 1),
+    "planted": (4.0, -180.0, 0.0, 0.0, 2),
+    "large": (5.0, 0.0, 1.5, -2.0, 3),
+}
 
 
 def write_synthetic_models(directory):
@@ -161,16 +185,20 @@ def test_the_slow_area_follows_the_planted_shape_through_depth(synthetic_votes):
 
 # --- Config ------------------------------------------------------------------------------------------------------------
 
+
 def _config(**comparison):
     demo = {"path": "resources/demo/wus_synthetic.nc", "variable": "dvs", "depth": [20, 600]}
-    return {"models": [{"name": "a", **demo}, {"name": "b", **demo}],
-            "compare": [{"name": "c", "models": ["a", "b"], **comparison}]}
+    return {
+        "models": [{"name": "a", **demo}, {"name": "b", **demo}],
+        "compare": [{"name": "c", "models": ["a", "b"], **comparison}],
+    }
 
 
 def test_a_comparison_without_depth_windows_keeps_its_entry_as_before():
     """No schema default is filled into a comparison without depth_windows: its rules' params are as before."""
-    from conftest import PROJECT
     from snakemake.utils import validate
+
+    from conftest import PROJECT
 
     config = _config()
     validate(config, str(PROJECT / "schemas" / "config.schema.yaml"), set_default=True)
@@ -180,15 +208,18 @@ def test_a_comparison_without_depth_windows_keeps_its_entry_as_before():
     assert config["compare"][0]["depth_windows"] == {"width": 200, "step": 100, "k": [2]}
 
 
-@pytest.mark.parametrize("comparison, message", [
-    ({"vote_depths": [100]}, "needs `compare[name=c].depth_windows`"),
-    ({"depth_windows": {"width": 700, "step": 100}}, "fix `compare[name=c].depth_windows.width`"),
-    ({"depth_windows": {"width": 200, "step": 100}, "vote_depths": [700]}, "fix `compare[name=c].vote_depths`"),
-])
+@pytest.mark.parametrize(
+    "comparison, message",
+    [
+        ({"vote_depths": [100]}, "needs `compare[name=c].depth_windows`"),
+        ({"depth_windows": {"width": 700, "step": 100}}, "fix `compare[name=c].depth_windows.width`"),
+        ({"depth_windows": {"width": 200, "step": 100}, "vote_depths": [700]}, "fix `compare[name=c].vote_depths`"),
+    ],
+)
 def test_bad_3d_vote_keys_are_refused_with_the_key_to_fix(comparison, message):
-    from conftest import PROJECT
     from snakemake.utils import validate
 
+    from conftest import PROJECT
     from tomoclust.config import check_config
 
     config = _config(**comparison)
@@ -198,9 +229,9 @@ def test_bad_3d_vote_keys_are_refused_with_the_key_to_fix(comparison, message):
 
 
 def test_depth_windows_without_a_depth_range_are_refused():
-    from conftest import PROJECT
     from snakemake.utils import validate
 
+    from conftest import PROJECT
     from tomoclust.config import check_config
 
     config = _config(depth_windows={"width": 200, "step": 100})
@@ -219,7 +250,9 @@ def test_the_3d_vote_figures(synthetic_votes, tmp_path):
     _, votes, area, volume = synthetic_votes
     fig = plot_slow_area(area, volume, 2, "slow area")
     assert len(fig.axes[0].lines) == 3 + 3, "one curve per model and one per threshold >= m of 3"
-    save_figure(fig, tmp_path / "area.png", dpi=40, bbox_inches=None)  # a low resolution: every artist is drawn all the same
+    save_figure(
+        fig, tmp_path / "area.png", dpi=40, bbox_inches=None
+    )  # a low resolution: every artist is drawn all the same
     assert (tmp_path / "area.png").stat().st_size > 1_000
     depths = vote_map_depths(votes["depth"].values)
     fig = plot_vote_maps(votes, 2, depths, "votes", MapStyle(resolution="110m"))

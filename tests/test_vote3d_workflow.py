@@ -1,22 +1,37 @@
 """The 3-D vote run by the workflow: two synthetic models, and the example's lower mantle on the real models."""
+
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from conftest import (PROJECT, SHARED_MODELS, copy_workflow, needs_shared_models, noisy_model, planted_volume,
-                      snakemake, value_at)
+
+from conftest import (
+    PROJECT,
+    SHARED_MODELS,
+    copy_workflow,
+    needs_shared_models,
+    noisy_model,
+    planted_volume,
+    snakemake,
+    value_at,
+)
 
 pytestmark = pytest.mark.workflow
 
 
 # --- End to end --------------------------------------------------------------------------------------------------------
 
+
 def _vote3d_targets(name, models, ks):
     out = [f"results/compare/{name}/{f}" for f in ("vote3d.nc", "vote3d_area.csv", "vote3d_volume.csv")]
     out += [f"results/compare/{name}/windows/{m}.nc" for m in models]
-    return out + [f"results/compare/{name}/figures/{f}_k{k}.{e}" for f in ("vote3d_area", "vote3d_maps") for k in ks
-                  for e in ("png", "pdf")]
+    return out + [
+        f"results/compare/{name}/figures/{f}_k{k}.{e}"
+        for f in ("vote3d_area", "vote3d_maps")
+        for k in ks
+        for e in ("png", "pdf")
+    ]
 
 
 def test_a_3d_vote_runs_end_to_end_on_two_synthetic_models(tmp_path):
@@ -27,10 +42,20 @@ def test_a_3d_vote_runs_end_to_end_on_two_synthetic_models(tmp_path):
     for name, spec in specs.items():
         noisy_model(*spec).to_netcdf(workdir / f"{name}.nc")
     models = [{"name": n, "path": f"{n}.nc", "variable": "dvs", "depth": [1000, 2800]} for n in specs]
-    config = {"models": models, "k": {"min": 2, "max": 3}, "stability": {"restarts": 0},
-              "compare": [{"name": "bodies", "models": list(specs), "vote_depths": [1300, 2500],
-                           "depth_windows": {"width": 600, "step": 300, "k": [2]}},
-                          {"name": "plain", "models": ["large", "planted"]}]}
+    config = {
+        "models": models,
+        "k": {"min": 2, "max": 3},
+        "stability": {"restarts": 0},
+        "compare": [
+            {
+                "name": "bodies",
+                "models": list(specs),
+                "vote_depths": [1300, 2500],
+                "depth_windows": {"width": 600, "step": 300, "k": [2]},
+            },
+            {"name": "plain", "models": ["large", "planted"]},
+        ],
+    }
     (workdir / "bodies.yaml").write_text(yaml.safe_dump(config))
     targets = _vote3d_targets("bodies", list(specs), [2])
     snakemake(workdir, *targets, "--configfile", "bodies.yaml")
@@ -56,6 +81,7 @@ def test_a_3d_vote_runs_end_to_end_on_two_synthetic_models(tmp_path):
 
 
 # --- Real models -------------------------------------------------------------------------------------------------------
+
 
 @needs_shared_models
 @pytest.mark.real_models

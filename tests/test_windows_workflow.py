@@ -1,9 +1,11 @@
 """Moving depth windows run by the workflow: the slowest category through depth, and the refusal of windows wider
 than the depth range."""
+
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
+
 from conftest import copy_workflow, small_global_model, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -21,11 +23,24 @@ def test_depth_windows_end_to_end_on_a_model_whose_slow_region_shrinks_with_dept
     ds["vs"] = (ds["vs"].dims, values.astype(np.float32), ds["vs"].attrs)
     workdir = copy_workflow(tmp_path)
     ds.to_netcdf(workdir / "cap.nc")
-    config = {"models": [{"name": "cap", "path": "cap.nc", "variable": "vs", "depth": [50, 650], "area_weighting": False,
-                          "depth_windows": {"width": 200, "step": 100, "k": [2]}}],
-              "k": {"min": 2, "max": 3}, "stability": {"restarts": 0}}
+    config = {
+        "models": [
+            {
+                "name": "cap",
+                "path": "cap.nc",
+                "variable": "vs",
+                "depth": [50, 650],
+                "area_weighting": False,
+                "depth_windows": {"width": 200, "step": 100, "k": [2]},
+            }
+        ],
+        "k": {"min": 2, "max": 3},
+        "stability": {"restarts": 0},
+    }
     (workdir / "cap.yaml").write_text(yaml.safe_dump(config))
-    snakemake(workdir, "results/cap/depth_windows.csv", "results/cap/figures/depth_windows.png", "--configfile", "cap.yaml")
+    snakemake(
+        workdir, "results/cap/depth_windows.csv", "results/cap/figures/depth_windows.png", "--configfile", "cap.yaml"
+    )
     table = pd.read_csv(workdir / "results/cap/depth_windows.csv")
     assert table["window_top_km"].tolist() == [50, 150, 250, 350, 450]
     assert np.all(np.diff(table["slow_area_percent"]) < 0), table["slow_area_percent"].tolist()
@@ -35,8 +50,17 @@ def test_depth_windows_end_to_end_on_a_model_whose_slow_region_shrinks_with_dept
 
 def test_depth_windows_wider_than_the_depth_range_are_refused(tmp_path):
     workdir = copy_workflow(tmp_path)
-    config = {"models": [{"name": "w", "path": "resources/demo/wus_synthetic.nc", "variable": "dvs", "depth": [20, 200],
-                          "depth_windows": {"width": 300, "step": 100}}]}
+    config = {
+        "models": [
+            {
+                "name": "w",
+                "path": "resources/demo/wus_synthetic.nc",
+                "variable": "dvs",
+                "depth": [20, 200],
+                "depth_windows": {"width": 300, "step": 100},
+            }
+        ]
+    }
     (workdir / "bad.yaml").write_text(yaml.safe_dump(config))
     result = snakemake(workdir, "--configfile", "bad.yaml", "--dry-run", check=False)
     assert result.returncode != 0 and "`depth_windows` of 300 km need a `depth` range" in result.stdout + result.stderr

@@ -1,4 +1,5 @@
 """End to end: the Snakemake workflow on a small demo config in a temporary directory (all marked workflow)."""
+
 import json
 import re
 import shutil
@@ -11,8 +12,15 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from conftest import (SHARED_MODELS, assert_colours_follow_category_order, copy_workflow, needs_shared_models, snakemake,
-                      write_config)
+
+from conftest import (
+    SHARED_MODELS,
+    assert_colours_follow_category_order,
+    copy_workflow,
+    needs_shared_models,
+    snakemake,
+    write_config,
+)
 
 pytestmark = pytest.mark.workflow
 
@@ -39,10 +47,27 @@ def jobs_of_dry_run(workdir: Path, *args: str) -> dict[str, int]:
 def test_outputs_of_the_contract(workflow_run):
     workdir, _ = workflow_run
     out = workdir / "results" / "small"
-    for rel in ["profiles.nc", "inertia.csv", "k_selection.json", "labels.nc", "figures/elbow.png", "figures/elbow.pdf",
-                "fits/k2.nc", "fits/k3.nc", "fits/k4.nc", "logs/extract_profiles.log", "logs/fit/k2-4.log",
-                "benchmarks/fit/k2-4.tsv", "logs/maps/k2-4.log", "categories.csv", "lineage.csv", "criteria.csv",
-                "confidence.nc", "figures/confidence/k2.png", "figures/confidence/k3.pdf"]:
+    for rel in [
+        "profiles.nc",
+        "inertia.csv",
+        "k_selection.json",
+        "labels.nc",
+        "figures/elbow.png",
+        "figures/elbow.pdf",
+        "fits/k2.nc",
+        "fits/k3.nc",
+        "fits/k4.nc",
+        "logs/extract_profiles.log",
+        "logs/fit/k2-4.log",
+        "benchmarks/fit/k2-4.tsv",
+        "logs/maps/k2-4.log",
+        "categories.csv",
+        "lineage.csv",
+        "criteria.csv",
+        "confidence.nc",
+        "figures/confidence/k2.png",
+        "figures/confidence/k3.pdf",
+    ]:
         assert (out / rel).is_file(), rel
     table = pd.read_csv(out / "inertia.csv")
     assert table["k"].tolist() == [2, 3, 4] and {"k", "inertia"} <= set(table.columns)
@@ -100,14 +125,20 @@ def test_confidence_of_every_point_at_every_k(workflow_run):
     workdir, _ = workflow_run
     out = workdir / "results" / "small"
     with xr.open_dataset(out / "confidence.nc") as confidence, xr.open_dataset(out / "labels.nc") as labels:
-        assert confidence["margin"].dims == ("k", "latitude", "longitude") and confidence["k"].values.tolist() == [2, 3, 4]
+        assert confidence["margin"].dims == ("k", "latitude", "longitude") and confidence["k"].values.tolist() == [
+            2,
+            3,
+            4,
+        ]
         has_profile = (labels["labels"] >= 0).values
         margin, agree = confidence["margin"].values, confidence["coassignment"].values
         assert np.isfinite(margin[has_profile]).all() and np.isnan(margin[~has_profile]).all()
         assert ((margin[has_profile] >= 0) & (margin[has_profile] <= 1)).all()
         assert ((agree[has_profile] >= 0) & (agree[has_profile] <= 1)).all(), "restarts ran (stability.restarts 4)"
         uncertain = confidence["uncertain"].values
-        np.testing.assert_array_equal(uncertain[has_profile] == 1, (margin < 0.1)[has_profile] | (agree < 0.75)[has_profile])
+        np.testing.assert_array_equal(
+            uncertain[has_profile] == 1, (margin < 0.1)[has_profile] | (agree < 0.75)[has_profile]
+        )
         assert (uncertain[~has_profile] == -1).all()
         assert confidence["uncertain_area_percent"].dims == ("k",)
         assert confidence.attrs["model_citation"].startswith("wus_synthetic")
@@ -138,16 +169,28 @@ def test_rerun_does_nothing_and_k_max_fits_only_new_k(workflow_run):
     assert "Nothing to be done" in dry.stdout + dry.stderr
 
     results = workdir / "results" / "small"
-    old_files = sorted(results.glob("fits/k*.nc")) + sorted(results.glob("figures/maps/k*.png")) + sorted(
-        results.glob("figures/profiles/k*.png"))
+    old_files = (
+        sorted(results.glob("fits/k*.nc"))
+        + sorted(results.glob("figures/maps/k*.png"))
+        + sorted(results.glob("figures/profiles/k*.png"))
+    )
     before = {p: p.stat().st_mtime_ns for p in old_files}
     bigger = write_config(workdir / "bigger.yaml", k_max=7)
     assert jobs_of_dry_run(workdir, "--configfile", str(bigger), *CHUNKS_OF_THREE) == {
-        "fit_kmeans_k5_7": 1, "gather_fits": 1, "plot_choosing_k": 1, "plot_maps_k5_7": 1, "plot_profiles_k5_7": 1,
-        "plot_summary": 1, "explore_model": 1, "all": 1}
+        "fit_kmeans_k5_7": 1,
+        "gather_fits": 1,
+        "plot_choosing_k": 1,
+        "plot_maps_k5_7": 1,
+        "plot_profiles_k5_7": 1,
+        "plot_summary": 1,
+        "explore_model": 1,
+        "all": 1,
+    }
     snakemake(workdir, "--configfile", str(bigger), *CHUNKS_OF_THREE)
     assert sorted(p.name for p in results.glob("fits/k*.nc")) == [f"k{k}.nc" for k in range(2, 8)]
-    assert all(p.stat().st_mtime_ns == mtime for p, mtime in before.items()), "existing fits and figures were not redone"
+    assert all(p.stat().st_mtime_ns == mtime for p, mtime in before.items()), (
+        "existing fits and figures were not redone"
+    )
     assert pd.read_csv(results / "inertia.csv")["k"].tolist() == [2, 3, 4, 5, 6, 7]
     assert (results / "figures" / "maps" / "k7.png").is_file()
 
@@ -174,8 +217,13 @@ def test_a_script_runs_by_hand_as_its_rule(workflow_run, tmp_path):
     shutil.copytree(source / "resources", workdir / "resources", dirs_exist_ok=True)
     fit = workdir / "results" / "small" / "fits" / "k3.nc"
     fit.unlink()
-    result = subprocess.run([sys.executable, "scripts/fit_kmeans.py", "results/small/fits/k3.nc", "--configfile", str(config)],
-                            cwd=workdir, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "scripts/fit_kmeans.py", "results/small/fits/k3.nc", "--configfile", str(config)],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "model small: fits of k = [2, 3, 4] written" in (workdir / "results/small/logs/fit/k2-4.log").read_text()
     with xr.open_dataset(fit) as by_hand, xr.open_dataset(source / "results/small/fits/k3.nc") as by_snakemake:
@@ -198,7 +246,15 @@ def test_lint_is_clean(workflow_run):
         ({"k": {"min": 1, "max": 5}}, "minimum"),
         ({"k": {"min": 6, "max": 5}}, "`k.min` (6) is larger than `k.max` (5)"),
         ({"fit": {"metric": "cosine"}}, "cosine"),
-        ({"models": [{"name": "a", "path": "x.nc", "variable": "v"}, {"name": "a", "path": "y.nc", "variable": "v"}]}, "duplicated in `models`: ['a']"),
+        (
+            {
+                "models": [
+                    {"name": "a", "path": "x.nc", "variable": "v"},
+                    {"name": "a", "path": "y.nc", "variable": "v"},
+                ]
+            },
+            "duplicated in `models`: ['a']",
+        ),
     ],
 )
 def test_bad_config_is_refused_with_a_message(tmp_path, config, message):
@@ -217,7 +273,12 @@ def test_real_global_models_run(tmp_path):
     config = {
         "models": [
             {"name": "semum", "path": str(SHARED_MODELS / "SEMum_vs.nc"), "variable": "v", "depth": [80, 350]},
-            {"name": "s362anim", "path": str(SHARED_MODELS / "S362ANI+M_vs.nc"), "variable": "v", "depth": [1000, 2800]},
+            {
+                "name": "s362anim",
+                "path": str(SHARED_MODELS / "S362ANI+M_vs.nc"),
+                "variable": "v",
+                "depth": [1000, 2800],
+            },
         ],
         "k": {"min": 2, "max": 3},
     }
@@ -231,7 +292,7 @@ def test_real_global_models_run(tmp_path):
 
 @pytest.mark.browser
 def test_report_renders_in_headless_chromium(workflow_run, tmp_path):
-    from browser import open_report_result, chromium_unavailable_reason
+    from browser import chromium_unavailable_reason, open_report_result
 
     reason = chromium_unavailable_reason()
     if reason:
@@ -257,9 +318,13 @@ def test_a_fit_jobs_benchmark_measures_the_fit_itself(tmp_path):
     big = make_demo_model(spacing=0.06).drop_vars("province")
     big.to_netcdf(workdir / "big.nc")
     config = {
-        "models": [{"name": "big", "path": "big.nc", "variable": "dvs"},
-                   {"name": "small", "path": "big.nc", "variable": "dvs", "region": {"lat": [40, 41], "lon": [-112, -111]}}],
-        "k": {"min": 2, "max": 2}, "fit": {"max_iter": 3}, "stability": {"restarts": 0},
+        "models": [
+            {"name": "big", "path": "big.nc", "variable": "dvs"},
+            {"name": "small", "path": "big.nc", "variable": "dvs", "region": {"lat": [40, 41], "lon": [-112, -111]}},
+        ],
+        "k": {"min": 2, "max": 2},
+        "fit": {"max_iter": 3},
+        "stability": {"restarts": 0},
         "k_per_job": 1,  # one fit per job, so the benchmark file is k2.tsv and measures that fit alone
     }
     (workdir / "two_sizes.yaml").write_text(yaml.safe_dump(config))

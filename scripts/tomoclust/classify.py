@@ -8,6 +8,7 @@ interpolated to the reference's depths within the range both cover, weighted
 by the reference's depth weights, and given the nearest reference centre, with
 the margin of tomoclust.criteria. The agreement figure is tomoclust.classify_plots.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -39,16 +40,26 @@ def interpolate_profiles(profiles: np.ndarray, depth: np.ndarray, new_depth: np.
 def check_compatible(reference: xr.Dataset, target: xr.Dataset, where: str) -> None:
     """The same transform and the same units, or a ClassifyError naming what differs."""
     if reference.attrs.get("transform") != target.attrs.get("transform"):
-        raise ClassifyError(f"{where}: the reference was extracted with transform '{reference.attrs.get('transform')}', "
-                            f"the target with '{target.attrs.get('transform')}'; give the target model the same `transform`")
+        raise ClassifyError(
+            f"{where}: the reference was extracted with transform '{reference.attrs.get('transform')}', "
+            f"the target with '{target.attrs.get('transform')}'; give the target model the same `transform`"
+        )
     units = (reference["profiles"].attrs.get("units", ""), target["profiles"].attrs.get("units", ""))
     if display_units(units[0]) != display_units(units[1]):  # 'kmps' and 'km/s' are the same units
-        raise ClassifyError(f"{where}: the reference's profiles are in '{units[0]}', the target's in '{units[1]}'; "
-                            f"centres and profiles must be in the same units (a `transform` can make them so)")
+        raise ClassifyError(
+            f"{where}: the reference's profiles are in '{units[0]}', the target's in '{units[1]}'; "
+            f"centres and profiles must be in the same units (a `transform` can make them so)"
+        )
 
 
-def classify_profiles(reference: xr.Dataset, reference_fit: xr.Dataset, target: xr.Dataset, metric: str = "euclidean",
-                      metric_params: dict | None = None, where: str = "classification") -> dict:
+def classify_profiles(
+    reference: xr.Dataset,
+    reference_fit: xr.Dataset,
+    target: xr.Dataset,
+    metric: str = "euclidean",
+    metric_params: dict | None = None,
+    where: str = "classification",
+) -> dict:
     """The nearest reference centre of every target profile, its margin, and the depths used.
 
     ``reference`` and ``target`` are profiles.nc datasets, ``reference_fit`` the reference's fits/k{k}.nc.
@@ -57,19 +68,26 @@ def classify_profiles(reference: xr.Dataset, reference_fit: xr.Dataset, target: 
     reference_depth, target_depth = reference["depth"].values, target["depth"].values
     used = shared_depths(reference_depth, target_depth)
     if used.sum() < 2:
-        raise ClassifyError(f"{where}: the reference depths {reference_depth.min():g}-{reference_depth.max():g} km and "
-                            f"the target's {target_depth.min():g}-{target_depth.max():g} km share fewer than 2 depths; "
-                            f"give the models overlapping `depth` ranges")
+        raise ClassifyError(
+            f"{where}: the reference depths {reference_depth.min():g}-{reference_depth.max():g} km and "
+            f"the target's {target_depth.min():g}-{target_depth.max():g} km share fewer than 2 depths; "
+            f"give the models overlapping `depth` ranges"
+        )
     depth = reference_depth[used]
     scale = np.sqrt(reference["depth_weight"].values[used])
     series = interpolate_profiles(target["profiles"].values, target_depth, depth) * scale
     centers = reference_fit["centers"].values[:, used] * scale
     distances = centre_distances(series, centers, metric, metric_params)
-    return {"labels": distances.argmin(axis=1).astype(np.int32), "margin": nearest_centre_margin(distances),
-            "depth": depth}
+    return {
+        "labels": distances.argmin(axis=1).astype(np.int32),
+        "margin": nearest_centre_margin(distances),
+        "depth": depth,
+    }
 
 
-def classification_dataset(target: xr.Dataset, own_fit: xr.Dataset, result: dict, reference_name: str, k: int) -> xr.Dataset:
+def classification_dataset(
+    target: xr.Dataset, own_fit: xr.Dataset, result: dict, reference_name: str, k: int
+) -> xr.Dataset:
     """``classify/{name}/{target}/labels.nc``: the classified categories on the target's grid, their margin, the
     target's own categories at the same k (as fitted, and renamed to the reference's by maximum overlap), and the
     agreement between the two (ARI over the profiles, share of the area)."""
@@ -87,21 +105,43 @@ def classification_dataset(target: xr.Dataset, own_fit: xr.Dataset, result: dict
     dims = ("latitude", "longitude")
     return xr.Dataset(
         data_vars={
-            "labels": (dims, labels_on_grid(target, labels), {
-                "long_name": f"nearest centre of {reference_name} at k={k} (its category ids, 0 = slowest)",
-                "comment": "-1 where the grid point has no complete profile"}),
-            "margin": (dims, on_grid(target, result["margin"], np.nan), {
-                "long_name": "margin between the nearest and second-nearest reference centre, (d2 - d1) / (d2 + d1)",
-                "units": "1"}),
+            "labels": (
+                dims,
+                labels_on_grid(target, labels),
+                {
+                    "long_name": f"nearest centre of {reference_name} at k={k} (its category ids, 0 = slowest)",
+                    "comment": "-1 where the grid point has no complete profile",
+                },
+            ),
+            "margin": (
+                dims,
+                on_grid(target, result["margin"], np.nan),
+                {
+                    "long_name": "margin between the nearest and second-nearest reference centre, (d2 - d1) / (d2 + d1)",
+                    "units": "1",
+                },
+            ),
             "own_labels": (dims, labels_on_grid(target, own), {"long_name": f"the target's own categories at k={k}"}),
-            "own_labels_matched": (dims, labels_on_grid(target, own_matched), {
-                "long_name": "the target's own categories renamed to the reference's by maximum area overlap"}),
-            "depth_used": (("depth_used",), result["depth"], {"long_name": "reference depths both models cover", "units": "km"}),
+            "own_labels_matched": (
+                dims,
+                labels_on_grid(target, own_matched),
+                {"long_name": "the target's own categories renamed to the reference's by maximum area overlap"},
+            ),
+            "depth_used": (
+                ("depth_used",),
+                result["depth"],
+                {"long_name": "reference depths both models cover", "units": "km"},
+            ),
         },
         coords={"latitude": target["latitude"], "longitude": target["longitude"]},
-        attrs={"title": f"Model {target.attrs.get('model', '?')} classified with the centres of {reference_name} at k={k}",
-               "Conventions": "CF-1.8", "reference_model": reference_name, "k": k,
-               "target_model": target.attrs.get("model", ""), "ari_with_own_fit": ari,
-               "agreement_area_percent": agree_percent,
-               "own_category_matching": ", ".join(f"{own_id}->{ref_id}" for own_id, ref_id in enumerate(mapping))},
+        attrs={
+            "title": f"Model {target.attrs.get('model', '?')} classified with the centres of {reference_name} at k={k}",
+            "Conventions": "CF-1.8",
+            "reference_model": reference_name,
+            "k": k,
+            "target_model": target.attrs.get("model", ""),
+            "ari_with_own_fit": ari,
+            "agreement_area_percent": agree_percent,
+            "own_category_matching": ", ".join(f"{own_id}->{ref_id}" for own_id, ref_id in enumerate(mapping)),
+        },
     )

@@ -1,4 +1,5 @@
 """The figure of a classification (tomoclust.classify): each target's agreement with its own fit."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,8 +11,15 @@ def plot_classification_agreement(table, title: str):
     """ARI and share of the area agreeing with each target's own fit, one pair of bars per target."""
     fig, ax = plt.subplots(figsize=(4.8, 1.9 + 0.55 * max(len(table), 1)))
     y = np.arange(len(table))
-    bars = [(table["ari_with_own_fit"].to_numpy(), -0.18, "0.35", "adjusted Rand index"),
-            (table["agreement_area_percent"].to_numpy() / 100.0, 0.18, "#4575b4", "share of the area, own categories matched")]
+    bars = [
+        (table["ari_with_own_fit"].to_numpy(), -0.18, "0.35", "adjusted Rand index"),
+        (
+            table["agreement_area_percent"].to_numpy() / 100.0,
+            0.18,
+            "#4575b4",
+            "share of the area, own categories matched",
+        ),
+    ]
     for values, offset, color, label in bars:
         ax.barh(y + offset, values, height=0.34, color=color, label=label)
         for row, value in zip(y, values):

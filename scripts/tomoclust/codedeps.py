@@ -9,6 +9,7 @@ tomoclust function or class it uses, that function's imports and the functions i
 code runs once it is imported, its functions only when used, so a module imported for one function does not bring
 in the lazy imports of the others (``tomoclust.fit`` imports tslearn only where that engine runs).
 """
+
 from __future__ import annotations
 
 import ast
@@ -47,7 +48,9 @@ class _Module:
         self.name, self.path = name, path
         tree = ast.parse(path.read_text(), str(path))
         self.package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        body = [node for node in tree.body if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+        body = [
+            node for node in tree.body if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        ]
         self.units = {BODY: _Unit(body)}
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -75,7 +78,10 @@ class _Module:
 
     def _read(self, node, unit: _Unit) -> None:
         test = getattr(node, "test", None) if isinstance(node, ast.If) else None
-        if isinstance(test, (ast.Name, ast.Attribute)) and "TYPE_CHECKING" in (getattr(test, "id", ""), getattr(test, "attr", "")):
+        if isinstance(test, (ast.Name, ast.Attribute)) and "TYPE_CHECKING" in (
+            getattr(test, "id", ""),
+            getattr(test, "attr", ""),
+        ):
             nodes = node.orelse  # imports for type annotations only
         else:
             nodes = list(ast.iter_child_nodes(node))

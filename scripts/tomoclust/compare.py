@@ -11,6 +11,7 @@ analyses of five lower-mantle models: at each point, how many models put it
 in their slowest category (category 0, the lowest depth-averaged centre).
 The figures are tomoclust.compare_plots.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -77,7 +78,9 @@ def common_grid(grids: dict[str, tuple[np.ndarray, np.ndarray]], spacing="auto")
     return lat, lon, f"regular {step:g} degree grid"
 
 
-def regrid_labels(labels: np.ndarray, lat: np.ndarray, lon: np.ndarray, target_lat: np.ndarray, target_lon: np.ndarray) -> np.ndarray:
+def regrid_labels(
+    labels: np.ndarray, lat: np.ndarray, lon: np.ndarray, target_lat: np.ndarray, target_lon: np.ndarray
+) -> np.ndarray:
     """labels(..., lat, lon) by nearest neighbour onto the target grid; -1 outside the model."""
     lat_i = nearest_index(lat, target_lat)
     lon_i = nearest_index(lon, target_lon, periodic=is_periodic(lon))
@@ -97,24 +100,43 @@ def labels_on_common_grid(cubes: dict[str, xr.Dataset], spacing="auto") -> xr.Da
     layers = []
     for name in names:
         src_lat, src_lon = grids[name]
-        same = src_lat.shape == lat.shape and src_lon.shape == lon.shape and np.allclose(src_lat, lat) and np.allclose(
-            wrap_longitude_like(src_lon, lon), lon)
+        same = (
+            src_lat.shape == lat.shape
+            and src_lon.shape == lon.shape
+            and np.allclose(src_lat, lat)
+            and np.allclose(wrap_longitude_like(src_lon, lon), lon)
+        )
         labels = cubes[name]["labels"].sel(k=common_k).values
         layers.append(labels if same else regrid_labels(labels, src_lat, src_lon, lat, lon))
-        log.info("model %s: %s", name, "already on the common grid" if same else
-                 f"regridded by nearest neighbour from {src_lat.size} x {src_lon.size} to {lat.size} x {lon.size}")
+        log.info(
+            "model %s: %s",
+            name,
+            "already on the common grid"
+            if same
+            else f"regridded by nearest neighbour from {src_lat.size} x {src_lon.size} to {lat.size} x {lon.size}",
+        )
     return xr.Dataset(
-        data_vars={"labels": (("model", "k", "latitude", "longitude"), np.stack(layers).astype(np.int32), {
-            "long_name": "cluster category on the common grid (0 = slowest centre)",
-            "comment": "-1 where the model has no profile; nearest-neighbour regridding"})},
+        data_vars={
+            "labels": (
+                ("model", "k", "latitude", "longitude"),
+                np.stack(layers).astype(np.int32),
+                {
+                    "long_name": "cluster category on the common grid (0 = slowest centre)",
+                    "comment": "-1 where the model has no profile; nearest-neighbour regridding",
+                },
+            )
+        },
         coords={
             "model": ("model", np.array(names, dtype=object)),
             "k": ("k", np.array(common_k, dtype=np.int32), {"long_name": "number of clusters"}),
             "latitude": ("latitude", lat, {"standard_name": "latitude", "units": "degrees_north"}),
             "longitude": ("longitude", lon, {"standard_name": "longitude", "units": "degrees_east"}),
         },
-        attrs={"Conventions": "CF-1.8", "common_grid": how, "preprocessing": json.dumps({
-            n: preprocessing_attrs(cubes[n].attrs) for n in names})},
+        attrs={
+            "Conventions": "CF-1.8",
+            "common_grid": how,
+            "preprocessing": json.dumps({n: preprocessing_attrs(cubes[n].attrs) for n in names}),
+        },
     )
 
 
@@ -135,13 +157,17 @@ def agreement_table(common: xr.Dataset) -> pd.DataFrame:
             la, lb = labels[a, j], labels[b, j]
             both = (la >= 0) & (lb >= 0)
             sampled = both & equal_area
-            rows.append({
-                "k": int(k), "model_a": name_a, "model_b": name_b,
-                "ari": adjusted_rand_score(la[sampled], lb[sampled]) if sampled.any() else np.nan,
-                "ari_all_points": adjusted_rand_score(la[both], lb[both]) if both.any() else np.nan,
-                "n_points": int(sampled.sum()),
-                "n_points_all": int(both.sum()),
-            })
+            rows.append(
+                {
+                    "k": int(k),
+                    "model_a": name_a,
+                    "model_b": name_b,
+                    "ari": adjusted_rand_score(la[sampled], lb[sampled]) if sampled.any() else np.nan,
+                    "ari_all_points": adjusted_rand_score(la[both], lb[both]) if both.any() else np.nan,
+                    "n_points": int(sampled.sum()),
+                    "n_points_all": int(both.sum()),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -155,17 +181,35 @@ def vote_dataset(common: xr.Dataset, vote_k: list[int]) -> xr.Dataset:
     models = [str(m) for m in common["model"].values]
     return xr.Dataset(
         data_vars={
-            "slow_votes": (("k", "latitude", "longitude"), slowest.astype(np.int16), {
-                "long_name": "number of models whose slowest category (0) holds the point"}),
-            "fast_votes": (("k", "latitude", "longitude"), fastest.astype(np.int16), {
-                "long_name": "number of models whose fastest category (k-1) holds the point"}),
-            "n_models": (("k", "latitude", "longitude"), n_models.astype(np.int16), {
-                "long_name": "number of models with a profile at the point"}),
+            "slow_votes": (
+                ("k", "latitude", "longitude"),
+                slowest.astype(np.int16),
+                {"long_name": "number of models whose slowest category (0) holds the point"},
+            ),
+            "fast_votes": (
+                ("k", "latitude", "longitude"),
+                fastest.astype(np.int16),
+                {"long_name": "number of models whose fastest category (k-1) holds the point"},
+            ),
+            "n_models": (
+                ("k", "latitude", "longitude"),
+                n_models.astype(np.int16),
+                {"long_name": "number of models with a profile at the point"},
+            ),
         },
-        coords={"k": ("k", np.asarray(vote_k, dtype=np.int32)), "latitude": common["latitude"], "longitude": common["longitude"]},
-        attrs={"Conventions": "CF-1.8", "models": ", ".join(models), "n_models_compared": len(models),
-               "common_grid": common.attrs.get("common_grid", ""), "preprocessing": common.attrs.get("preprocessing", ""),
-               "method": "vote map (Lekic et al. 2012): count of models placing the point in their slowest category"},
+        coords={
+            "k": ("k", np.asarray(vote_k, dtype=np.int32)),
+            "latitude": common["latitude"],
+            "longitude": common["longitude"],
+        },
+        attrs={
+            "Conventions": "CF-1.8",
+            "models": ", ".join(models),
+            "n_models_compared": len(models),
+            "common_grid": common.attrs.get("common_grid", ""),
+            "preprocessing": common.attrs.get("preprocessing", ""),
+            "method": "vote map (Lekic et al. 2012): count of models placing the point in their slowest category",
+        },
     )
 
 
@@ -218,27 +262,65 @@ def matched_dataset(common: xr.Dataset, vote_k: list[int]) -> xr.Dataset:
     dims = ("k", "latitude", "longitude")
     return xr.Dataset(
         data_vars={
-            "matched_labels": (("model",) + dims, matched, {
-                "long_name": "category of each model, renamed to the first model's matched category",
-                "comment": "-1 where the model has no profile"}),
-            "category_votes": (("k", "category") + dims[1:], votes, {
-                "long_name": "number of models giving the point this matched category",
-                "comment": "categories >= k are 0 at that k"}),
-            "consensus": (dims, consensus, {"long_name": "matched category most models give (on a tie, the first model's)",
-                                            "comment": "-1 where no model has a profile"}),
-            "consensus_votes": (dims, np.where(n_models > 0, most, 0).astype(np.int16), {
-                "long_name": "number of models giving the consensus category"}),
-            "n_models": (dims, n_models.astype(np.int16), {"long_name": "number of models with a profile at the point"}),
-            "category_matching": (("k", "model", "category"), mapping, {
-                "long_name": "first-model category each model's category is matched to", "comment": "-1 for categories >= k"}),
+            "matched_labels": (
+                ("model",) + dims,
+                matched,
+                {
+                    "long_name": "category of each model, renamed to the first model's matched category",
+                    "comment": "-1 where the model has no profile",
+                },
+            ),
+            "category_votes": (
+                ("k", "category") + dims[1:],
+                votes,
+                {
+                    "long_name": "number of models giving the point this matched category",
+                    "comment": "categories >= k are 0 at that k",
+                },
+            ),
+            "consensus": (
+                dims,
+                consensus,
+                {
+                    "long_name": "matched category most models give (on a tie, the first model's)",
+                    "comment": "-1 where no model has a profile",
+                },
+            ),
+            "consensus_votes": (
+                dims,
+                np.where(n_models > 0, most, 0).astype(np.int16),
+                {"long_name": "number of models giving the consensus category"},
+            ),
+            "n_models": (
+                dims,
+                n_models.astype(np.int16),
+                {"long_name": "number of models with a profile at the point"},
+            ),
+            "category_matching": (
+                ("k", "model", "category"),
+                mapping,
+                {
+                    "long_name": "first-model category each model's category is matched to",
+                    "comment": "-1 for categories >= k",
+                },
+            ),
         },
-        coords={"model": ("model", models), "k": ("k", np.asarray(vote_k, dtype=np.int32)),
-                "category": ("category", np.arange(n_categories, dtype=np.int32)),
-                "latitude": common["latitude"], "longitude": common["longitude"]},
-        attrs={"Conventions": "CF-1.8", "models": ", ".join(models), "reference_model": models[0],
-               "n_models_compared": len(models), "common_grid": common.attrs.get("common_grid", ""),
-               "method": "categories matched to the first model's by maximum area overlap (Hungarian assignment, "
-                         "scipy.optimize.linear_sum_assignment) on the points both cover; an upper bound of agreement"},
+        coords={
+            "model": ("model", models),
+            "k": ("k", np.asarray(vote_k, dtype=np.int32)),
+            "category": ("category", np.arange(n_categories, dtype=np.int32)),
+            "latitude": common["latitude"],
+            "longitude": common["longitude"],
+        },
+        attrs={
+            "Conventions": "CF-1.8",
+            "models": ", ".join(models),
+            "reference_model": models[0],
+            "n_models_compared": len(models),
+            "common_grid": common.attrs.get("common_grid", ""),
+            "method": "categories matched to the first model's by maximum area overlap (Hungarian assignment, "
+            "scipy.optimize.linear_sum_assignment) on the points both cover; an upper bound of agreement",
+        },
     )
 
 
@@ -246,8 +328,7 @@ def matched_agreement(matched: xr.Dataset, k: int) -> float:
     """Share of the area every model covers where every model gives the same matched category."""
     layer = matched.sel(k=k)
     n = int(matched.attrs["n_models_compared"])
-    area = np.broadcast_to(cell_areas(matched["latitude"].values, matched["longitude"].values),
-                           layer["n_models"].shape)
+    area = np.broadcast_to(cell_areas(matched["latitude"].values, matched["longitude"].values), layer["n_models"].shape)
     covered = layer["n_models"].values == n
     total = float(area[covered].sum())
     return float(area[covered & (layer["consensus_votes"].values == n)].sum()) / total if total > 0 else float("nan")

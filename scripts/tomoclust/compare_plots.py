@@ -1,4 +1,5 @@
 """Figures of a comparison of models (tomoclust.compare): the vote map, the agreement against k, matched categories."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,12 +19,21 @@ def plot_vote_map(votes: xr.Dataset, k: int, title: str, style):
     lat, lon = votes["latitude"].values, votes["longitude"].values
     grid = np.where(layer["n_models"].values > 0, layer["slow_votes"].values, NO_PROFILE)
     colors = vote_colors(n)
-    projection = choose_projection(float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()), style.projection)
+    projection = choose_projection(
+        float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()), style.projection
+    )
     fig = plt.figure(figsize=(6.4, 4.2))
     ax = fig.add_subplot(1, 1, 1, projection=projection)
     mesh = draw_category_map(ax, lat, lon, grid, n + 1, style, colors)
-    add_category_colorbar(fig, mesh, ax, n + 1, [f"{v} of {n}" for v in range(n + 1)],
-                          label="models putting the point in their slowest category", first_on_top=False)
+    add_category_colorbar(
+        fig,
+        mesh,
+        ax,
+        n + 1,
+        [f"{v} of {n}" for v in range(n + 1)],
+        label="models putting the point in their slowest category",
+        first_on_top=False,
+    )
     ax.set_title(title, fontsize=9)
     return fig
 
@@ -51,7 +61,9 @@ def plot_matched_categories(matched: xr.Dataset, k: int, title: str, style):
     layer = matched.sel(k=k)
     n = int(matched.attrs["n_models_compared"])
     lat, lon = matched["latitude"].values, matched["longitude"].values
-    projection = choose_projection(float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()), style.projection)
+    projection = choose_projection(
+        float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()), style.projection
+    )
     panels = 2 + k
     ncols = 3
     nrows = -(-panels // ncols)
@@ -62,19 +74,32 @@ def plot_matched_categories(matched: xr.Dataset, k: int, title: str, style):
     consensus = layer["consensus"].values
     maps = [
         (consensus, k, category_colors(k), [str(c) for c in range(k)], "consensus (first model's ids)", True),
-        (np.where(consensus >= 0, layer["consensus_votes"].values - 1, NO_PROFILE), n, count_colors,
-         [f"{v + 1} of {n}" for v in range(n)], "models giving the consensus", False),
+        (
+            np.where(consensus >= 0, layer["consensus_votes"].values - 1, NO_PROFILE),
+            n,
+            count_colors,
+            [f"{v + 1} of {n}" for v in range(n)],
+            "models giving the consensus",
+            False,
+        ),
     ] + [
-        (np.where(layer["n_models"].values > 0, layer["category_votes"].sel(category=c).values, NO_PROFILE), n + 1,
-         votes_colors, [f"{v} of {n}" for v in range(n + 1)], f"votes for matched category {c}", False)
+        (
+            np.where(layer["n_models"].values > 0, layer["category_votes"].sel(category=c).values, NO_PROFILE),
+            n + 1,
+            votes_colors,
+            [f"{v} of {n}" for v in range(n + 1)],
+            f"votes for matched category {c}",
+            False,
+        )
         for c in range(k)
     ]
     for i, (grid, n_classes, colors, names, label, first_on_top) in enumerate(maps):
         ax = fig.add_subplot(nrows, ncols, i + 1, projection=projection)
         # Small panels of one region: the gridlines without labels (the first panel's frame shows the region).
         mesh = draw_category_map(ax, lat, lon, grid, n_classes, style, colors, grid_labels=False)
-        cbar = add_category_colorbar(fig, mesh, ax, n_classes, names if n_classes <= 12 else None, label="",
-                                     first_on_top=first_on_top)
+        cbar = add_category_colorbar(
+            fig, mesh, ax, n_classes, names if n_classes <= 12 else None, label="", first_on_top=first_on_top
+        )
         cbar.ax.tick_params(labelsize=6)
         ax.set_title(label, fontsize=8)
     fig.suptitle(title, fontsize=9)

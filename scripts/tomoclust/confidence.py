@@ -6,6 +6,7 @@ the profile with the same neighbours. Here they are put on the model grid
 (``confidence.nc``) and judged against the config's ``confidence`` thresholds,
 the one place that decides which points the maps mark as uncertain.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -47,27 +48,52 @@ def confidence_cube(profiles_ds: xr.Dataset, fits: dict[int, xr.Dataset], thresh
     area = profiles_ds["profile_area"].values
     dims = ("k", "latitude", "longitude")
     data = {
-        "margin": (dims, np.stack([on_grid(profiles_ds, fits[k]["margin"].values, np.nan) for k in ks]),
-                   {**fits[ks[0]]["margin"].attrs, "comment": "NaN where the grid point has no complete profile. "
-                    + fits[ks[0]]["margin"].attrs.get("comment", "")}),
-        "uncertain": (dims, np.stack([on_grid(profiles_ds, uncertain_profiles(fits[k], thresholds).astype(np.int8),
-                                              NO_PROFILE) for k in ks]),
-                      {"long_name": "the point's category is uncertain at this k",
-                       "flag_values": np.array([NO_PROFILE, 0, 1], dtype=np.int8),
-                       "flag_meanings": "no_profile certain uncertain",
-                       "comment": f"margin < {thresholds['margin']:g} or co-assignment < {thresholds['coassignment']:g} "
-                                  "(config key confidence)"}),
-        "uncertain_area_percent": (("k",), np.array([uncertain_area_percent(fits[k], area, thresholds) for k in ks]),
-                                   {"long_name": "share of the region's area whose points are uncertain", "units": "percent"}),
+        "margin": (
+            dims,
+            np.stack([on_grid(profiles_ds, fits[k]["margin"].values, np.nan) for k in ks]),
+            {
+                **fits[ks[0]]["margin"].attrs,
+                "comment": "NaN where the grid point has no complete profile. "
+                + fits[ks[0]]["margin"].attrs.get("comment", ""),
+            },
+        ),
+        "uncertain": (
+            dims,
+            np.stack(
+                [on_grid(profiles_ds, uncertain_profiles(fits[k], thresholds).astype(np.int8), NO_PROFILE) for k in ks]
+            ),
+            {
+                "long_name": "the point's category is uncertain at this k",
+                "flag_values": np.array([NO_PROFILE, 0, 1], dtype=np.int8),
+                "flag_meanings": "no_profile certain uncertain",
+                "comment": f"margin < {thresholds['margin']:g} or co-assignment < {thresholds['coassignment']:g} "
+                "(config key confidence)",
+            },
+        ),
+        "uncertain_area_percent": (
+            ("k",),
+            np.array([uncertain_area_percent(fits[k], area, thresholds) for k in ks]),
+            {"long_name": "share of the region's area whose points are uncertain", "units": "percent"},
+        ),
     }
     if all("coassignment" in fits[k] for k in ks):
-        data["coassignment"] = (dims, np.stack([on_grid(profiles_ds, fits[k]["coassignment"].values, np.nan) for k in ks]),
-                                dict(fits[ks[0]]["coassignment"].attrs))
+        data["coassignment"] = (
+            dims,
+            np.stack([on_grid(profiles_ds, fits[k]["coassignment"].values, np.nan) for k in ks]),
+            dict(fits[ks[0]]["coassignment"].attrs),
+        )
     return xr.Dataset(
         data_vars=data,
-        coords={"k": ("k", np.asarray(ks, dtype=np.int32), {"long_name": "number of clusters"}),
-                "latitude": profiles_ds["latitude"], "longitude": profiles_ds["longitude"]},
-        attrs={"title": f"Confidence of the k-means categories of model {profiles_ds.attrs.get('model', '?')}",
-               "model": profiles_ds.attrs.get("model", ""), "Conventions": "CF-1.8",
-               "margin_threshold": float(thresholds["margin"]), "coassignment_threshold": float(thresholds["coassignment"])},
+        coords={
+            "k": ("k", np.asarray(ks, dtype=np.int32), {"long_name": "number of clusters"}),
+            "latitude": profiles_ds["latitude"],
+            "longitude": profiles_ds["longitude"],
+        },
+        attrs={
+            "title": f"Confidence of the k-means categories of model {profiles_ds.attrs.get('model', '?')}",
+            "model": profiles_ds.attrs.get("model", ""),
+            "Conventions": "CF-1.8",
+            "margin_threshold": float(thresholds["margin"]),
+            "coassignment_threshold": float(thresholds["coassignment"]),
+        },
     )

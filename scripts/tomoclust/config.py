@@ -2,6 +2,7 @@
 
 Run by rules/common.smk right after the schema validation, before any job.
 """
+
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
@@ -77,8 +78,10 @@ def check_engine(engine: str, metric: str) -> None:
     if engine not in ENGINES:
         raise ValueError(f"config: `fit.engine` '{engine}' is not one of {ENGINES}")
     if engine == "sklearn" and metric != "euclidean":
-        raise ValueError(f"config: `fit.engine: sklearn` fits euclidean k-means only, and `fit.metric` is '{metric}'; "
-                         f"set `fit.engine: tslearn` for {metric}, or `fit.metric: euclidean`")
+        raise ValueError(
+            f"config: `fit.engine: sklearn` fits euclidean k-means only, and `fit.metric` is '{metric}'; "
+            f"set `fit.engine: tslearn` for {metric}, or `fit.metric: euclidean`"
+        )
 
 
 def _check_classifications(config: dict, names: list[str]) -> None:
@@ -91,11 +94,15 @@ def _check_classifications(config: dict, names: list[str]) -> None:
         where = f"config: classification '{entry['name']}'"
         unknown = [m for m in [entry["reference"]["model"], *entry["targets"]] if m not in names]
         if unknown:
-            raise ValueError(f"{where} names models {unknown} that are not in `models` (known: {sorted(names)}); "
-                             f"fix `classify[name={entry['name']}]`")
+            raise ValueError(
+                f"{where} names models {unknown} that are not in `models` (known: {sorted(names)}); "
+                f"fix `classify[name={entry['name']}]`"
+            )
         if not k_min <= entry["reference"]["k"] <= k_max:
-            raise ValueError(f"{where}: `reference.k` = {entry['reference']['k']} is outside k.min..k.max = "
-                             f"{k_min}..{k_max} (the reference and the targets are fitted at that k)")
+            raise ValueError(
+                f"{where}: `reference.k` = {entry['reference']['k']} is outside k.min..k.max = "
+                f"{k_min}..{k_max} (the reference and the targets are fitted at that k)"
+            )
 
 
 def model_file(entry: dict) -> str:
@@ -117,8 +124,20 @@ def pipeline_entry(entry: dict) -> dict:
 # The keys of a model entry that change profiles.nc: the fields of tomoclust.extract.ModelSpec (a test keeps the two
 # the same). The extraction's params carry only these, so a new key that the extraction does not read (depth_windows,
 # sha256, a classification or comparison naming the model) reruns no extraction and no fit.
-EXTRACTION_KEYS = ("name", "path", "variable", "region", "depth", "dims", "transform", "depth_weighting", "depth_step",
-                   "area_weighting", "depth_units", "depth_positive")
+EXTRACTION_KEYS = (
+    "name",
+    "path",
+    "variable",
+    "region",
+    "depth",
+    "dims",
+    "transform",
+    "depth_weighting",
+    "depth_step",
+    "area_weighting",
+    "depth_units",
+    "depth_positive",
+)
 
 
 def extraction_entry(entry: dict, *extra: str) -> dict:
@@ -146,7 +165,9 @@ def model_downloads(models: list[dict]) -> dict[str, dict]:
 
 def _check_comparisons(config: dict, names: list[str]) -> None:
     if "compare" in names:
-        raise ValueError("config: a model may not be named 'compare' (results/compare/ holds the comparisons); rename it in `models`")
+        raise ValueError(
+            "config: a model may not be named 'compare' (results/compare/ holds the comparisons); rename it in `models`"
+        )
     comparisons = [c["name"] for c in config["compare"]]
     duplicated = sorted({n for n in comparisons if comparisons.count(n) > 1})
     if duplicated:
@@ -158,7 +179,9 @@ def _check_comparisons(config: dict, names: list[str]) -> None:
         if unknown:
             raise ValueError(f"{where} lists models {unknown} that are not in `models` (known: {sorted(models)})")
         if len(set(comparison["models"])) < 2:
-            raise ValueError(f"{where} needs at least two different models in `compare[name={comparison['name']}].models`")
+            raise ValueError(
+                f"{where} needs at least two different models in `compare[name={comparison['name']}].models`"
+            )
         ranges = {m: models[m].get("depth") for m in comparison["models"]}
         if len({None if r is None else tuple(sorted(r)) for r in ranges.values()}) > 1:
             raise ValueError(
@@ -174,21 +197,29 @@ def _check_comparison_windows(comparison: dict, ranges: dict, where: str) -> Non
     windows, depths = comparison.get("depth_windows"), comparison.get("vote_depths", "auto")
     if not windows:
         if depths != "auto":
-            raise ValueError(f"{where}: `vote_depths` maps the 3-D vote, which needs `{key}.depth_windows`; add "
-                             f"depth_windows or remove vote_depths")
+            raise ValueError(
+                f"{where}: `vote_depths` maps the 3-D vote, which needs `{key}.depth_windows`; add "
+                f"depth_windows or remove vote_depths"
+            )
         return
     depth_range = next(iter(ranges.values()))
     if depth_range is None:
-        raise ValueError(f"{where}: `depth_windows` move through the models' common depth range, and its models give "
-                         f"none; give them the same `depth` in `models` (the windows are then the same in every model)")
+        raise ValueError(
+            f"{where}: `depth_windows` move through the models' common depth range, and its models give "
+            f"none; give them the same `depth` in `models` (the windows are then the same in every model)"
+        )
     top, bottom = sorted(depth_range)
     if windows["width"] > bottom - top:
-        raise ValueError(f"{where}: `depth_windows` of {windows['width']:g} km need a depth range at least that deep, "
-                         f"and its models' `depth` is {top:g}-{bottom:g} km; fix `{key}.depth_windows.width`")
+        raise ValueError(
+            f"{where}: `depth_windows` of {windows['width']:g} km need a depth range at least that deep, "
+            f"and its models' `depth` is {top:g}-{bottom:g} km; fix `{key}.depth_windows.width`"
+        )
     outside = [d for d in ([] if depths == "auto" else depths) if not top <= d <= bottom]
     if outside:
-        raise ValueError(f"{where}: `vote_depths` {outside} lie outside the models' depth range {top:g}-{bottom:g} km; "
-                         f"fix `{key}.vote_depths`")
+        raise ValueError(
+            f"{where}: `vote_depths` {outside} lie outside the models' depth range {top:g}-{bottom:g} km; "
+            f"fix `{key}.vote_depths`"
+        )
 
 
 def check_k_counts(ks, n_fitted: int, n_total: int, model: str, where: str) -> None:

@@ -9,6 +9,7 @@ Calinski-Harabasz and Davies-Bouldin exactly, from the members' means, and the
 "distortion" of the SageMaker k-means write-up: the mean distance of a profile
 to its centre.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -31,7 +32,9 @@ class SilhouetteSample:
     distances: np.ndarray
 
 
-def silhouette_sample(profiles: np.ndarray, size: int, seed: int = 0, weights: np.ndarray | None = None) -> SilhouetteSample:
+def silhouette_sample(
+    profiles: np.ndarray, size: int, seed: int = 0, weights: np.ndarray | None = None
+) -> SilhouetteSample:
     """Unweighted: the subsample ``silhouette_score(sample_size=size, random_state=seed)`` draws, so the estimate is
     scikit-learn's. With ``weights`` (cell areas) profiles are drawn in proportion to them: an equal-area sample."""
     from sklearn.metrics import pairwise_distances
@@ -46,8 +49,13 @@ def silhouette_sample(profiles: np.ndarray, size: int, seed: int = 0, weights: n
     return SilhouetteSample(index=index, distances=pairwise_distances(X[index]))
 
 
-def validity_criteria(profiles: np.ndarray, labels: np.ndarray, centers: np.ndarray, sample: SilhouetteSample,
-                      weights: np.ndarray | None = None) -> dict[str, float]:
+def validity_criteria(
+    profiles: np.ndarray,
+    labels: np.ndarray,
+    centers: np.ndarray,
+    sample: SilhouetteSample,
+    weights: np.ndarray | None = None,
+) -> dict[str, float]:
     """Distortion, Calinski-Harabasz and Davies-Bouldin on every fitted profile, the silhouette on ``sample``.
 
     Calinski-Harabasz and Davies-Bouldin follow scikit-learn's definitions (means of the members, euclidean), computed
@@ -83,15 +91,30 @@ def validity_criteria(profiles: np.ndarray, labels: np.ndarray, centers: np.ndar
         davies_bouldin = float(np.mean(np.max((spread[:, None] + spread[None, :]) / between, axis=1)))
     sample_labels = labels[sample.index]
     n_sampled = np.unique(sample_labels).size
-    silhouette = (float(silhouette_score(sample.distances, sample_labels, metric="precomputed"))
-                  if 2 <= n_sampled < sample_labels.size else np.nan)
-    return {"distortion": distortion, "silhouette": silhouette, "calinski_harabasz": float(calinski_harabasz),
-            "davies_bouldin": davies_bouldin}
+    silhouette = (
+        float(silhouette_score(sample.distances, sample_labels, metric="precomputed"))
+        if 2 <= n_sampled < sample_labels.size
+        else np.nan
+    )
+    return {
+        "distortion": distortion,
+        "silhouette": silhouette,
+        "calinski_harabasz": float(calinski_harabasz),
+        "davies_bouldin": davies_bouldin,
+    }
 
 
-def restart_fits(profiles: np.ndarray, depth: np.ndarray, k: int, fit_params: dict, restarts: int, subsample: int,
-                 seed: int = 0, candidates: np.ndarray | None = None,
-                 sample_weight: np.ndarray | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+def restart_fits(
+    profiles: np.ndarray,
+    depth: np.ndarray,
+    k: int,
+    fit_params: dict,
+    restarts: int,
+    subsample: int,
+    seed: int = 0,
+    candidates: np.ndarray | None = None,
+    sample_weight: np.ndarray | None = None,
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """``restarts`` extra fits with seeds random_state+1.. on one fixed-seed subsample of ``subsample`` profiles
     (drawn among ``candidates``, a mask, when given; weighted by ``sample_weight`` as the fit is); each restart then
     assigns every profile to its nearest centre.
@@ -108,8 +131,17 @@ def restart_fits(profiles: np.ndarray, depth: np.ndarray, k: int, fit_params: di
     in_subsample = np.zeros(profiles.shape[0], dtype=bool)
     in_subsample[chosen] = True
     base_seed = int(fit_params.get("random_state", 0))
-    labelings = [fit_kmeans(profiles, depth, k, **{**fit_params, "random_state": base_seed + restart},
-                            fit_mask=in_subsample, sample_weight=sample_weight) for restart in range(1, restarts + 1)]
+    labelings = [
+        fit_kmeans(
+            profiles,
+            depth,
+            k,
+            **{**fit_params, "random_state": base_seed + restart},
+            fit_mask=in_subsample,
+            sample_weight=sample_weight,
+        )
+        for restart in range(1, restarts + 1)
+    ]
     return chosen, labelings
 
 
@@ -126,7 +158,9 @@ def stability_scores(labels: np.ndarray, chosen: np.ndarray, restarts: list) -> 
     return {
         "stability_ari_mean": float(np.mean(aris)),
         "stability_ari_min": float(np.min(aris)),
-        "stability_inertia_spread": float((inertias.max() - inertias.min()) / inertias.min()) if inertias.min() > 0 else 0.0,
+        "stability_inertia_spread": float((inertias.max() - inertias.min()) / inertias.min())
+        if inertias.min() > 0
+        else 0.0,
     }
 
 

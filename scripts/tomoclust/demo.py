@@ -5,6 +5,7 @@ The model follows the IRIS EMC netCDF conventions (``dvs`` in percent on
 can be run and checked on a fresh machine with no download. The ground
 truth is stored as ``province`` so tests can score a clustering against it.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -146,7 +147,9 @@ def make_demo_model(
     depth_taper = 0.4 + 0.6 * _gauss(depth, 100.0, 150.0)
     for _ in range(2):
         field = _smooth_field(rng, (n_lat, n_lon), correlation_cells)
-        shape_in_depth = np.sin(np.pi * (depth - depth[0]) / (depth[-1] - depth[0]) * rng.uniform(0.5, 2.0) + rng.uniform(0, np.pi))
+        shape_in_depth = np.sin(
+            np.pi * (depth - depth[0]) / (depth[-1] - depth[0]) * rng.uniform(0.5, 2.0) + rng.uniform(0, np.pi)
+        )
         dvs += heterogeneity_percent / np.sqrt(2) * (depth_taper * shape_in_depth)[:, None, None] * field[None]
     dvs += noise_percent * rng.standard_normal(dvs.shape)
 
@@ -189,8 +192,16 @@ def make_demo_model(
         },
         coords={
             "depth": ("depth", depth, {"long_name": "depth below earth surface", "units": "km", "positive": "down"}),
-            "latitude": ("latitude", lat, {"long_name": "Latitude; positive north", "units": "degrees_north", "standard_name": "latitude"}),
-            "longitude": ("longitude", lon, {"long_name": "Longitude; positive east", "units": "degrees_east", "standard_name": "longitude"}),
+            "latitude": (
+                "latitude",
+                lat,
+                {"long_name": "Latitude; positive north", "units": "degrees_north", "standard_name": "latitude"},
+            ),
+            "longitude": (
+                "longitude",
+                lon,
+                {"long_name": "Longitude; positive east", "units": "degrees_east", "standard_name": "longitude"},
+            ),
         },
         attrs={
             "title": "Synthetic Western-US shear-velocity model (demo for tomography clustering)",

@@ -3,6 +3,7 @@
 Runs in Snakemake's own process (the rule's ``run:`` block, rules/download.smk), never in a rule's job: pooch is
 needed only where a model is downloaded.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,13 @@ def download_file(url: str, destination: str | os.PathLike, sha256: str | None =
     destination.parent.mkdir(parents=True, exist_ok=True)
     by_hand = f"put the file at {destination} by hand" + (f" (sha256 {sha256})" if sha256 else "")
     try:
-        pooch.retrieve(url, known_hash=f"sha256:{sha256}" if sha256 else None, fname=destination.name,
-                       path=destination.parent, progressbar=False)
+        pooch.retrieve(
+            url,
+            known_hash=f"sha256:{sha256}" if sha256 else None,
+            fname=destination.name,
+            path=destination.parent,
+            progressbar=False,
+        )
     except requests.exceptions.RequestException as error:
         raise DownloadError(
             f"cannot download {url}: {type(error).__name__}: {error}. Without internet (an offline laptop, a compute "
@@ -72,8 +78,12 @@ def fetch_model(destination: str | os.PathLike, source: dict, log_path: str | os
         if source.get("sha256"):
             log.info("checksum verified: sha256 %s", digest)
         else:
-            log.warning("no `sha256` in the config for models %s; this file's is %s: add `sha256: %s` to pin it",
-                        models, digest, digest)
+            log.warning(
+                "no `sha256` in the config for models %s; this file's is %s: add `sha256: %s` to pin it",
+                models,
+                digest,
+                digest,
+            )
     finally:
         log.removeHandler(handler)
         handler.close()

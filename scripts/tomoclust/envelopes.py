@@ -3,6 +3,7 @@
 Computed once per k in the fit job, where the labels are made, and stored in ``fits/k{k}.nc``; the profile
 figures and the manuscript panel only draw them.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,7 +29,7 @@ def cluster_quantiles(profiles: np.ndarray, labels: np.ndarray, k: int, quantile
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(k + 1))
     for c in range(k):
-        members = profiles[order[bounds[c]:bounds[c + 1]]]
+        members = profiles[order[bounds[c] : bounds[c + 1]]]
         if members.shape[0]:
             result[c] = np.quantile(members, quantiles, axis=0)
     return result

@@ -7,6 +7,7 @@ curves (``sum of k × 5 × depths`` floats) and BokehJS itself (about 1.7 MB). A
 every ``stride``-th grid point in latitude and longitude (centres and envelopes still come from every profile),
 and the page says so.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -96,9 +97,11 @@ def grid_cell(lat: np.ndarray, lon: np.ndarray) -> tuple[float, float]:
 def decimation_note(points: Points, size_mb: float, max_mb: float) -> str:
     if not points.decimated:
         return ""
-    return (f"The map shows every {points.stride}th grid point in latitude and longitude ({points.lat.size:,} of "
-            f"{points.n_total:,} points): with all of them this page would be about {size_mb:.0f} MB, above the "
-            f"{max_mb:g} MB of the config key explore.max_mb. Centres and envelopes use every profile.")
+    return (
+        f"The map shows every {points.stride}th grid point in latitude and longitude ({points.lat.size:,} of "
+        f"{points.n_total:,} points): with all of them this page would be about {size_mb:.0f} MB, above the "
+        f"{max_mb:g} MB of the config key explore.max_mb. Centres and envelopes use every profile."
+    )
 
 
 def margin_bytes(margin: np.ndarray) -> np.ndarray:
@@ -126,14 +129,15 @@ def category_curves(profiles: np.ndarray, labels: np.ndarray, centers: np.ndarra
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(k + 1))
     for c in range(k):
-        members = profiles[order[bounds[c]:bounds[c + 1]]]
+        members = profiles[order[bounds[c] : bounds[c + 1]]]
         if members.shape[0]:
             curves[c, 1:] = np.quantile(members, QUANTILES, axis=0)
     return curves
 
 
-def coastline_lines(lines: list[np.ndarray], extent: tuple[float, float, float, float], lon_0_360: bool,
-                    margin: float = 2.0) -> list[np.ndarray]:
+def coastline_lines(
+    lines: list[np.ndarray], extent: tuple[float, float, float, float], lon_0_360: bool, margin: float = 2.0
+) -> list[np.ndarray]:
     """The parts of the basemap's lines (lon, lat) near the map's extent, in the model's longitude convention."""
     lon_min, lon_max, lat_min, lat_max = extent
     kept = []
@@ -144,8 +148,12 @@ def coastline_lines(lines: list[np.ndarray], extent: tuple[float, float, float, 
         # a line wrapped across the map's seam is cut there
         cuts = np.flatnonzero(np.abs(np.diff(line[:, 0])) > 180.0) + 1
         for part in np.split(line, cuts):
-            inside = ((part[:, 0] >= lon_min - margin) & (part[:, 0] <= lon_max + margin)
-                      & (part[:, 1] >= lat_min - margin) & (part[:, 1] <= lat_max + margin))
+            inside = (
+                (part[:, 0] >= lon_min - margin)
+                & (part[:, 0] <= lon_max + margin)
+                & (part[:, 1] >= lat_min - margin)
+                & (part[:, 1] <= lat_max + margin)
+            )
             if part.shape[0] > 1 and inside.any():
                 kept.append(part.astype(np.float32))
     return kept
@@ -159,15 +167,32 @@ def model_points(profiles_ds: xr.Dataset, max_points_of) -> Points:
     keep = np.flatnonzero((lat_index % stride == 0) & (lon_index % stride == 0))
     lat, lon = profiles_ds["latitude"].values, profiles_ds["longitude"].values
     dlat, dlon = grid_cell(lat, lon)
-    return Points(lat=lat[lat_index[keep]].astype(np.float32), lon=lon[lon_index[keep]].astype(np.float32),
-                  lat_index=lat_index[keep], lon_index=lon_index[keep], profile=keep,
-                  cell=(dlat * stride, dlon * stride), stride=stride, n_total=lat_index.size)
+    return Points(
+        lat=lat[lat_index[keep]].astype(np.float32),
+        lon=lon[lon_index[keep]].astype(np.float32),
+        lat_index=lat_index[keep],
+        lon_index=lon_index[keep],
+        profile=keep,
+        cell=(dlat * stride, dlon * stride),
+        stride=stride,
+        n_total=lat_index.size,
+    )
 
 
-def model_page_data(model: str, profiles_ds: xr.Dataset, centers: dict[int, np.ndarray], labels: xr.Dataset,
-                    confidence: xr.Dataset, criteria: pd.DataFrame, selection: dict, categories: pd.DataFrame,
-                    basemap_lines: list[np.ndarray], max_mb: float, citation: str = "",
-                    thresholds: dict | None = None) -> ModelPage:
+def model_page_data(
+    model: str,
+    profiles_ds: xr.Dataset,
+    centers: dict[int, np.ndarray],
+    labels: xr.Dataset,
+    confidence: xr.Dataset,
+    criteria: pd.DataFrame,
+    selection: dict,
+    categories: pd.DataFrame,
+    basemap_lines: list[np.ndarray],
+    max_mb: float,
+    citation: str = "",
+    thresholds: dict | None = None,
+) -> ModelPage:
     """Everything the page of one model stores.
 
     ``centers``: k -> (k, n_depth) centre profiles of the fits; ``labels``/``confidence``: labels.nc and
@@ -182,11 +207,12 @@ def model_page_data(model: str, profiles_ds: xr.Dataset, centers: dict[int, np.n
     points = model_points(profiles_ds, lambda li, lo: choose_stride(li, lo, size_of, max_mb))
     grid = (points.lat_index, points.lon_index)
     codes, margins, curves = {}, {}, []
-    labels_of_profiles = labels["labels"].values[:, profiles_ds["profile_lat_index"].values,
-                                                 profiles_ds["profile_lon_index"].values]
+    labels_of_profiles = labels["labels"].values[
+        :, profiles_ds["profile_lat_index"].values, profiles_ds["profile_lon_index"].values
+    ]
     for i, k in enumerate(ks):
         uncertain = confidence["uncertain"].values[i][grid] == 1
-        codes[k] = (labels["labels"].values[i][grid].astype(np.uint8) | (UNCERTAIN_BIT * uncertain).astype(np.uint8))
+        codes[k] = labels["labels"].values[i][grid].astype(np.uint8) | (UNCERTAIN_BIT * uncertain).astype(np.uint8)
         margins[k] = margin_bytes(confidence["margin"].values[i][grid])
         curves.append(category_curves(profiles, labels_of_profiles[i], np.asarray(centers[k])))
     stored, scale, offset = quantize(profiles[points.profile])
@@ -195,17 +221,34 @@ def model_page_data(model: str, profiles_ds: xr.Dataset, centers: dict[int, np.n
     extent = (float(points.lon.min()), float(points.lon.max()), float(points.lat.min()), float(points.lat.max()))
     knee = selection.get("knee")
     return ModelPage(
-        model=model, citation=citation or str(selection.get("model_citation", "")),
+        model=model,
+        citation=citation or str(selection.get("model_citation", "")),
         units=str(profiles_ds["profiles"].attrs.get("display_name") or profiles_ds["profiles"].attrs.get("units", "")),
-        ks=ks, initial_k=int(knee) if knee in ks else ks[0], knee=int(knee) if knee is not None else None,
-        preferred=dict(selection.get("preferred", {})), criteria=criteria[criteria["k"].isin(ks)].reset_index(drop=True),
-        points=points, codes=codes, margins=margins, depth=depth, profiles=stored, profile_scale=scale,
-        profile_offset=offset, categories=table, curves=np.concatenate(curves).astype(np.float32),
+        ks=ks,
+        initial_k=int(knee) if knee in ks else ks[0],
+        knee=int(knee) if knee is not None else None,
+        preferred=dict(selection.get("preferred", {})),
+        criteria=criteria[criteria["k"].isin(ks)].reset_index(drop=True),
+        points=points,
+        codes=codes,
+        margins=margins,
+        depth=depth,
+        profiles=stored,
+        profile_scale=scale,
+        profile_offset=offset,
+        categories=table,
+        curves=np.concatenate(curves).astype(np.float32),
         uncertain_percent={k: float(v) for k, v in zip(ks, confidence["uncertain_area_percent"].values)},
-        thresholds=dict(thresholds or {"margin": confidence.attrs.get("margin_threshold"),
-                                       "coassignment": confidence.attrs.get("coassignment_threshold")}),
+        thresholds=dict(
+            thresholds
+            or {
+                "margin": confidence.attrs.get("margin_threshold"),
+                "coassignment": confidence.attrs.get("coassignment_threshold"),
+            }
+        ),
         coastlines=coastline_lines(basemap_lines, extent, bool(lon.max() > 180.0)),
-        note=decimation_note(points, full_mb, max_mb), estimated_mb=size_of(points.lat.size),
+        note=decimation_note(points, full_mb, max_mb),
+        estimated_mb=size_of(points.lat.size),
     )
 
 
@@ -231,9 +274,18 @@ class ComparisonPage:
     estimated_mb: float = 0.0
 
 
-def comparison_page_data(name: str, common: xr.Dataset, votes: xr.Dataset, categories: dict[str, pd.DataFrame],
-                         criteria: dict[str, pd.DataFrame], selections: dict[str, dict], agreement: pd.DataFrame,
-                         basemap_lines: list[np.ndarray], max_mb: float, citation: str = "") -> ComparisonPage:
+def comparison_page_data(
+    name: str,
+    common: xr.Dataset,
+    votes: xr.Dataset,
+    categories: dict[str, pd.DataFrame],
+    criteria: dict[str, pd.DataFrame],
+    selections: dict[str, dict],
+    agreement: pd.DataFrame,
+    basemap_lines: list[np.ndarray],
+    max_mb: float,
+    citation: str = "",
+) -> ComparisonPage:
     """``common``: the comparison's labels.nc (model, k, latitude, longitude); ``votes``: its vote.nc (the
     vote of its vote_k), recomputed here at every k by the same rule (tomoclust.compare.vote_dataset)."""
     from .compare import vote_dataset
@@ -251,31 +303,55 @@ def comparison_page_data(name: str, common: xr.Dataset, votes: xr.Dataset, categ
     lat_index, lon_index = lat_index[keep], lon_index[keep]
     lat, lon = common["latitude"].values, common["longitude"].values
     dlat, dlon = grid_cell(lat, lon)
-    points = Points(lat=lat[lat_index].astype(np.float32), lon=lon[lon_index].astype(np.float32),
-                    lat_index=lat_index, lon_index=lon_index, profile=np.full(lat_index.size, -1),
-                    cell=(dlat * stride, dlon * stride), stride=stride, n_total=total)
+    points = Points(
+        lat=lat[lat_index].astype(np.float32),
+        lon=lon[lon_index].astype(np.float32),
+        lat_index=lat_index,
+        lon_index=lon_index,
+        profile=np.full(lat_index.size, -1),
+        cell=(dlat * stride, dlon * stride),
+        stride=stride,
+        n_total=total,
+    )
     every_k = vote_dataset(common, ks)
-    codes = {(m, k): np.where(cube[m, i][lat_index, lon_index] >= 0, cube[m, i][lat_index, lon_index],
-                              NO_VALUE).astype(np.uint8)
-             for m in range(len(models)) for i, k in enumerate(ks)}
+    codes = {
+        (m, k): np.where(cube[m, i][lat_index, lon_index] >= 0, cube[m, i][lat_index, lon_index], NO_VALUE).astype(
+            np.uint8
+        )
+        for m in range(len(models))
+        for i, k in enumerate(ks)
+    }
     vote_of = {k: every_k["slow_votes"].values[i][lat_index, lon_index].astype(np.uint8) for i, k in enumerate(ks)}
     extent = (float(points.lon.min()), float(points.lon.max()), float(points.lat.min()), float(points.lat.max()))
     knees = {m: selections[m].get("knee") for m in models}
     common_knees = [k for k in knees.values() if k in ks]
     return ComparisonPage(
-        name=name, models=models, citation=citation or str(votes.attrs.get("model_citation") or common.attrs.get("model_citation", "")),
-        ks=ks, initial_k=int(common_knees[0]) if common_knees else ks[0], points=points, codes=codes, votes=vote_of,
-        colors={m: categories[m] for m in models}, elbows={m: criteria[m][["k", "inertia"]] for m in models},
-        knees=knees, agreement=agreement, vote_k=[int(k) for k in votes["k"].values],
+        name=name,
+        models=models,
+        citation=citation or str(votes.attrs.get("model_citation") or common.attrs.get("model_citation", "")),
+        ks=ks,
+        initial_k=int(common_knees[0]) if common_knees else ks[0],
+        points=points,
+        codes=codes,
+        votes=vote_of,
+        colors={m: categories[m] for m in models},
+        elbows={m: criteria[m][["k", "inertia"]] for m in models},
+        knees=knees,
+        agreement=agreement,
+        vote_k=[int(k) for k in votes["k"].values],
         coastlines=coastline_lines(basemap_lines, extent, bool(lon.max() > 180.0)),
-        note=decimation_note(points, full_mb, max_mb), estimated_mb=size_of(points.lat.size),
+        note=decimation_note(points, full_mb, max_mb),
+        estimated_mb=size_of(points.lat.size),
     )
 
 
 def criteria_columns(criteria: pd.DataFrame) -> list[str]:
     """The criteria of criteria.csv besides inertia (silhouette, distortion, stability...), numeric ones only."""
-    return [c for c in criteria.columns if c not in CRITERIA_SKIPPED and pd.api.types.is_numeric_dtype(criteria[c])
-            and criteria[c].notna().any()]
+    return [
+        c
+        for c in criteria.columns
+        if c not in CRITERIA_SKIPPED and pd.api.types.is_numeric_dtype(criteria[c]) and criteria[c].notna().any()
+    ]
 
 
 def normalized(values: np.ndarray) -> np.ndarray:

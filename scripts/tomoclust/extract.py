@@ -6,6 +6,7 @@ direction or fill values, the profiles come out in one canonical order:
 latitude ascending, then longitude ascending, depth ascending in km.
 That makes every later result independent of how the file is stored.
 """
+
 from __future__ import annotations
 
 import logging
@@ -93,9 +94,13 @@ def with_variable(spec: ModelSpec) -> ModelSpec:
         holds = file_contents(probe)
     if len(volumes) != 1:
         found = "no variable" if not volumes else f"{len(volumes)} variables ({volumes})"
-        raise spec.error(f"no `variable` named, and the file has {found} with 3 or more dimensions to choose from; "
-                         f"it holds {holds}", "variable")
-    log.info("model %s: no variable named; using '%s', the file's only 3-D variable (of %s)", spec.name, volumes[0], holds)
+        raise spec.error(
+            f"no `variable` named, and the file has {found} with 3 or more dimensions to choose from; it holds {holds}",
+            "variable",
+        )
+    log.info(
+        "model %s: no variable named; using '%s', the file's only 3-D variable (of %s)", spec.name, volumes[0], holds
+    )
     return replace(spec, variable=volumes[0])
 
 
@@ -103,7 +108,10 @@ def _find_dimension(da: xr.DataArray, spec: ModelSpec, role: str, candidates: tu
     override = (spec.dims or {}).get(role)
     if override:
         if override not in da.dims:
-            raise spec.error(f"dims.{role} = '{override}' is not a dimension of '{spec.variable}' (it has {list(da.dims)})", f"dims.{role}")
+            raise spec.error(
+                f"dims.{role} = '{override}' is not a dimension of '{spec.variable}' (it has {list(da.dims)})",
+                f"dims.{role}",
+            )
         return override
     lowered = {str(d).lower(): d for d in da.dims}
     for name in candidates:
@@ -163,13 +171,18 @@ def _depth_in_km(depth: xr.DataArray, spec: ModelSpec) -> np.ndarray:
     values = np.asarray(depth.values, dtype=float)
     positive = str(spec.depth_positive or depth.attrs.get("positive", "")).strip().lower()
     if positive == "up":
-        log.info("model %s: depth is positive up (%s); values negated to depth below the surface", spec.name,
-                 "config `depth_positive`" if spec.depth_positive else "the file's `positive` attribute")
+        log.info(
+            "model %s: depth is positive up (%s); values negated to depth below the surface",
+            spec.name,
+            "config `depth_positive`" if spec.depth_positive else "the file's `positive` attribute",
+        )
         values = -values
     if np.nanmin(values) < 0.0:
         raise spec.error(
             f"depth has negative values (down to {np.nanmin(values):g}) and no `positive: up` attribute; if depth is "
-            "counted upward, set `depth_positive: up`", "depth_positive")
+            "counted upward, set `depth_positive: up`",
+            "depth_positive",
+        )
     if units in DEPTH_UNITS_M:
         log.info("model %s: depth units '%s' converted to km", spec.name, spec.depth_units or file_units)
         return values / 1000.0
@@ -178,8 +191,11 @@ def _depth_in_km(depth: xr.DataArray, spec: ModelSpec) -> np.ndarray:
             log.info("model %s: depth units '%s' read as km", spec.name, spec.depth_units or file_units)
         return values
     if units:
-        raise spec.error(f"depth units '{file_units}' are not understood (expected km or m); if they are one of "
-                         "these, set `depth_units: km` or `depth_units: m`", "depth_units")
+        raise spec.error(
+            f"depth units '{file_units}' are not understood (expected km or m); if they are one of "
+            "these, set `depth_units: km` or `depth_units: m`",
+            "depth_units",
+        )
     if np.nanmax(np.abs(values)) > 6400.0:
         raise spec.error(
             "depth has no units attribute and values up to "
@@ -218,18 +234,28 @@ def numeric_attributes(attrs: dict, spec: ModelSpec) -> dict:
         try:
             numbers = parse_number_text(value)
         except ValueError as exc:
-            raise spec.error(f"attribute {name} = '{value}' of variable '{spec.variable}' is text that holds no number "
-                             f"({exc}). No config key reads past it: fix the attribute in the file, e.g. with NCO "
-                             f"`ncatted -a {name},{spec.variable},d,, {spec.path}` (delete it) or `-a {name},{spec.variable},"
-                             f"o,f,<number>` (overwrite), then run again") from exc
+            raise spec.error(
+                f"attribute {name} = '{value}' of variable '{spec.variable}' is text that holds no number "
+                f"({exc}). No config key reads past it: fix the attribute in the file, e.g. with NCO "
+                f"`ncatted -a {name},{spec.variable},d,, {spec.path}` (delete it) or `-a {name},{spec.variable},"
+                f"o,f,<number>` (overwrite), then run again"
+            ) from exc
         expected = 2 if name == "valid_range" else 1
         if len(numbers) != expected:
-            raise spec.error(f"attribute {name} = '{value}' of variable '{spec.variable}' holds {len(numbers)} numbers, "
-                             f"expected {expected}. No config key reads past it: fix the attribute in the file, e.g. with "
-                             f"NCO `ncatted -a {name},{spec.variable},o,f,<{expected} number(s)> {spec.path}`, then run again")
+            raise spec.error(
+                f"attribute {name} = '{value}' of variable '{spec.variable}' holds {len(numbers)} numbers, "
+                f"expected {expected}. No config key reads past it: fix the attribute in the file, e.g. with "
+                f"NCO `ncatted -a {name},{spec.variable},o,f,<{expected} number(s)> {spec.path}`, then run again"
+            )
         fixed[name] = np.asarray(numbers) if expected == 2 else numbers[0]
-        log.info("model %s: attribute %s of '%s' is stored as text '%s'; read as %s", spec.name, name, spec.variable, value,
-                 numbers if expected == 2 else numbers[0])
+        log.info(
+            "model %s: attribute %s of '%s' is stored as text '%s'; read as %s",
+            spec.name,
+            name,
+            spec.variable,
+            value,
+            numbers if expected == 2 else numbers[0],
+        )
     return fixed
 
 
@@ -268,17 +294,21 @@ def open_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.DataArray:
         if probe_var.ndim < 3:
             raise spec.error(
                 f"variable '{spec.variable}' has only the dimensions {list(map(str, probe_var.dims))}; a model needs depth, "
-                f"latitude and longitude. The file holds {holds}", "variable")
+                f"latitude and longitude. The file holds {holds}",
+                "variable",
+            )
         lat_dim = _find_dimension(probe_var, spec, "latitude", LATITUDE_NAMES, holds)
         lon_dim = _find_dimension(probe_var, spec, "longitude", LONGITUDE_NAMES, holds)
         depth_dim = _find_dimension(probe_var, spec, "depth", DEPTH_NAMES, holds)
         extra = [d for d in probe_var.dims if d not in (lat_dim, lon_dim, depth_dim)]
         if any(probe_var.sizes[d] != 1 for d in extra):
             sizes = {str(d): int(probe_var.sizes[d]) for d in extra}
-            raise spec.error(f"variable '{spec.variable}' has extra dimensions {sizes} besides {lat_dim}, {lon_dim} and "
-                             f"{depth_dim}; only depth, latitude, longitude are supported. No config key selects along "
-                             f"them: cut one out of the file, e.g. with NCO `ncks -d {next(iter(sizes))},0 {spec.path} "
-                             f"one.nc`, and point `models[name={spec.name}].path` at it")
+            raise spec.error(
+                f"variable '{spec.variable}' has extra dimensions {sizes} besides {lat_dim}, {lon_dim} and "
+                f"{depth_dim}; only depth, latitude, longitude are supported. No config key selects along "
+                f"them: cut one out of the file, e.g. with NCO `ncks -d {next(iter(sizes))},0 {spec.path} "
+                f"one.nc`, and point `models[name={spec.name}].path` at it"
+            )
         row_bytes = probe_var.sizes[lon_dim] * probe_var.sizes[depth_dim] * max(probe_var.dtype.itemsize, 4)
         rows = int(max(1, min(probe_var.sizes[lat_dim], block_mb * 1e6 // row_bytes)))
 
@@ -293,19 +323,26 @@ def open_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.DataArray:
     da = ds[spec.variable]
     da.attrs.update(model_citation_attrs(ds.attrs, path.name))
     if valid is not None:
-        log.info("model %s: values outside the valid range %s of '%s' are masked", spec.name, list(valid), spec.variable)
+        log.info(
+            "model %s: values outside the valid range %s of '%s' are masked", spec.name, list(valid), spec.variable
+        )
         da = da.where(~outside)
     da = da.isel({d: 0 for d in da.dims if d not in (lat_dim, lon_dim, depth_dim)}, drop=True)
     for dim in (lat_dim, lon_dim, depth_dim):
         if dim not in da.coords:
-            raise spec.error(f"dimension '{dim}' of variable '{spec.variable}' has no coordinate variable (no {dim} "
-                             f"values in the file); if another dimension is meant, map it with `dims`, else add the "
-                             f"coordinate to the file (e.g. xarray `ds.assign_coords({dim}=...)`)", "dims")
+            raise spec.error(
+                f"dimension '{dim}' of variable '{spec.variable}' has no coordinate variable (no {dim} "
+                f"values in the file); if another dimension is meant, map it with `dims`, else add the "
+                f"coordinate to the file (e.g. xarray `ds.assign_coords({dim}=...)`)",
+                "dims",
+            )
     depth_km = _depth_in_km(da[depth_dim], spec)
     da = da.assign_coords({depth_dim: depth_km})
     da = da.rename({lat_dim: "latitude", lon_dim: "longitude", depth_dim: "depth"})
     da = da.transpose("depth", "latitude", "longitude")
-    da = da.isel(depth=np.argsort(da["depth"].values, kind="stable"), latitude=np.argsort(da["latitude"].values, kind="stable"))
+    da = da.isel(
+        depth=np.argsort(da["depth"].values, kind="stable"), latitude=np.argsort(da["latitude"].values, kind="stable")
+    )
     return da
 
 
@@ -316,7 +353,11 @@ def select_region(da: xr.DataArray, spec: ModelSpec) -> xr.DataArray:
     lon = wrap_longitude(da["longitude"].values, convention)
     unique_lon, first = np.unique(lon, return_index=True)
     if unique_lon.size < lon.size:
-        log.info("model %s: dropped %d duplicated longitude column(s) (e.g. both -180 and 180)", spec.name, lon.size - unique_lon.size)
+        log.info(
+            "model %s: dropped %d duplicated longitude column(s) (e.g. both -180 and 180)",
+            spec.name,
+            lon.size - unique_lon.size,
+        )
     da = da.isel(longitude=first).assign_coords(longitude=unique_lon)
     if window is not None:
         da = da.sel(longitude=slice(*window))
@@ -349,7 +390,9 @@ def stack_complete_profiles(da: xr.DataArray) -> tuple[np.ndarray, np.ndarray, n
         block = np.asarray(da.isel(latitude=slice(start, start + rows)).values)  # depth, lat, lon
         finite = np.isfinite(block)
         complete = finite.all(axis=0)
-        status_block = np.where(complete, STATUS_COMPLETE, np.where(finite.any(axis=0), STATUS_INCOMPLETE, STATUS_EMPTY))
+        status_block = np.where(
+            complete, STATUS_COMPLETE, np.where(finite.any(axis=0), STATUS_INCOMPLETE, STATUS_EMPTY)
+        )
         status[start : start + block.shape[1]] = status_block
         lat_i, lon_i = np.nonzero(complete)
         blocks.append(block[:, lat_i, lon_i].T)
@@ -397,30 +440,64 @@ def prepare_profiles(spec: ModelSpec, da: xr.DataArray, profiles: np.ndarray, fl
     units = source_units(da)
     if spec.depth_weighting == "resample":
         new_depth = preprocess.uniform_depths(depth, spec.depth_step)
-        log.info("model %s: profiles resampled from %d irregular depths to %d depths every %.4g km",
-                 spec.name, depth.size, new_depth.size, new_depth[1] - new_depth[0])
+        log.info(
+            "model %s: profiles resampled from %d irregular depths to %d depths every %.4g km",
+            spec.name,
+            depth.size,
+            new_depth.size,
+            new_depth[1] - new_depth[0],
+        )
         profiles, depth = preprocess.resample_profiles(profiles, depth, new_depth), new_depth
     elif spec.depth_weighting == "none":
         gaps = np.diff(depth)
         if gaps.size and gaps.max() > 1.5 * gaps.min():
-            log.warning("model %s: depths are irregular (spacing %.4g..%.4g km) and depth_weighting is 'none', so densely "
-                        "sampled depths count more; consider `depth_weighting: thickness`", spec.name, gaps.min(), gaps.max())
+            log.warning(
+                "model %s: depths are irregular (spacing %.4g..%.4g km) and depth_weighting is 'none', so densely "
+                "sampled depths count more; consider `depth_weighting: thickness`",
+                spec.name,
+                gaps.min(),
+                gaps.max(),
+            )
     area = preprocess.cell_areas(lat, lon)[lat_index, lon_index]
     try:
         profiles, units, description, extra = preprocess.apply_transform(profiles, depth, area, spec.transform, units)
     except preprocess.TransformError as exc:
         raise spec.error(str(exc), "transform") from exc
     weighted = preprocess.area_weighting_on(spec.area_weighting, lat)
-    in_subset = (preprocess.equal_area_mask(lat, lon)[lat_index, lon_index] if weighted
-                 else np.ones(profiles.shape[0], dtype=bool))
-    log.info("model %s: transform %s (%s); depth weighting %s; area weighting %s (setting %s, cell areas differ %.3gx) "
-             "-> fit on %d of %d profiles", spec.name, spec.transform, description, spec.depth_weighting,
-             "on" if weighted else "off", spec.area_weighting, preprocess.area_ratio(lat), int(in_subset.sum()), in_subset.size)
-    return Prepared(profiles, depth, units, area, in_subset, preprocess.depth_weights(depth, spec.depth_weighting),
-                    description, weighted, extra)
+    in_subset = (
+        preprocess.equal_area_mask(lat, lon)[lat_index, lon_index]
+        if weighted
+        else np.ones(profiles.shape[0], dtype=bool)
+    )
+    log.info(
+        "model %s: transform %s (%s); depth weighting %s; area weighting %s (setting %s, cell areas differ %.3gx) "
+        "-> fit on %d of %d profiles",
+        spec.name,
+        spec.transform,
+        description,
+        spec.depth_weighting,
+        "on" if weighted else "off",
+        spec.area_weighting,
+        preprocess.area_ratio(lat),
+        int(in_subset.sum()),
+        in_subset.size,
+    )
+    return Prepared(
+        profiles,
+        depth,
+        units,
+        area,
+        in_subset,
+        preprocess.depth_weights(depth, spec.depth_weighting),
+        description,
+        weighted,
+        extra,
+    )
 
 
-def profiles_dataset(spec: ModelSpec, da: xr.DataArray, prepared: Prepared, status: np.ndarray, flat_index: np.ndarray) -> xr.Dataset:
+def profiles_dataset(
+    spec: ModelSpec, da: xr.DataArray, prepared: Prepared, status: np.ndarray, flat_index: np.ndarray
+) -> xr.Dataset:
     n_lon = da.sizes["longitude"]
     lat_index = (flat_index // n_lon).astype(np.int32)
     lon_index = (flat_index % n_lon).astype(np.int32)
@@ -435,13 +512,24 @@ def profiles_dataset(spec: ModelSpec, da: xr.DataArray, prepared: Prepared, stat
     units_of_file = source_units(da)
     extra_vars = {}
     if "lateral_mean" in prepared.extra:
-        extra_vars["lateral_mean"] = (("depth",), prepared.extra["lateral_mean"], {
-            "long_name": f"area-weighted lateral mean of {spec.variable} at each depth (reference of the transform)",
-            **({"units": units_of_file} if units_of_file else {})})
+        extra_vars["lateral_mean"] = (
+            ("depth",),
+            prepared.extra["lateral_mean"],
+            {
+                "long_name": f"area-weighted lateral mean of {spec.variable} at each depth (reference of the transform)",
+                **({"units": units_of_file} if units_of_file else {}),
+            },
+        )
     for name, what in (("profile_depth_mean", "depth average"), ("profile_depth_std", "standard deviation over depth")):
         if name in prepared.extra:
-            extra_vars[name] = (("profile",), prepared.extra[name], {
-                "long_name": f"{what} of the profile before standardizing", **({"units": units_of_file} if units_of_file else {})})
+            extra_vars[name] = (
+                ("profile",),
+                prepared.extra[name],
+                {
+                    "long_name": f"{what} of the profile before standardizing",
+                    **({"units": units_of_file} if units_of_file else {}),
+                },
+            )
     depth_description = {
         "none": "all depths weigh the same",
         "thickness": "each depth weighted by the thickness it represents (trapezoid rule), mean 1",
@@ -450,16 +538,40 @@ def profiles_dataset(spec: ModelSpec, da: xr.DataArray, prepared: Prepared, stat
     region_area = float(prepared.profile_area.sum())
     ds = xr.Dataset(
         data_vars={
-            "profiles": (("profile", "depth"), prepared.profiles, {**value_attrs, "source_variable": spec.variable,
-                                                                    "transform": spec.transform}),
-            "profile_lat_index": (("profile",), lat_index, {"long_name": "index of the profile's latitude in the latitude coordinate"}),
-            "profile_lon_index": (("profile",), lon_index, {"long_name": "index of the profile's longitude in the longitude coordinate"}),
-            "profile_area": (("profile",), prepared.profile_area, {"long_name": "area of the profile's grid cell", "units": "km2"}),
-            "in_fit_subset": (("profile",), prepared.in_fit_subset.astype(np.int8), {
-                "long_name": "profile is in the equal-area subset the k-means fit uses",
-                "flag_values": np.array([0, 1], dtype=np.int8), "flag_meanings": "assigned_to_nearest_centre fitted"}),
-            "depth_weight": (("depth",), prepared.depth_weight, {
-                "long_name": "weight of each depth in the distance between profiles", "comment": depth_description}),
+            "profiles": (
+                ("profile", "depth"),
+                prepared.profiles,
+                {**value_attrs, "source_variable": spec.variable, "transform": spec.transform},
+            ),
+            "profile_lat_index": (
+                ("profile",),
+                lat_index,
+                {"long_name": "index of the profile's latitude in the latitude coordinate"},
+            ),
+            "profile_lon_index": (
+                ("profile",),
+                lon_index,
+                {"long_name": "index of the profile's longitude in the longitude coordinate"},
+            ),
+            "profile_area": (
+                ("profile",),
+                prepared.profile_area,
+                {"long_name": "area of the profile's grid cell", "units": "km2"},
+            ),
+            "in_fit_subset": (
+                ("profile",),
+                prepared.in_fit_subset.astype(np.int8),
+                {
+                    "long_name": "profile is in the equal-area subset the k-means fit uses",
+                    "flag_values": np.array([0, 1], dtype=np.int8),
+                    "flag_meanings": "assigned_to_nearest_centre fitted",
+                },
+            ),
+            "depth_weight": (
+                ("depth",),
+                prepared.depth_weight,
+                {"long_name": "weight of each depth in the distance between profiles", "comment": depth_description},
+            ),
             **extra_vars,
             "profile_status": (
                 ("latitude", "longitude"),
@@ -472,11 +584,19 @@ def profiles_dataset(spec: ModelSpec, da: xr.DataArray, prepared: Prepared, stat
             ),
         },
         coords={
-            "depth": ("depth", prepared.depth, {"long_name": "depth below earth surface", "units": "km", "positive": "down"}),
+            "depth": (
+                "depth",
+                prepared.depth,
+                {"long_name": "depth below earth surface", "units": "km", "positive": "down"},
+            ),
             "latitude": ("latitude", lat, {"standard_name": "latitude", "units": "degrees_north"}),
             "longitude": ("longitude", lon, {"standard_name": "longitude", "units": "degrees_east"}),
             "profile_latitude": (("profile",), lat[lat_index], {"standard_name": "latitude", "units": "degrees_north"}),
-            "profile_longitude": (("profile",), lon[lon_index], {"standard_name": "longitude", "units": "degrees_east"}),
+            "profile_longitude": (
+                ("profile",),
+                lon[lon_index],
+                {"standard_name": "longitude", "units": "degrees_east"},
+            ),
         },
         attrs={
             "title": f"Depth profiles of model {spec.name}",
@@ -506,20 +626,33 @@ def extract_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.Dataset:
     da = select_region(open_model(spec, block_mb=block_mb), spec)
     log.info(
         "model %s: grid %d lat x %d lon x %d depths (%.1f..%.1f km), lat %.2f..%.2f, lon %.2f..%.2f",
-        spec.name, da.sizes["latitude"], da.sizes["longitude"], da.sizes["depth"],
-        float(da.depth[0]), float(da.depth[-1]), float(da.latitude[0]), float(da.latitude[-1]),
-        float(da.longitude[0]), float(da.longitude[-1]),
+        spec.name,
+        da.sizes["latitude"],
+        da.sizes["longitude"],
+        da.sizes["depth"],
+        float(da.depth[0]),
+        float(da.depth[-1]),
+        float(da.latitude[0]),
+        float(da.latitude[-1]),
+        float(da.longitude[0]),
+        float(da.longitude[-1]),
     )
     profiles, status, flat_index = stack_complete_profiles(da)
     if profiles.shape[0] == 0:
-        raise spec.error("no complete depth profile left after masking NaN/fill values in the selected region and depth "
-                         f"range; widen `models[name={spec.name}].region` or `.depth` in the config (the file's NaN or fill "
-                         "values cover all of them)")
+        raise spec.error(
+            "no complete depth profile left after masking NaN/fill values in the selected region and depth "
+            f"range; widen `models[name={spec.name}].region` or `.depth` in the config (the file's NaN or fill "
+            "values cover all of them)"
+        )
     prepared = prepare_profiles(spec, da, profiles, flat_index)
     ds = profiles_dataset(spec, da, prepared, status, flat_index)
     log.info("model %s: cite as: %s", spec.name, ds.attrs["model_citation"])
     log.info(
         "model %s: %d complete profiles kept of %d grid points; dropped %d incomplete, %d with no data",
-        spec.name, ds.attrs["n_profiles"], ds.attrs["n_grid_points"], ds.attrs["n_incomplete_dropped"], ds.attrs["n_no_data"],
+        spec.name,
+        ds.attrs["n_profiles"],
+        ds.attrs["n_grid_points"],
+        ds.attrs["n_incomplete_dropped"],
+        ds.attrs["n_no_data"],
     )
     return ds

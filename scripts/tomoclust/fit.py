@@ -1,4 +1,5 @@
 """One k-means fit of the depth profiles: tslearn's TimeSeriesKMeans or scikit-learn's KMeans (``fit.engine``)."""
+
 from __future__ import annotations
 
 import logging
@@ -25,11 +26,14 @@ class FitResult:
     depth_mean_of_centers: np.ndarray  # (k,) the ordering key
     margin: np.ndarray | None = None  # (n_profiles,) (d2 - d1) / (d2 + d1) to the nearest and second-nearest centre
     engine_inertia: float | None = None  # the inertia as the engine reported it
-    nearest_distance: np.ndarray | None = None  # (n_profiles,) distance to the own centre, in the fit's metric and depth weights
+    nearest_distance: np.ndarray | None = (
+        None  # (n_profiles,) distance to the own centre, in the fit's metric and depth weights
+    )
 
 
-def velocity_order(labels: np.ndarray, centers: np.ndarray, depth: np.ndarray,
-                   member_values: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def velocity_order(
+    labels: np.ndarray, centers: np.ndarray, depth: np.ndarray, member_values: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(order, key): the categories sorted slowest first (argsort of the key), and the key of each category.
 
     The key is the centre's depth average (0 is then the slowest centre); the same rule at every k makes colours
@@ -45,8 +49,9 @@ def velocity_order(labels: np.ndarray, centers: np.ndarray, depth: np.ndarray,
     return np.argsort(key, kind="stable"), key
 
 
-def centre_distances(series: np.ndarray, centers: np.ndarray, metric: str = "euclidean",
-                     metric_params: dict | None = None) -> np.ndarray:
+def centre_distances(
+    series: np.ndarray, centers: np.ndarray, metric: str = "euclidean", metric_params: dict | None = None
+) -> np.ndarray:
     """(n_profiles, k) distances of (depth-scaled) profiles to (depth-scaled) centres in the fit's metric.
 
     The one place distances to centres are computed: the fit's final assignment and margin, and the
@@ -87,8 +92,18 @@ def cache_tslearn_kernels() -> int:
     return enabled
 
 
-def engine_centers(fitted: np.ndarray, k: int, engine: str, metric: str, max_iter: int, n_init: int, random_state: int,
-                   tol: float | None, metric_params: dict | None, sample_weight: np.ndarray | None):
+def engine_centers(
+    fitted: np.ndarray,
+    k: int,
+    engine: str,
+    metric: str,
+    max_iter: int,
+    n_init: int,
+    random_state: int,
+    tol: float | None,
+    metric_params: dict | None,
+    sample_weight: np.ndarray | None,
+):
     """(centres, inertia as the engine reports it, iterations) of one k-means fit of the (n, n_depth) rows ``fitted``.
 
     The one place an engine is called: ``tslearn`` (TimeSeriesKMeans, any metric, no sample weights) or
@@ -99,8 +114,15 @@ def engine_centers(fitted: np.ndarray, k: int, engine: str, metric: str, max_ite
         from sklearn.cluster import KMeans
         from threadpoolctl import threadpool_limits
 
-        model = KMeans(n_clusters=k, init="k-means++", n_init=n_init, max_iter=max_iter, random_state=random_state,
-                       algorithm="lloyd", **({} if tol is None else {"tol": tol}))
+        model = KMeans(
+            n_clusters=k,
+            init="k-means++",
+            n_init=n_init,
+            max_iter=max_iter,
+            random_state=random_state,
+            algorithm="lloyd",
+            **({} if tol is None else {"tol": tol}),
+        )
         # One thread: a fit job is one core of the run, and its numbers do not depend on the machine's core count.
         with threadpool_limits(limits=1):
             model.fit(fitted, sample_weight=sample_weight)
@@ -113,8 +135,15 @@ def engine_centers(fitted: np.ndarray, k: int, engine: str, metric: str, max_ite
         from tslearn.clustering import TimeSeriesKMeans
     if metric != "euclidean":
         cache_tslearn_kernels()
-    model = TimeSeriesKMeans(n_clusters=k, metric=metric, max_iter=max_iter, n_init=n_init, random_state=random_state,
-                             metric_params=metric_params or None, **({} if tol is None else {"tol": tol}))
+    model = TimeSeriesKMeans(
+        n_clusters=k,
+        metric=metric,
+        max_iter=max_iter,
+        n_init=n_init,
+        random_state=random_state,
+        metric_params=metric_params or None,
+        **({} if tol is None else {"tol": tol}),
+    )
     model.fit(fitted[:, :, np.newaxis])
     return model.cluster_centers_[:, :, 0], float(model.inertia_), int(model.n_iter_)
 
@@ -163,8 +192,9 @@ def fit_kmeans(
     n_fitted = fitted.shape[0]
     if not 2 <= k <= n_fitted:
         raise ValueError(f"k={k} must be between 2 and the number of profiles fitted ({n_fitted})")
-    fitted_centers, engine_inertia, n_iter = engine_centers(fitted, k, engine, metric, max_iter, n_init, random_state,
-                                                            tol, metric_params, weights)
+    fitted_centers, engine_inertia, n_iter = engine_centers(
+        fitted, k, engine, metric, max_iter, n_init, random_state, tol, metric_params, weights
+    )
     # Every profile (fitted or not) is assigned to its nearest final centre, as scikit-learn's KMeans and tslearn's
     # labels_ do, so labels, centres, margins and a later classification with the saved centres agree.
     distances = centre_distances(series, fitted_centers, metric, metric_params)
@@ -201,18 +231,30 @@ CRITERIA_DESCRIPTIONS = {
 }
 
 
-def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict, scores: dict | None = None,
-                agreement: np.ndarray | None = None, fit_mask: np.ndarray | None = None, weighting: str = "",
-                envelopes: dict | None = None) -> xr.Dataset:
+def fit_dataset(
+    result: FitResult,
+    profiles_ds: xr.Dataset,
+    k: int,
+    params: dict,
+    scores: dict | None = None,
+    agreement: np.ndarray | None = None,
+    fit_mask: np.ndarray | None = None,
+    weighting: str = "",
+    envelopes: dict | None = None,
+) -> xr.Dataset:
     """The self-describing contents of ``fits/k{k}.nc``; ``scores`` adds per-k criteria, ``agreement`` the
     per-profile co-assignment of the restarts, ``envelopes`` the members' std and quantiles at every depth.
     ``fit_mask``: the profiles the fit used (default: profiles.nc's ``in_fit_subset``)."""
-    value_attrs = {a: v for a, v in profiles_ds["profiles"].attrs.items() if a in ("units", "long_name", "display_name")}
+    value_attrs = {
+        a: v for a, v in profiles_ds["profiles"].attrs.items() if a in ("units", "long_name", "display_name")
+    }
     k_ids = np.arange(k, dtype=np.int32)
     sizes = np.bincount(result.labels, minlength=k).astype(np.int64)
     if "profile_depth_mean" in profiles_ds:  # standardized profiles: ordered by their depth average before
-        key_attrs = {"long_name": "mean over the members of their depth average before standardizing (ordering key)",
-                     **{a: v for a, v in profiles_ds["profile_depth_mean"].attrs.items() if a == "units"}}
+        key_attrs = {
+            "long_name": "mean over the members of their depth average before standardizing (ordering key)",
+            **{a: v for a, v in profiles_ds["profile_depth_mean"].attrs.items() if a == "units"},
+        }
     else:
         key_attrs = {**value_attrs, "long_name": "thickness-weighted depth average of the centre (ordering key)"}
     cluster_area = np.bincount(result.labels, weights=profiles_ds["profile_area"].values, minlength=k)
@@ -231,16 +273,38 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
             "centers": (("cluster", "depth"), result.centers, {**value_attrs, "long_name": "cluster centre profile"}),
             "center_depth_mean": (("cluster",), result.depth_mean_of_centers, key_attrs),
             "cluster_size": (("cluster",), sizes, {"long_name": "number of profiles in the cluster"}),
-            "cluster_size_fitted": (("cluster",), np.bincount(result.labels[fitted], minlength=k).astype(np.int64),
-                                    {"long_name": "number of fitted profiles in the cluster"}),
-            "cluster_area": (("cluster",), cluster_area, {"long_name": "area of the grid cells in the cluster", "units": "km2"}),
-            "cluster_area_percent": (("cluster",), 100.0 * cluster_area / max(cluster_area.sum(), 1e-300), {
-                "long_name": "share of the region's area (cells with a complete profile) in the cluster", "units": "percent"}),
-            "inertia": ((), result.inertia, {
-                "long_name": "mean squared distance of the fitted profiles to their nearest final centre",
-                "comment": "depth-weighted, in the fit's metric; weighted by cell area where the fit is (fit_weighting); "
-                           "the same definition for every engine"}),
-            "n_fit_profiles": ((), np.int64(fitted.sum()), {"long_name": "profiles the k-means fit used (the rest assigned to the nearest centre)"}),
+            "cluster_size_fitted": (
+                ("cluster",),
+                np.bincount(result.labels[fitted], minlength=k).astype(np.int64),
+                {"long_name": "number of fitted profiles in the cluster"},
+            ),
+            "cluster_area": (
+                ("cluster",),
+                cluster_area,
+                {"long_name": "area of the grid cells in the cluster", "units": "km2"},
+            ),
+            "cluster_area_percent": (
+                ("cluster",),
+                100.0 * cluster_area / max(cluster_area.sum(), 1e-300),
+                {
+                    "long_name": "share of the region's area (cells with a complete profile) in the cluster",
+                    "units": "percent",
+                },
+            ),
+            "inertia": (
+                (),
+                result.inertia,
+                {
+                    "long_name": "mean squared distance of the fitted profiles to their nearest final centre",
+                    "comment": "depth-weighted, in the fit's metric; weighted by cell area where the fit is (fit_weighting); "
+                    "the same definition for every engine",
+                },
+            ),
+            "n_fit_profiles": (
+                (),
+                np.int64(fitted.sum()),
+                {"long_name": "profiles the k-means fit used (the rest assigned to the nearest centre)"},
+            ),
             "n_iter": ((), np.int32(result.n_iter), {"long_name": "iterations run"}),
         },
         coords={
@@ -260,28 +324,50 @@ def fit_dataset(result: FitResult, profiles_ds: xr.Dataset, k: int, params: dict
         },
     )
     if result.engine_inertia is not None:
-        ds["engine_inertia"] = ((), result.engine_inertia, {
-            "long_name": "inertia as the engine reported it (tslearn: mean over the last assignment before the final "
-                         "centre update; scikit-learn: sum of the weighted squared distances)"})
+        ds["engine_inertia"] = (
+            (),
+            result.engine_inertia,
+            {
+                "long_name": "inertia as the engine reported it (tslearn: mean over the last assignment before the final "
+                "centre update; scikit-learn: sum of the weighted squared distances)"
+            },
+        )
     for name, value in (scores or {}).items():
         ds[name] = ((), float(value), {"long_name": CRITERIA_DESCRIPTIONS.get(name, name)})
     if envelopes is not None:
         from .envelopes import QUANTILES
 
         ds = ds.assign_coords(quantile=("quantile", np.asarray(QUANTILES), {"long_name": "quantile of the members"}))
-        ds["member_std"] = (("cluster", "depth"), envelopes["std"], {
-            **value_attrs, "long_name": "standard deviation of the members at each depth"})
-        ds["member_quantiles"] = (("cluster", "quantile", "depth"), envelopes["quantiles"], {
-            **value_attrs, "long_name": "quantiles of the members at each depth"})
+        ds["member_std"] = (
+            ("cluster", "depth"),
+            envelopes["std"],
+            {**value_attrs, "long_name": "standard deviation of the members at each depth"},
+        )
+        ds["member_quantiles"] = (
+            ("cluster", "quantile", "depth"),
+            envelopes["quantiles"],
+            {**value_attrs, "long_name": "quantiles of the members at each depth"},
+        )
     if result.margin is not None:
-        ds["margin"] = (("profile",), result.margin, {
-            "long_name": "margin between the nearest and second-nearest centre, (d2 - d1) / (d2 + d1)",
-            "comment": "0: on the boundary between two centres; 1: on a centre. Distances in the fit's metric and depth weights",
-            "units": "1"})
+        ds["margin"] = (
+            ("profile",),
+            result.margin,
+            {
+                "long_name": "margin between the nearest and second-nearest centre, (d2 - d1) / (d2 + d1)",
+                "comment": "0: on the boundary between two centres; 1: on a centre. Distances in the fit's metric and depth weights",
+                "units": "1",
+            },
+        )
     if agreement is not None:
-        ds["coassignment"] = (("profile",), agreement, {
-            "long_name": "share of the restarts that put the profile in the category matched to its own",
-            "comment": "restart categories matched to the fit's by maximum overlap (Hungarian assignment)", "units": "1"})
+        ds["coassignment"] = (
+            ("profile",),
+            agreement,
+            {
+                "long_name": "share of the restarts that put the profile in the category matched to its own",
+                "comment": "restart categories matched to the fit's by maximum overlap (Hungarian assignment)",
+                "units": "1",
+            },
+        )
     return ds
 
 
@@ -289,7 +375,9 @@ def check_k_range(ks, profiles_ds: xr.Dataset, model: str, where: str) -> None:
     """Refuse, before any fit, a k larger than the number of profiles the fit would use."""
     from .config import check_k_counts
 
-    check_k_counts(ks, int(profiles_ds["in_fit_subset"].values.astype(bool).sum()), profiles_ds.sizes["profile"], model, where)
+    check_k_counts(
+        ks, int(profiles_ds["in_fit_subset"].values.astype(bool).sum()), profiles_ds.sizes["profile"], model, where
+    )
 
 
 @dataclass(frozen=True)
@@ -325,14 +413,19 @@ def fit_inputs(profiles_ds: xr.Dataset, fit_params: dict, criteria: dict) -> Fit
         fit_mask, sample_weight = np.ones(X.shape[0], dtype=bool), None
         weighting = "none: every profile counts the same"
     scaled = X[fit_mask] * np.sqrt(weight)
-    sample = silhouette_sample(scaled, criteria["silhouette_sample"], criteria["random_state"],
-                               None if sample_weight is None else sample_weight[fit_mask])
+    sample = silhouette_sample(
+        scaled,
+        criteria["silhouette_sample"],
+        criteria["random_state"],
+        None if sample_weight is None else sample_weight[fit_mask],
+    )
     order_values = profiles_ds["profile_depth_mean"].values if "profile_depth_mean" in profiles_ds else None
     return FitInputs(X, profiles_ds["depth"].values, weight, fit_mask, sample_weight, weighting, order_values, sample)
 
 
-def fit_profiles(profiles_ds: xr.Dataset, k: int, fit_params: dict, criteria: dict, stability: dict,
-                 inputs: FitInputs | None = None) -> xr.Dataset:
+def fit_profiles(
+    profiles_ds: xr.Dataset, k: int, fit_params: dict, criteria: dict, stability: dict, inputs: FitInputs | None = None
+) -> xr.Dataset:
     """One k: the fit, its criteria, restart stability and member envelopes, as the contents of ``fits/k{k}.nc``.
 
     ``inputs``: from :func:`fit_inputs`, made once for all the k of a job (the silhouette's distances among them).
@@ -344,29 +437,76 @@ def fit_profiles(profiles_ds: xr.Dataset, k: int, fit_params: dict, criteria: di
     model = profiles_ds.attrs.get("model", "")
     X, depth, weight, fit_mask = inputs.profiles, inputs.depth, inputs.depth_weight, inputs.fit_mask
     if fit_params["metric"] != "euclidean" and not np.allclose(weight, 1.0):
-        log.warning("model %s: depth weights scale the values before %s, which also warps along depth; "
-                    "`depth_weighting: resample` is the natural choice for %s", model, fit_params["metric"], fit_params["metric"])
-    result = fit_kmeans(X, depth, k, **fit_params, depth_weight=weight, fit_mask=fit_mask,
-                        sample_weight=inputs.sample_weight, order_values=inputs.order_values, with_margin=True)
+        log.warning(
+            "model %s: depth weights scale the values before %s, which also warps along depth; "
+            "`depth_weighting: resample` is the natural choice for %s",
+            model,
+            fit_params["metric"],
+            fit_params["metric"],
+        )
+    result = fit_kmeans(
+        X,
+        depth,
+        k,
+        **fit_params,
+        depth_weight=weight,
+        fit_mask=fit_mask,
+        sample_weight=inputs.sample_weight,
+        order_values=inputs.order_values,
+        with_margin=True,
+    )
     sizes = sorted(int((result.labels == c).sum()) for c in range(k))
-    log.info("model %s k=%d: %s fit, inertia %.6g after %d iterations on %d of %d profiles (%s); cluster sizes %s",
-             model, k, fit_params.get("engine", "tslearn"), result.inertia, result.n_iter, int(fit_mask.sum()),
-             X.shape[0], inputs.weighting, sizes)
+    log.info(
+        "model %s k=%d: %s fit, inertia %.6g after %d iterations on %d of %d profiles (%s); cluster sizes %s",
+        model,
+        k,
+        fit_params.get("engine", "tslearn"),
+        result.inertia,
+        result.n_iter,
+        int(fit_mask.sum()),
+        X.shape[0],
+        inputs.weighting,
+        sizes,
+    )
     # Criteria and stability judge the fit where it was made: fitted profiles, depth-weighted distances, cell areas.
     scale = np.sqrt(weight)
     fitted_weight = None if inputs.sample_weight is None else inputs.sample_weight[fit_mask]
-    scores = validity_criteria(X[fit_mask] * scale, result.labels[fit_mask], result.centers * scale, inputs.silhouette,
-                               fitted_weight)
+    scores = validity_criteria(
+        X[fit_mask] * scale, result.labels[fit_mask], result.centers * scale, inputs.silhouette, fitted_weight
+    )
     # Restarts are fitted on a subsample of the fitted profiles and then assign every profile: stability and
     # per-point co-assignment from the same fits.
-    chosen, restarts = restart_fits(X * scale, depth, k, fit_params, stability["restarts"], stability["subsample"],
-                                    stability["random_state"], candidates=fit_mask, sample_weight=inputs.sample_weight)
+    chosen, restarts = restart_fits(
+        X * scale,
+        depth,
+        k,
+        fit_params,
+        stability["restarts"],
+        stability["subsample"],
+        stability["random_state"],
+        candidates=fit_mask,
+        sample_weight=inputs.sample_weight,
+    )
     scores.update(stability_scores(result.labels, chosen, restarts))
     agreement = coassignment(result.labels, [r.labels for r in restarts], k)
-    log.info("model %s k=%d: %s; margin median %.3g%s", model, k, ", ".join(f"{n} {v:.4g}" for n, v in scores.items()),
-             float(np.median(result.margin)),
-             "" if agreement is None else f", co-assignment median {float(np.median(agreement)):.3g}")
+    log.info(
+        "model %s k=%d: %s; margin median %.3g%s",
+        model,
+        k,
+        ", ".join(f"{n} {v:.4g}" for n, v in scores.items()),
+        float(np.median(result.margin)),
+        "" if agreement is None else f", co-assignment median {float(np.median(agreement)):.3g}",
+    )
     _, std, _ = cluster_statistics(X, result.labels, k)
     envelopes = {"std": std, "quantiles": cluster_quantiles(X, result.labels, k)}
-    return fit_dataset(result, profiles_ds, k, fit_params, scores, agreement, fit_mask=fit_mask,
-                       weighting=inputs.weighting, envelopes=envelopes)
+    return fit_dataset(
+        result,
+        profiles_ds,
+        k,
+        fit_params,
+        scores,
+        agreement,
+        fit_mask=fit_mask,
+        weighting=inputs.weighting,
+        envelopes=envelopes,
+    )

@@ -1,4 +1,5 @@
 """Gather per-k fits into tables, the knee, and the labels cube on the model grid (put there by tomoclust.grid)."""
+
 from __future__ import annotations
 
 import logging
@@ -43,7 +44,9 @@ def k_selection(table: pd.DataFrame, sensitivity: float = 1.0) -> dict:
     selection = find_knee(table["k"].to_numpy(), table["inertia"].to_numpy(), sensitivity)
     preferred = {"inertia_knee": selection["knee"]}
     if "distortion" in table:
-        preferred["distortion_knee"] = find_knee(table["k"].to_numpy(), table["distortion"].to_numpy(), sensitivity)["knee"]
+        preferred["distortion_knee"] = find_knee(table["k"].to_numpy(), table["distortion"].to_numpy(), sensitivity)[
+            "knee"
+        ]
     preferred.update(preferred_k(table))
     selection["preferred"] = preferred
     selection["units"] = str(table["units"].iloc[0]) if len(table) else ""
@@ -64,7 +67,9 @@ def find_knee(k: np.ndarray, inertia: np.ndarray, sensitivity: float = 1.0) -> d
     inertia = np.asarray(inertia, dtype=float)
     knee = None
     if k.size >= 3:
-        locator = KneeLocator(k, inertia, curve="convex", direction="decreasing", S=sensitivity, interp_method="interp1d")
+        locator = KneeLocator(
+            k, inertia, curve="convex", direction="decreasing", S=sensitivity, interp_method="interp1d"
+        )
         knee = None if locator.knee is None else int(locator.knee)
     result = {
         "knee": knee,
@@ -104,8 +109,11 @@ def labels_cube(profiles_ds: xr.Dataset, fits: dict[int, xr.Dataset]) -> xr.Data
             "latitude": profiles_ds["latitude"],
             "longitude": profiles_ds["longitude"],
         },
-        attrs={"title": f"k-means categories of model {profiles_ds.attrs.get('model', '?')}", "model": profiles_ds.attrs.get("model", ""),
-               "Conventions": "CF-1.8",
-               **preprocessing_attrs(profiles_ds.attrs)},
+        attrs={
+            "title": f"k-means categories of model {profiles_ds.attrs.get('model', '?')}",
+            "model": profiles_ds.attrs.get("model", ""),
+            "Conventions": "CF-1.8",
+            **preprocessing_attrs(profiles_ds.attrs),
+        },
     )
     return ds

@@ -5,6 +5,7 @@ profiles.nc stores the complete profiles of a model in a row each, with the grid
 back on the grid here. NO_PROFILE marks the grid points without a complete profile wherever an integer is stored
 (a category, a demo province, a vote count): never a category, and never a number of votes.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

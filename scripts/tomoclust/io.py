@@ -6,6 +6,7 @@ comes, with its many conventions, is the extraction's job: tomoclust.extract.)
 Writes are atomic: a killed job never leaves a file that looks complete.
 (Downloading a model file is tomoclust.download's.)
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,6 @@ import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -40,7 +40,9 @@ def read_fits(paths) -> dict[int, xr.Dataset]:
     return dict(sorted(fits.items()))
 
 
-def read_figure_inputs(profiles_path, fit_paths, categories_path) -> tuple[xr.Dataset, dict[int, xr.Dataset], pd.DataFrame]:
+def read_figure_inputs(
+    profiles_path, fit_paths, categories_path
+) -> tuple[xr.Dataset, dict[int, xr.Dataset], pd.DataFrame]:
     """What a job drawing the per-k figures of a chunk reads: profiles.nc, the chunk's fits, categories.csv."""
     return read_dataset(profiles_path), read_fits(fit_paths), read_table(categories_path)
 

@@ -7,6 +7,7 @@ rescaled to sum to 1: in the squared distance between two joined profiles every 
 its units (km/s, percent) or spread. The scales are recorded in the output. The figures are
 tomoclust.joint_plots.
 """
+
 from __future__ import annotations
 
 from functools import reduce
@@ -22,8 +23,10 @@ def common_profiles(datasets: dict[str, xr.Dataset]) -> dict[str, np.ndarray]:
 
     Profiles are stored latitude then longitude ascending, so each variable's grid keys ascend.
     """
-    keys = {name: ds["profile_lat_index"].values.astype(np.int64) * ds.sizes["longitude"] + ds["profile_lon_index"].values
-            for name, ds in datasets.items()}
+    keys = {
+        name: ds["profile_lat_index"].values.astype(np.int64) * ds.sizes["longitude"] + ds["profile_lon_index"].values
+        for name, ds in datasets.items()
+    }
     shared = reduce(np.intersect1d, keys.values())
     return {name: np.searchsorted(key, shared) for name, key in keys.items()}
 
@@ -36,17 +39,24 @@ def join_variables(datasets: dict[str, xr.Dataset]) -> dict:
         values = ds["profiles"].values[index[name]].astype(np.float64)
         weight = ds["depth_weight"].values.astype(np.float64)
         weight = weight / weight.sum()
-        rms = float(np.sqrt(np.mean((values ** 2) @ weight)))
+        rms = float(np.sqrt(np.mean((values**2) @ weight)))
         scales[name] = rms if rms > 0 else 1.0
         blocks.append(values / scales[name])
         weights.append(weight)
         depths[name] = ds["depth"].values
     first = next(iter(datasets.values()))
     rows = index[next(iter(datasets))]
-    return {"profiles": np.hstack(blocks), "depth_weight": np.concatenate(weights), "scales": scales, "depths": depths,
-            "index": index, "profile_area": first["profile_area"].values[rows],
-            "in_fit_subset": first["in_fit_subset"].values.astype(bool)[rows],
-            "lat_index": first["profile_lat_index"].values[rows], "lon_index": first["profile_lon_index"].values[rows]}
+    return {
+        "profiles": np.hstack(blocks),
+        "depth_weight": np.concatenate(weights),
+        "scales": scales,
+        "depths": depths,
+        "index": index,
+        "profile_area": first["profile_area"].values[rows],
+        "in_fit_subset": first["in_fit_subset"].values.astype(bool)[rows],
+        "lat_index": first["profile_lat_index"].values[rows],
+        "lon_index": first["profile_lon_index"].values[rows],
+    }
 
 
 def fit_joint(joined: dict, datasets: dict[str, xr.Dataset], k: int, fit_params: dict):
@@ -62,12 +72,19 @@ def fit_joint(joined: dict, datasets: dict[str, xr.Dataset], k: int, fit_params:
     order_values = depth_average(first_values, first["depth"].values)  # each member's depth average, first variable
     n = joined["profiles"].shape[1]
     # fit_kmeans orders by order_values; its depth argument only labels the joined axis here.
-    result = fit_kmeans(joined["profiles"], np.arange(n, dtype=float), k, **fit_params,
-                        depth_weight=joined["depth_weight"], fit_mask=joined["in_fit_subset"], order_values=order_values)
+    result = fit_kmeans(
+        joined["profiles"],
+        np.arange(n, dtype=float),
+        k,
+        **fit_params,
+        depth_weight=joined["depth_weight"],
+        fit_mask=joined["in_fit_subset"],
+        order_values=order_values,
+    )
     centres, start = {}, 0
     for name, ds in datasets.items():
         width = ds.sizes["depth"]
-        centres[name] = result.centers[:, start:start + width] * joined["scales"][name]
+        centres[name] = result.centers[:, start : start + width] * joined["scales"][name]
         start += width
     return result.labels, centres
 
@@ -80,23 +97,52 @@ def joint_dataset(joined: dict, datasets: dict[str, xr.Dataset], fits: dict[int,
     labels = np.full((len(ks), n_lat, n_lon), NO_PROFILE, dtype=np.int32)
     for i, k in enumerate(ks):
         labels[i, joined["lat_index"], joined["lon_index"]] = fits[k][0]
-    data = {"labels": (("k", "latitude", "longitude"), labels, {
-        "long_name": "category of the joint fit of " + ", ".join(datasets) + " (0 = slowest in " + next(iter(datasets)) + ")",
-        "comment": "-1 where a variable has no complete profile"})}
+    data = {
+        "labels": (
+            ("k", "latitude", "longitude"),
+            labels,
+            {
+                "long_name": "category of the joint fit of "
+                + ", ".join(datasets)
+                + " (0 = slowest in "
+                + next(iter(datasets))
+                + ")",
+                "comment": "-1 where a variable has no complete profile",
+            },
+        )
+    }
     n_clusters = max(ks)
     for name, ds in datasets.items():
         centres = np.full((len(ks), n_clusters, ds.sizes["depth"]), np.nan)
         for i, k in enumerate(ks):
             centres[i, :k] = fits[k][1][name]
-        data[f"centers_{name}"] = (("k", "cluster", f"depth_{name}"), centres, {
-            "long_name": f"centre profiles of {name} (its own units)", "units": ds["profiles"].attrs.get("units", ""),
-            "joint_scale": joined["scales"][name]})
-    coords = {"k": ("k", np.asarray(ks, dtype=np.int32)), "cluster": ("cluster", np.arange(n_clusters, dtype=np.int32)),
-              "latitude": first["latitude"], "longitude": first["longitude"],
-              **{f"depth_{name}": (f"depth_{name}", ds["depth"].values, {"units": "km"}) for name, ds in datasets.items()}}
-    return xr.Dataset(data, coords=coords, attrs={
-        "title": f"Joint k-means fit of {', '.join(datasets)} of model {model}", "model": model, "Conventions": "CF-1.8",
-        "variables": ", ".join(datasets), "n_profiles": int(joined["profiles"].shape[0]),
-        "scaling": "each variable divided by its depth-weighted RMS (joint_scale of its centres), its depth weights "
-                   "rescaled to sum to 1, so every variable counts the same in the distance",
-        **{f"joint_scale_{name}": float(scale) for name, scale in joined["scales"].items()}})
+        data[f"centers_{name}"] = (
+            ("k", "cluster", f"depth_{name}"),
+            centres,
+            {
+                "long_name": f"centre profiles of {name} (its own units)",
+                "units": ds["profiles"].attrs.get("units", ""),
+                "joint_scale": joined["scales"][name],
+            },
+        )
+    coords = {
+        "k": ("k", np.asarray(ks, dtype=np.int32)),
+        "cluster": ("cluster", np.arange(n_clusters, dtype=np.int32)),
+        "latitude": first["latitude"],
+        "longitude": first["longitude"],
+        **{f"depth_{name}": (f"depth_{name}", ds["depth"].values, {"units": "km"}) for name, ds in datasets.items()},
+    }
+    return xr.Dataset(
+        data,
+        coords=coords,
+        attrs={
+            "title": f"Joint k-means fit of {', '.join(datasets)} of model {model}",
+            "model": model,
+            "Conventions": "CF-1.8",
+            "variables": ", ".join(datasets),
+            "n_profiles": int(joined["profiles"].shape[0]),
+            "scaling": "each variable divided by its depth-weighted RMS (joint_scale of its centres), its depth weights "
+            "rescaled to sum to 1, so every variable counts the same in the distance",
+            **{f"joint_scale_{name}": float(scale) for name, scale in joined["scales"].items()},
+        },
+    )

@@ -1,4 +1,5 @@
 """The figure of a joint fit (tomoclust.joint): its categories on a map, every variable's centres beside it."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,12 +9,23 @@ from .maps import add_category_colorbar, choose_projection, draw_category_map
 from .plotting import plt
 
 
-def plot_joint(lat, lon, labels2d, centres: dict[str, np.ndarray], depths: dict[str, np.ndarray], units: dict[str, str],
-               k: int, title: str, style, colors=None):
+def plot_joint(
+    lat,
+    lon,
+    labels2d,
+    centres: dict[str, np.ndarray],
+    depths: dict[str, np.ndarray],
+    units: dict[str, str],
+    k: int,
+    title: str,
+    style,
+    colors=None,
+):
     """The joint categories on a map, and every variable's centre profiles beside it (one panel per variable)."""
     colors = category_colors(k) if colors is None else colors
-    projection = choose_projection(float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)),
-                                   style.projection)
+    projection = choose_projection(
+        float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)), style.projection
+    )
     n_vars = len(centres)
     fig = plt.figure(figsize=(5.0 + 2.0 * n_vars, 4.4))
     # An empty column between the map's colour bar and the profiles.

@@ -9,6 +9,7 @@ category's position, so a province that persists keeps its colour from one map
 to the next where the order allows it. The clustergram is
 tomoclust.lineage_plots.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -49,11 +50,20 @@ def lineage_edges(labels_by_k: dict[int, np.ndarray]) -> pd.DataFrame:
         counts = contingency(labels_by_k[k], labels_by_k[k_next], k, k_next)
         parent_size, child_size = counts.sum(axis=1), counts.sum(axis=0)
         for i, j in zip(*np.nonzero(counts)):
-            rows.append({
-                "k": k, "category": int(i), "k_next": k_next, "category_next": int(j), "n_profiles": int(counts[i, j]),
-                "share_of_category": counts[i, j] / parent_size[i], "share_of_next": counts[i, j] / child_size[j],
-            })
-    return pd.DataFrame(rows, columns=["k", "category", "k_next", "category_next", "n_profiles", "share_of_category", "share_of_next"])
+            rows.append(
+                {
+                    "k": k,
+                    "category": int(i),
+                    "k_next": k_next,
+                    "category_next": int(j),
+                    "n_profiles": int(counts[i, j]),
+                    "share_of_category": counts[i, j] / parent_size[i],
+                    "share_of_next": counts[i, j] / child_size[j],
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["k", "category", "k_next", "category_next", "n_profiles", "share_of_category", "share_of_next"]
+    )
 
 
 def _ordered_heirs(inherited: np.ndarray, weight: np.ndarray, gap: float) -> np.ndarray:
@@ -70,8 +80,11 @@ def _ordered_heirs(inherited: np.ndarray, weight: np.ndarray, gap: float) -> np.
     previous: dict[int, int] = {}
     for j in anchors[1:]:
         gain = 0.0 if j == k - 1 else float(weight[j])
-        options = [(best[i] + gain, i) for i in anchors if i < j and i in best
-                   and position[j] - position[i] >= (j - i) * gap - 1e-12]
+        options = [
+            (best[i] + gain, i)
+            for i in anchors
+            if i < j and i in best and position[j] - position[i] >= (j - i) * gap - 1e-12
+        ]
         if options:
             best[j], previous[j] = max(options)
     kept = np.zeros(k, dtype=bool)
@@ -113,7 +126,7 @@ def lineage_positions(labels_by_k: dict[int, np.ndarray]) -> dict[int, np.ndarra
         new[0], new[-1] = 0.0, 1.0
         anchors = np.flatnonzero(~np.isnan(new))
         for left, right in zip(anchors, anchors[1:]):
-            new[left + 1:right] = np.linspace(new[left], new[right], right - left + 1)[1:-1]
+            new[left + 1 : right] = np.linspace(new[left], new[right], right - left + 1)[1:-1]
         positions[k_next] = new
     return positions
 

@@ -1,4 +1,5 @@
 """The clustergram: how the categories split as k grows (tomoclust.lineage), in their categories.csv colours."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -16,11 +17,25 @@ def plot_lineage(edges: pd.DataFrame, nodes: pd.DataFrame, colors: pd.DataFrame,
         if share < 0.005:
             continue
         color = colors.set_index(["k", "category"]).loc[(e.k_next, e.category_next), "color"]
-        ax.plot([e.k, e.k_next], [y[(e.k, e.category)], y[(e.k_next, e.category_next)]], color=color,
-                lw=0.5 + 14.0 * share, alpha=0.55, solid_capstyle="butt", zorder=1)
+        ax.plot(
+            [e.k, e.k_next],
+            [y[(e.k, e.category)], y[(e.k_next, e.category_next)]],
+            color=color,
+            lw=0.5 + 14.0 * share,
+            alpha=0.55,
+            solid_capstyle="butt",
+            zorder=1,
+        )
     node_colors = colors.set_index(["k", "category"])["color"]
-    ax.scatter(nodes["k"], nodes["center_depth_mean"], s=8 + 300 * nodes["size"] / total,
-               c=[node_colors.loc[(k, c)] for k, c in zip(nodes["k"], nodes["category"])], edgecolors="0.2", linewidths=0.4, zorder=2)
+    ax.scatter(
+        nodes["k"],
+        nodes["center_depth_mean"],
+        s=8 + 300 * nodes["size"] / total,
+        c=[node_colors.loc[(k, c)] for k, c in zip(nodes["k"], nodes["category"])],
+        edgecolors="0.2",
+        linewidths=0.4,
+        zorder=2,
+    )
     ax.set_xlabel("number of clusters k")
     ax.set_ylabel(f"centre profile, depth average ({units})" if units else "centre profile, depth average")
     ax.set_title(f"{model}: how categories split as k grows (band width ∝ profiles)")

@@ -1,4 +1,5 @@
 """Send a script's log records, warnings and the error that ends it to its rule's ``log:`` file."""
+
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,9 @@ def setup_logging(log_path: str | None, level: int = logging.INFO) -> logging.Lo
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_path:
         handlers.append(logging.FileHandler(log_path, mode="w"))
-    logging.basicConfig(level=level, handlers=handlers, force=True, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level, handlers=handlers, force=True, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.captureWarnings(True)
     for noisy in ("matplotlib", "fontTools", "PIL", "numba", "shapely", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -7,6 +7,7 @@ and land borders at 1:110m and 1:50m, and US state lines. A feature is drawn
 only when its shapefile is on disk; otherwise the map is drawn without it and
 the log says so once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -102,8 +103,13 @@ def natural_earth_file(kind: str, style: MapStyle, resolution: str | None = None
     category, name = NATURAL_EARTH[kind]
     scale = resolution or (style.resolution if style.resolution != "auto" else "110m")
     relative = Path("shapefiles", "natural_earth", category, f"ne_{scale}_{name}.shp")
-    candidates = [*style.basemap_dirs, SHIPPED_BASEMAP, os.environ.get("CARTOPY_DATA_DIR"),
-                  cartopy.config.get("pre_existing_data_dir"), cartopy.config.get("data_dir")]
+    candidates = [
+        *style.basemap_dirs,
+        SHIPPED_BASEMAP,
+        os.environ.get("CARTOPY_DATA_DIR"),
+        cartopy.config.get("pre_existing_data_dir"),
+        cartopy.config.get("data_dir"),
+    ]
     for directory in candidates:
         if directory and (Path(directory) / relative).is_file():
             return Path(directory) / relative
@@ -123,7 +129,9 @@ def choose_projection(lon_min: float, lon_max: float, lat_min: float, lat_max: f
     if name != "auto":
         projection = getattr(ccrs, name, None)
         if projection is None:
-            raise ValueError(f"maps.projection '{name}' is not a cartopy.crs projection (e.g. Robinson, LambertConformal, PlateCarree)")
+            raise ValueError(
+                f"maps.projection '{name}' is not a cartopy.crs projection (e.g. Robinson, LambertConformal, PlateCarree)"
+            )
         try:
             return projection(central_longitude=central_lon)
         except TypeError:
@@ -140,7 +148,9 @@ def choose_projection(lon_min: float, lon_max: float, lat_min: float, lat_max: f
     parallels = (lat_min + span / 6.0, lat_max - span / 6.0)
     if parallels[0] < 0.0 < parallels[1]:
         return ccrs.PlateCarree(central_longitude=central_lon)
-    return ccrs.LambertConformal(central_longitude=central_lon, central_latitude=0.5 * (lat_min + lat_max), standard_parallels=parallels)
+    return ccrs.LambertConformal(
+        central_longitude=central_lon, central_latitude=0.5 * (lat_min + lat_max), standard_parallels=parallels
+    )
 
 
 def overlay_share(overlay_bounds, extent) -> float:
@@ -172,8 +182,11 @@ def within_extent(geometries, extent, margin: float = 0.15) -> list:
         boxes.append((-180.0, east - 360.0))
     if west < -180.0:
         boxes.append((west + 360.0, 180.0))
-    parts = [shapely.clip_by_rect(geometries, box_west, south, box_east, north) for box_west, box_east in boxes
-             if box_east > box_west]
+    parts = [
+        shapely.clip_by_rect(geometries, box_west, south, box_east, north)
+        for box_west, box_east in boxes
+        if box_east > box_west
+    ]
     return [g for clipped in parts for g in clipped if not g.is_empty]
 
 
@@ -191,8 +204,12 @@ def draw_basemap(ax, style: MapStyle, extent=(-180.0, 180.0, -90.0, 90.0)) -> li
     for kind, kwargs in BASEMAP_LINES.items():
         path = natural_earth_file(kind, style, resolution)
         if path is not None:
-            ax.add_geometries(within_extent(shpreader.Reader(str(path)).geometries(), extent), ccrs.PlateCarree(),
-                              facecolor="none", **kwargs)
+            ax.add_geometries(
+                within_extent(shpreader.Reader(str(path)).geometries(), extent),
+                ccrs.PlateCarree(),
+                facecolor="none",
+                **kwargs,
+            )
             drawn.append(f"{kind} ({path})")
         elif style.allow_download:
             import cartopy.feature as cfeature
@@ -205,29 +222,46 @@ def draw_basemap(ax, style: MapStyle, extent=(-180.0, 180.0, -90.0, 90.0)) -> li
                 "no Natural Earth %s at %s resolution on disk (looked in maps.basemap_dir, the shipped %s, CARTOPY_DATA_DIR "
                 "and cartopy's data dirs); drawing without it. Set maps.resolution to 110m or 50m (shipped), maps.basemap_dir "
                 "to a cartopy data directory that has it, or maps.allow_download: true on a machine with internet",
-                kind, resolution, SHIPPED_BASEMAP,
+                kind,
+                resolution,
+                SHIPPED_BASEMAP,
             )
     for overlay in style.overlays:
         path = overlay_path(overlay)
         if not path.is_file():
-            _warn_once("overlay %s not found (%s); drawing without it (maps.overlays takes %s or shapefile paths)",
-                       overlay, path, ", ".join(SHIPPED_OVERLAYS))
+            _warn_once(
+                "overlay %s not found (%s); drawing without it (maps.overlays takes %s or shapefile paths)",
+                overlay,
+                path,
+                ", ".join(SHIPPED_OVERLAYS),
+            )
             continue
         geometries = list(shpreader.Reader(str(path)).geometries())
         bounds = np.array([g.bounds for g in geometries if not g.is_empty])
-        share = overlay_share((bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()), extent) \
-            if bounds.size else 0.0
+        share = (
+            overlay_share((bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()), extent)
+            if bounds.size
+            else 0.0
+        )
         if share < OVERLAY_MIN_SHARE:
-            _info_once("overlay %s covers %.0f%% of this map's extent (< %.0f%%): not drawn", overlay, 100 * share,
-                       100 * OVERLAY_MIN_SHARE)
+            _info_once(
+                "overlay %s covers %.0f%% of this map's extent (< %.0f%%): not drawn",
+                overlay,
+                100 * share,
+                100 * OVERLAY_MIN_SHARE,
+            )
             continue
-        ax.add_geometries(within_extent(geometries, extent), ccrs.PlateCarree(), facecolor="none", edgecolor="0.3", lw=0.35)
+        ax.add_geometries(
+            within_extent(geometries, extent), ccrs.PlateCarree(), facecolor="none", edgecolor="0.3", lw=0.35
+        )
         drawn.append(f"overlay ({path})")
     _info_once("basemap at %s: %s", resolution, "; ".join(drawn) or "nothing")
     return drawn
 
 
-def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyle, colors=None, grid_labels: bool = True):
+def draw_category_map(
+    ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyle, colors=None, grid_labels: bool = True
+):
     """Categories as filled grid cells on a cartopy GeoAxes; returns the mesh. ``grid_labels``: label the gridlines."""
     import cartopy.crs as ccrs
 
@@ -237,7 +271,9 @@ def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyl
     # Cells reaching past a pole make cartopy re-project them one polygon at a
     # time (seconds for a global grid); clipped at ±90° they stay one fast mesh.
     lon_edges, lat_edges = cell_edges(lon), np.clip(cell_edges(lat), -90.0, 90.0)
-    mesh = ax.pcolormesh(lon_edges, lat_edges, masked, cmap=cmap, norm=norm, transform=ccrs.PlateCarree(), rasterized=True)
+    mesh = ax.pcolormesh(
+        lon_edges, lat_edges, masked, cmap=cmap, norm=norm, transform=ccrs.PlateCarree(), rasterized=True
+    )
     if lon_edges[-1] - lon_edges[0] < 359.0:
         ax.set_extent([lon_edges[0], lon_edges[-1], lat_edges[0], lat_edges[-1]], crs=ccrs.PlateCarree())
     else:
@@ -247,8 +283,9 @@ def draw_category_map(ax, lat, lon, labels2d: np.ndarray, k: int, style: MapStyl
         # auto_update=False (deprecated, still honoured): the extent is fixed, so gridlines and their labels are
         # placed once, not again at every save of a figure that is redrawn for several k.
         warnings.filterwarnings("ignore", "The auto_update parameter", DeprecationWarning)
-        gl = ax.gridlines(draw_labels=grid_labels, lw=0.3, color="0.5", alpha=0.6, x_inline=False, y_inline=False,
-                          auto_update=False)
+        gl = ax.gridlines(
+            draw_labels=grid_labels, lw=0.3, color="0.5", alpha=0.6, x_inline=False, y_inline=False, auto_update=False
+        )
     gl.top_labels = gl.right_labels = False
     gl.xlabel_style = gl.ylabel_style = {"size": 7}
     return mesh
@@ -258,8 +295,9 @@ def category_labels(center_means: np.ndarray, area_percent: np.ndarray, units: s
     return [f"{i}: {m:+.2f} {units}, {share:.0f}%" for i, (m, share) in enumerate(zip(center_means, area_percent))]
 
 
-def add_category_colorbar(fig, mesh, ax, k: int, names: list[str] | None = None, cax=None, label: str | None = None,
-                          first_on_top: bool = True):
+def add_category_colorbar(
+    fig, mesh, ax, k: int, names: list[str] | None = None, cax=None, label: str | None = None, first_on_top: bool = True
+):
     """Discrete colour bar, category 0 (slowest) on top unless ``first_on_top`` is false; ``names`` label the ticks."""
     if cax is None:
         cbar = fig.colorbar(mesh, ax=ax, ticks=np.arange(k), shrink=0.85, pad=0.03, fraction=0.04)
@@ -284,8 +322,17 @@ def draw_dots(ax, lat, lon, points2d, map_width_in: float = 6.4, color: str = "0
     import cartopy.crs as ccrs
 
     lat_index, lon_index = np.nonzero(np.asarray(points2d, dtype=bool))
-    return ax.scatter(np.asarray(lon)[lon_index], np.asarray(lat)[lat_index], s=dot_size(np.size(lon), map_width_in),
-                      c=color, marker="o", linewidths=0, zorder=3, rasterized=True, transform=ccrs.PlateCarree())
+    return ax.scatter(
+        np.asarray(lon)[lon_index],
+        np.asarray(lat)[lat_index],
+        s=dot_size(np.size(lon), map_width_in),
+        c=color,
+        marker="o",
+        linewidths=0,
+        zorder=3,
+        rasterized=True,
+        transform=ccrs.PlateCarree(),
+    )
 
 
 class PixelOverlay(Artist):
@@ -320,12 +367,21 @@ class CategoryMapCanvas:
 
     def __init__(self, lat, lon, style: MapStyle, width_in: float = 6.4, max_height_in: float = 4.6):
         self.lat, self.lon = np.asarray(lat), np.asarray(lon)
-        projection = choose_projection(float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)), style.projection)
+        projection = choose_projection(
+            float(np.min(lon)), float(np.max(lon)), float(np.min(lat)), float(np.max(lat)), style.projection
+        )
         log.info("map projection: %s", type(projection).__name__)
         self.fig = plt.figure(figsize=(width_in, max_height_in), dpi=self.DPI)
         map_width = width_in - self.LEFT - self.RIGHT
-        self.ax = self.fig.add_axes([self.LEFT / width_in, self.BOTTOM / max_height_in, map_width / width_in,
-                                     (max_height_in - self.BOTTOM - self.TOP) / max_height_in], projection=projection)
+        self.ax = self.fig.add_axes(
+            [
+                self.LEFT / width_in,
+                self.BOTTOM / max_height_in,
+                map_width / width_in,
+                (max_height_in - self.BOTTOM - self.TOP) / max_height_in,
+            ],
+            projection=projection,
+        )
         empty = np.full((self.lat.size, self.lon.size), NO_PROFILE, dtype=np.int32)
         self.mesh = draw_category_map(self.ax, self.lat, self.lon, empty, 2, style)
         self._fit_figure_to_map(width_in, max_height_in)
@@ -365,7 +421,9 @@ class CategoryMapCanvas:
         self.fig.set_size_inches(width, height)
         self.ax.set_position([left / width, bottom / height, map_w / width, map_h / height])
         bar_x = left + map_w + right_labels + 0.15
-        self.cax = self.fig.add_axes([bar_x / width, (bottom + 0.08 * map_h) / height, 0.13 / width, 0.84 * map_h / height])
+        self.cax = self.fig.add_axes(
+            [bar_x / width, (bottom + 0.08 * map_h) / height, 0.13 / width, 0.84 * map_h / height]
+        )
 
     def _show_static(self, vector: bool) -> None:
         """The basemap and gridlines as vectors (PDF, or to render the overlay), or as the overlay image (PNG).
@@ -409,7 +467,9 @@ class CategoryMapCanvas:
         if self._overlay is None:
             self._render_overlay()
         self._show_static(vector=False)
-        save_figure(self.fig, png_path, None, dpi=self.DPI, close=False, bbox_inches=None, citation=citation, title=title)
+        save_figure(
+            self.fig, png_path, None, dpi=self.DPI, close=False, bbox_inches=None, citation=citation, title=title
+        )
         if pdf_path is not None:
             self._show_static(vector=True)
             save_figure(self.fig, pdf_path, None, close=False, bbox_inches=None, citation=citation, title=title)
@@ -447,7 +507,9 @@ class CategoryMapCanvas:
         if first_on_top != self.cax.yaxis_inverted():
             self.cax.invert_yaxis()
 
-    def draw_values(self, values2d, title: str, colorbar_label: str, cmap="viridis", vmin: float = 0.0, vmax: float = 1.0):
+    def draw_values(
+        self, values2d, title: str, colorbar_label: str, cmap="viridis", vmin: float = 0.0, vmax: float = 1.0
+    ):
         """A continuous field (confidence) instead of categories, on the same mesh, basemap and gridlines."""
         from matplotlib.colors import Normalize
         from matplotlib.ticker import MaxNLocator
@@ -462,8 +524,17 @@ class CategoryMapCanvas:
         self.ax.set_title(title, fontsize=10)
         return self.fig
 
-    def draw(self, labels2d, k: int, colors, names: list[str] | None, title: str, colorbar_label: str | None = None,
-             first_on_top: bool = True, uncertain=None):
+    def draw(
+        self,
+        labels2d,
+        k: int,
+        colors,
+        names: list[str] | None,
+        title: str,
+        colorbar_label: str | None = None,
+        first_on_top: bool = True,
+        uncertain=None,
+    ):
         """The categories of k (and dots on the ``uncertain`` cells, when given)."""
         if self.dots is not None or uncertain is not None:
             self.mark(uncertain)

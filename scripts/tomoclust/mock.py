@@ -11,6 +11,7 @@ runs that job's code in the foreground (a debugger, print statements,
 ``python -X importtime``...), on the inputs a previous run left. The idea is
 PyPSA-Eur's ``mock_snakemake``; this one finds the job by its output file.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,7 +22,14 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 def mock_snakemake(script: str, target: str, configfiles: list[str] | None = None, workdir: str | Path = "."):
     """The ``snakemake`` object of the job of ``script``'s rule that writes ``target``."""
-    from snakemake.api import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings, SnakemakeApi, StorageSettings
+    from snakemake.api import (
+        ConfigSettings,
+        DAGSettings,
+        OutputSettings,
+        ResourceSettings,
+        SnakemakeApi,
+        StorageSettings,
+    )
     from snakemake.iocontainers import Snakemake
     from snakemake.settings.types import Quietness
 
@@ -44,14 +52,29 @@ def mock_snakemake(script: str, target: str, configfiles: list[str] | None = Non
             raise SystemExit(f"no rule running {script_name} writes {target}; see the outputs in rules/*.smk")
         for path in [*job.output, *job.log]:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return Snakemake(job.input, job.output, job.params, job.wildcards, 1, job.resources, job.log,
-                         workflow.config, job.rule.name, None, scriptdir=str(Path(script).resolve().parent))
+        return Snakemake(
+            job.input,
+            job.output,
+            job.params,
+            job.wildcards,
+            1,
+            job.resources,
+            job.log,
+            workflow.config,
+            job.rule.name,
+            None,
+            scriptdir=str(Path(script).resolve().parent),
+        )
 
 
 def snakemake_from_command_line(script: str):
     """For a script's ``__main__`` block: ``script.py OUTPUT [--configfile FILE ...]``."""
-    parser = argparse.ArgumentParser(description=f"Run the job of {Path(script).name} that writes OUTPUT, as Snakemake would.")
+    parser = argparse.ArgumentParser(
+        description=f"Run the job of {Path(script).name} that writes OUTPUT, as Snakemake would."
+    )
     parser.add_argument("output", help="an output file of the job, e.g. results/demo/fits/k6.nc")
-    parser.add_argument("--configfile", nargs="*", default=[], help="the config files of the run (config.yaml is read first)")
+    parser.add_argument(
+        "--configfile", nargs="*", default=[], help="the config files of the run (config.yaml is read first)"
+    )
     args = parser.parse_args()
     return mock_snakemake(script, args.output, args.configfile)

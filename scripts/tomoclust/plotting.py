@@ -1,5 +1,6 @@
 """Shared matplotlib set-up: a non-interactive backend, journal-friendly defaults,
 and saving one figure as PNG and vector PDF with fonts embedded."""
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,16 @@ STYLE = {
 plt.rcParams.update(STYLE)
 
 
-def save_figure(fig, png_path: str | os.PathLike, pdf_path: str | os.PathLike | None = None, dpi: int = 200,
-                close: bool = True, bbox_inches="tight", citation: str = "", title: str = "") -> None:
+def save_figure(
+    fig,
+    png_path: str | os.PathLike,
+    pdf_path: str | os.PathLike | None = None,
+    dpi: int = 200,
+    close: bool = True,
+    bbox_inches="tight",
+    citation: str = "",
+    title: str = "",
+) -> None:
     """PNG (and vector PDF, fonts embedded) of a figure; ``close=False`` keeps a figure that is redrawn for the next k.
 
     ``citation`` (the model and whom to cite) and ``title`` go into the files' metadata (PDF Subject/Title, PNG text).
@@ -38,8 +47,13 @@ def save_figure(fig, png_path: str | os.PathLike, pdf_path: str | os.PathLike | 
         # zlib level 3: PNGs a tenth larger than at the default 6, written in two thirds of the time.
         kwargs = {"dpi": dpi, "pil_kwargs": {"compress_level": 3}} if str(path).endswith(".png") else {}
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=str(path).rsplit(".", 1)[-1], metadata=_metadata(path, citation, title),
-                        bbox_inches=bbox_inches, **kwargs)
+            fig.savefig(
+                tmp,
+                format=str(path).rsplit(".", 1)[-1],
+                metadata=_metadata(path, citation, title),
+                bbox_inches=bbox_inches,
+                **kwargs,
+            )
     if close:
         plt.close(fig)
 
@@ -101,15 +115,25 @@ def plot_k_selection(table, selection: dict, model: str):
     for ax, (column, label, preferred_key) in zip(axes[:, 0], panels):
         ax.plot(table["k"], table[column], "o-", color="0.25", ms=2.5, lw=1.0)
         if column == "stability_ari_mean" and "stability_ari_min" in table:
-            ax.fill_between(table["k"], table["stability_ari_min"], table[column], color="0.6", alpha=0.3, lw=0, label="min–mean")
+            ax.fill_between(
+                table["k"], table["stability_ari_min"], table[column], color="0.6", alpha=0.3, lw=0, label="min–mean"
+            )
             ax.set_ylim(top=1.02)
         if knee is not None:
             ax.axvline(knee, color="tab:red", lw=0.8, ls="--")
         best = preferred.get(preferred_key) if preferred_key else None
         if best is not None and (table["k"] == best).any():
-            ax.plot([best], [float(table.loc[table["k"] == best, column].iloc[0])], "s", color="tab:blue", ms=5, zorder=3)
-            ax.annotate(f"k = {best}", (best, float(table.loc[table["k"] == best, column].iloc[0])), xytext=(5, 4),
-                        textcoords="offset points", color="tab:blue", fontsize=7)
+            ax.plot(
+                [best], [float(table.loc[table["k"] == best, column].iloc[0])], "s", color="tab:blue", ms=5, zorder=3
+            )
+            ax.annotate(
+                f"k = {best}",
+                (best, float(table.loc[table["k"] == best, column].iloc[0])),
+                xytext=(5, 4),
+                textcoords="offset points",
+                color="tab:blue",
+                fontsize=7,
+            )
         ax.set_ylabel(label, fontsize=7)
         ax.grid(alpha=0.3, lw=0.5)
     axes[-1, 0].set_xlabel("number of clusters k")

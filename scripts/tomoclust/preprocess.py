@@ -15,6 +15,7 @@ Real models differ from the demo in three ways that bias k-means if ignored:
 
 Everything here is numpy only, so the extraction job stays light.
 """
+
 from __future__ import annotations
 
 import logging
@@ -132,7 +133,12 @@ def apply_transform(profiles: np.ndarray, depth: np.ndarray, area: np.ndarray, t
                 f"({float(reference[where]):.4g}) is not large against the lateral spread ({float(spread[where]):.4g}): the "
                 "variable looks like a perturbation already; use 'demean' or 'none'"
             )
-        return 100.0 * (profiles - reference) / reference, "%", "percent deviation from the area-weighted lateral mean at each depth", extra
+        return (
+            100.0 * (profiles - reference) / reference,
+            "%",
+            "percent deviation from the area-weighted lateral mean at each depth",
+            extra,
+        )
     if transform == "standardize":
         mean = depth_average(profiles, depth)
         spread = np.sqrt(depth_average((profiles - mean[:, None]) ** 2, depth))
@@ -140,8 +146,12 @@ def apply_transform(profiles: np.ndarray, depth: np.ndarray, area: np.ndarray, t
         if flat.any():
             log.warning("transform standardize: %d profile(s) constant with depth are set to 0", int(flat.sum()))
         scaled = (profiles - mean[:, None]) / np.where(flat, 1.0, spread)[:, None]
-        return scaled, "1", "each profile minus its depth average, divided by its standard deviation over depth", {
-            "profile_depth_mean": mean, "profile_depth_std": spread}
+        return (
+            scaled,
+            "1",
+            "each profile minus its depth average, divided by its standard deviation over depth",
+            {"profile_depth_mean": mean, "profile_depth_std": spread},
+        )
     raise TransformError(f"unknown transform '{transform}'; expected one of {TRANSFORMS}")
 
 
@@ -199,7 +209,9 @@ def preprocessing_label(attrs) -> str:
     """Short description for figure titles, from the attributes of profiles.nc or a fit."""
     transform = attrs.get("transform", "none")
     parts = ["no transform" if transform == "none" else transform]
-    parts += {"thickness": ["depths by thickness"], "resample": ["uniform depths"]}.get(attrs.get("depth_weighting", "none"), [])
+    parts += {"thickness": ["depths by thickness"], "resample": ["uniform depths"]}.get(
+        attrs.get("depth_weighting", "none"), []
+    )
     if attrs.get("area_weighting") == "on":
         parts.append("equal-area")
     return ", ".join(parts)

@@ -9,6 +9,7 @@ shows what a reader can still compare: every centre on one depth axis, and
 the centres as an image (category against depth) with each category's share
 of the area.
 """
+
 from __future__ import annotations
 
 import math
@@ -39,8 +40,22 @@ def drawn_members(labels: np.ndarray, k: int, seed: int = 0) -> list[np.ndarray]
     return members
 
 
-def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, member_std, member_quantiles, seed: int = 0,
-                          colors=None, area_percent=None, envelopes=ENVELOPES, value_range=None):
+def draw_cluster_profiles(
+    axes,
+    profiles,
+    labels,
+    centers,
+    depth,
+    k,
+    units,
+    member_std,
+    member_quantiles,
+    seed: int = 0,
+    colors=None,
+    area_percent=None,
+    envelopes=ENVELOPES,
+    value_range=None,
+):
     """One panel per category on the given axes (at least k of them); titles give the count and share of the area.
 
     ``envelopes``: ``quantiles`` shades the 5-95 % and 25-75 % ranges of the members at each depth (robust to
@@ -66,9 +81,13 @@ def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, memb
             ax.fill_betweenx(depth, ranges[c, 1], ranges[c, 2], color=colors[c], alpha=0.45, lw=0, label="25–75 %")
         if "std" in envelopes and ranges is not None:
             for side in (-1.0, 1.0):
-                ax.plot(centers[c] + side * std[c], depth, color="0.15", lw=0.6, ls="--", label="±1σ" if side > 0 else None)
+                ax.plot(
+                    centers[c] + side * std[c], depth, color="0.15", lw=0.6, ls="--", label="±1σ" if side > 0 else None
+                )
         elif "std" in envelopes:
-            ax.fill_betweenx(depth, centers[c] - std[c], centers[c] + std[c], color=colors[c], alpha=0.35, lw=0, label="±1σ")
+            ax.fill_betweenx(
+                depth, centers[c] - std[c], centers[c] + std[c], color=colors[c], alpha=0.35, lw=0, label="±1σ"
+            )
         ax.plot(centers[c], depth, color="k", lw=2.2)
         ax.plot(centers[c], depth, color=colors[c], lw=1.4, label="centre")
         if spans_zero:
@@ -82,14 +101,30 @@ def draw_cluster_profiles(axes, profiles, labels, centers, depth, k, units, memb
     return sizes
 
 
-def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, member_std, member_quantiles, max_columns: int = 6,
-                          colors=None, area_percent=None, envelopes=ENVELOPES, value_range=None):
+def plot_cluster_profiles(
+    profiles,
+    labels,
+    centers,
+    depth,
+    k,
+    units,
+    title,
+    member_std,
+    member_quantiles,
+    max_columns: int = 6,
+    colors=None,
+    area_percent=None,
+    envelopes=ENVELOPES,
+    value_range=None,
+):
     """``value_range``: the (low, high) values the panels span, from :func:`value_range` (once per job)."""
     if k > MAX_PANELS:
         return plot_centre_overview(centers, depth, k, units, title, colors, area_percent, labels)
     n_cols = min(k, max_columns)
     n_rows = math.ceil(k / n_cols)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.35 * n_cols + 0.8, 2.3 * n_rows + 0.6), sharex=True, sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        n_rows, n_cols, figsize=(1.35 * n_cols + 0.8, 2.3 * n_rows + 0.6), sharex=True, sharey=True, squeeze=False
+    )
     flat = axes.ravel()
     low, high = value_range_of(profiles) if value_range is None else value_range
     pad = 0.05 * (high - low)
@@ -101,8 +136,21 @@ def plot_cluster_profiles(profiles, labels, centers, depth, k, units, title, mem
     flat[0].yaxis.set_major_locator(FixedLocator(MaxNLocator(5).tick_values(depth.min(), depth.max())))
     for ax in flat:
         ax.set_autoscale_on(False)
-    draw_cluster_profiles(flat, profiles, labels, centers, depth, k, units, member_std, member_quantiles, colors=colors,
-                          area_percent=area_percent, envelopes=envelopes, value_range=(low, high))
+    draw_cluster_profiles(
+        flat,
+        profiles,
+        labels,
+        centers,
+        depth,
+        k,
+        units,
+        member_std,
+        member_quantiles,
+        colors=colors,
+        area_percent=area_percent,
+        envelopes=envelopes,
+        value_range=(low, high),
+    )
     for ax in flat[k:]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
@@ -128,8 +176,14 @@ def value_range_of(profiles) -> tuple[float, float]:
 def set_margins(fig, left: float, right: float, bottom: float, top: float, wspace: float, hspace: float) -> None:
     """Subplot margins in inches, whatever the figure's size (tight_layout costs a draw per figure)."""
     width, height = fig.get_size_inches()
-    fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height,
-                        wspace=wspace, hspace=hspace)
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        bottom=bottom / height,
+        top=1 - top / height,
+        wspace=wspace,
+        hspace=hspace,
+    )
 
 
 def plot_centre_overview(centers, depth, k, units, title, colors=None, area_percent=None, labels=None):
@@ -150,10 +204,26 @@ def plot_centre_overview(centers, depth, k, units, title, colors=None, area_perc
     lines_ax.grid(alpha=0.25, lw=0.4)
 
     limit = float(np.abs(centers).max()) if centers.min() < 0.0 < centers.max() else None
-    edges = np.concatenate([[depth[0] - 0.5 * (depth[1] - depth[0])], 0.5 * (depth[1:] + depth[:-1]),
-                            [depth[-1] + 0.5 * (depth[-1] - depth[-2])]]) if depth.size > 1 else np.array([depth[0] - 1, depth[0] + 1])
-    image = image_ax.pcolormesh(np.arange(k + 1) - 0.5, edges, centers.T, cmap="RdYlBu",
-                                vmin=-limit if limit else None, vmax=limit, rasterized=True)
+    edges = (
+        np.concatenate(
+            [
+                [depth[0] - 0.5 * (depth[1] - depth[0])],
+                0.5 * (depth[1:] + depth[:-1]),
+                [depth[-1] + 0.5 * (depth[-1] - depth[-2])],
+            ]
+        )
+        if depth.size > 1
+        else np.array([depth[0] - 1, depth[0] + 1])
+    )
+    image = image_ax.pcolormesh(
+        np.arange(k + 1) - 0.5,
+        edges,
+        centers.T,
+        cmap="RdYlBu",
+        vmin=-limit if limit else None,
+        vmax=limit,
+        rasterized=True,
+    )
     image_ax.set_ylim(edges[-1], edges[0])
     image_ax.set_xlabel("category (0 = slowest)")
     image_ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))

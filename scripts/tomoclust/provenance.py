@@ -1,4 +1,5 @@
 """Provenance recorded in every output: config, input checksum, versions."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,9 +10,29 @@ from datetime import datetime, timezone
 from importlib import metadata
 
 # The IRIS EMC global attributes that say which model a file holds and whom to cite, whichever a file has.
-CITATION_ATTRS = ("title", "id", "reference", "references", "reference_pid", "author_name", "acknowledgment", "data_revision")
+CITATION_ATTRS = (
+    "title",
+    "id",
+    "reference",
+    "references",
+    "reference_pid",
+    "author_name",
+    "acknowledgment",
+    "data_revision",
+)
 CITATION_PREFIX = "model_"
-TRACKED_PACKAGES = ("numpy", "xarray", "netCDF4", "dask", "tslearn", "scikit-learn", "kneed", "matplotlib", "cartopy", "snakemake")
+TRACKED_PACKAGES = (
+    "numpy",
+    "xarray",
+    "netCDF4",
+    "dask",
+    "tslearn",
+    "scikit-learn",
+    "kneed",
+    "matplotlib",
+    "cartopy",
+    "snakemake",
+)
 
 
 def sha256sum(path: str | os.PathLike, block_size: int = 1 << 20) -> str:
@@ -49,8 +70,11 @@ def provenance_attrs(config: dict, inputs: dict[str, str] | None = None) -> dict
 def model_citation_attrs(source_attrs: dict, file_name: str) -> dict[str, str]:
     """The model file's citation attributes as ``model_title``, ``model_reference_pid``..., plus ``model_citation``:
     one line naming the model and whom to cite, for captions and figure metadata."""
-    found = {f"{CITATION_PREFIX}{name}": " ".join(str(source_attrs[name]).split())
-             for name in CITATION_ATTRS if str(source_attrs.get(name, "")).strip()}
+    found = {
+        f"{CITATION_PREFIX}{name}": " ".join(str(source_attrs[name]).split())
+        for name in CITATION_ATTRS
+        if str(source_attrs.get(name, "")).strip()
+    }
     found[f"{CITATION_PREFIX}citation"] = citation_text(found, file_name)
     return found
 
@@ -62,10 +86,18 @@ def citation_text(citation: dict[str, str], file_name: str) -> str:
     doi = get("reference_pid")
     if doi and not doi.lower().startswith(("doi:", "http")):
         doi = f"doi:{doi}"
-    parts = [head, get("author_name"), get("reference"), doi, get("references"),
-             f"data revision {get('data_revision')}" if get("data_revision") else ""]
+    parts = [
+        head,
+        get("author_name"),
+        get("reference"),
+        doi,
+        get("references"),
+        f"data revision {get('data_revision')}" if get("data_revision") else "",
+    ]
     if not any(get(name) for name in ("reference", "references", "reference_pid", "author_name")):
-        parts.append(f"(the file {file_name} names no reference: none of reference, references, reference_pid, author_name)")
+        parts.append(
+            f"(the file {file_name} names no reference: none of reference, references, reference_pid, author_name)"
+        )
     return ". ".join(part.rstrip(".") for part in parts if part)
 
 

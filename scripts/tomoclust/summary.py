@@ -1,9 +1,9 @@
 """The manuscript panel: elbow, category maps and centre profiles for a few k."""
+
 from __future__ import annotations
 
 import logging
 import string
-
 
 from matplotlib.ticker import MaxNLocator
 
@@ -22,7 +22,9 @@ def choose_figure_k(figure_k, knee: int | None, k_values: list[int]) -> list[int
         chosen = [k for k in figure_k if k in available]
         missing = sorted(set(figure_k) - set(chosen))
         if missing:
-            log.warning("figure_k %s not fitted (k.min..k.max is %d..%d); left out", missing, available[0], available[-1])
+            log.warning(
+                "figure_k %s not fitted (k.min..k.max is %d..%d); left out", missing, available[0], available[-1]
+            )
         return chosen
     if knee is None:
         centre = available[len(available) // 2]
@@ -45,15 +47,30 @@ def draw_centres(ax, centers, std, depth, k, units, colors=None):
     ax.grid(alpha=0.25, lw=0.4)
 
 
-def plot_summary(table, selection, lat, lon, fits: dict, depth, units, model, style: MapStyle, colors: dict | None = None,
-                 uncertain: dict | None = None):
+def plot_summary(
+    table,
+    selection,
+    lat,
+    lon,
+    fits: dict,
+    depth,
+    units,
+    model,
+    style: MapStyle,
+    colors: dict | None = None,
+    uncertain: dict | None = None,
+):
     """fits: {k: (labels2d, centers, members' std at each depth)} for the chosen k; colors: {k: RGBA array}."""
     colors = colors or {}
     ks = sorted(fits)
-    projection = choose_projection(float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()), style.projection)
+    projection = choose_projection(
+        float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()), style.projection
+    )
     n_rows = 1 + len(ks)
     fig = plt.figure(figsize=(PAGE_WIDTH_IN, 2.0 + 2.9 * len(ks)))
-    grid = fig.add_gridspec(n_rows, 2, height_ratios=[0.8] + [1.0] * len(ks), width_ratios=[1.0, 0.5], hspace=0.46, wspace=0.62)
+    grid = fig.add_gridspec(
+        n_rows, 2, height_ratios=[0.8] + [1.0] * len(ks), width_ratios=[1.0, 0.5], hspace=0.46, wspace=0.62
+    )
     letters = iter(string.ascii_lowercase)
 
     ax = fig.add_subplot(grid[0, :])

@@ -1,5 +1,6 @@
 """Units as the files spell them ('percent', 'kmps'), read as one: for the figures' labels and the checks that
 two datasets' values can be compared."""
+
 from __future__ import annotations
 
 UNIT_LABELS = {"percent": "%", "%": "%", "kmps": "km/s", "km/s": "km/s", "km s-1": "km/s", "m/s": "m/s", "1": ""}

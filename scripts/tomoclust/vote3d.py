@@ -17,6 +17,7 @@ first or below the last shell is not in the volumes.
 
 numpy, pandas and xarray only: no drawing here (tomoclust.vote3d_plots draws).
 """
+
 from __future__ import annotations
 
 import json
@@ -39,12 +40,18 @@ LOWER_MANTLE_TOP_KM = 660.0
 # Where the volume shares are counted: (top, bottom) depth in km.
 MANTLE_LAYERS = {"whole_mantle": (0.0, CMB_DEPTH_KM), "lower_mantle": (LOWER_MANTLE_TOP_KM, CMB_DEPTH_KM)}
 VOTE_DIMS = ("k", "depth", "latitude", "longitude")
-DEPTH_ATTRS = {"standard_name": "depth", "long_name": "mid-depth of the depth window", "units": "km", "positive": "down",
-               "bounds": "depth_bounds"}
+DEPTH_ATTRS = {
+    "standard_name": "depth",
+    "long_name": "mid-depth of the depth window",
+    "units": "km",
+    "positive": "down",
+    "bounds": "depth_bounds",
+}
 DEPTH_BOUNDS_ATTRS = {"long_name": "top and bottom of the depth window", "units": "km"}
 
 
 # --- Geometry -------------------------------------------------------------------------------------------------------
+
 
 def shell_volume(top_km, bottom_km):
     """Volume (km³) of the spherical shell between two depths (arrays broadcast; 0 where bottom <= top)."""
@@ -77,6 +84,7 @@ def majority(n_models: int) -> int:
 
 # --- One model through the windows ------------------------------------------------------------------------------------
 
+
 def window_labels(profiles_ds: xr.Dataset, windows: dict, depth_range, fit_params: dict, model: str) -> xr.Dataset:
     """labels(k, depth, latitude, longitude) of a model clustered in moving depth windows, on the model's own grid.
 
@@ -86,8 +94,10 @@ def window_labels(profiles_ds: xr.Dataset, windows: dict, depth_range, fit_param
     """
     ranges = window_ranges(depth_range, windows["width"], windows["step"])
     if not ranges:
-        raise ValueError(f"model '{model}': no depth window of {windows['width']:g} km fits in {list(depth_range)} km; "
-                         f"lower `depth_windows.width` of the comparison")
+        raise ValueError(
+            f"model '{model}': no depth window of {windows['width']:g} km fits in {list(depth_range)} km; "
+            f"lower `depth_windows.width` of the comparison"
+        )
     ks = sorted(int(k) for k in windows["k"])
     layers = np.empty((len(ks), len(ranges), profiles_ds.sizes["latitude"], profiles_ds.sizes["longitude"]), np.int32)
     for j, (top, bottom) in enumerate(ranges):
@@ -97,9 +107,15 @@ def window_labels(profiles_ds: xr.Dataset, windows: dict, depth_range, fit_param
     bounds = np.asarray(ranges, dtype=float)
     return xr.Dataset(
         data_vars={
-            "labels": (VOTE_DIMS, layers, {
-                "long_name": "cluster category of the depth window (0 = slowest centre)",
-                "comment": "-1 where the grid point has no complete profile", "valid_min": np.int32(0)}),
+            "labels": (
+                VOTE_DIMS,
+                layers,
+                {
+                    "long_name": "cluster category of the depth window (0 = slowest centre)",
+                    "comment": "-1 where the grid point has no complete profile",
+                    "valid_min": np.int32(0),
+                },
+            ),
             "depth_bounds": (("depth", "bounds"), bounds, DEPTH_BOUNDS_ATTRS),
         },
         coords={
@@ -108,13 +124,19 @@ def window_labels(profiles_ds: xr.Dataset, windows: dict, depth_range, fit_param
             "latitude": profiles_ds["latitude"],
             "longitude": profiles_ds["longitude"],
         },
-        attrs={"title": f"k-means categories of model {model} in moving depth windows", "model": model,
-               "Conventions": "CF-1.8", "depth_windows": json.dumps(dict(windows), sort_keys=True),
-               **preprocessing_attrs(profiles_ds.attrs), **carried_citation(profiles_ds.attrs)},
+        attrs={
+            "title": f"k-means categories of model {model} in moving depth windows",
+            "model": model,
+            "Conventions": "CF-1.8",
+            "depth_windows": json.dumps(dict(windows), sort_keys=True),
+            **preprocessing_attrs(profiles_ds.attrs),
+            **carried_citation(profiles_ds.attrs),
+        },
     )
 
 
 # --- Several models on one grid ----------------------------------------------------------------------------------------
+
 
 def windows_on_common_grid(cubes: dict[str, xr.Dataset], spacing="auto") -> xr.Dataset:
     """labels(model, k, depth, latitude, longitude): every model's window labels on the comparison's common grid.
@@ -125,12 +147,14 @@ def windows_on_common_grid(cubes: dict[str, xr.Dataset], spacing="auto") -> xr.D
     first = cubes[names[0]]
     for name in names[1:]:
         same = cubes[name].sizes["depth"] == first.sizes["depth"] and np.allclose(
-            cubes[name]["depth_bounds"].values, first["depth_bounds"].values)
+            cubes[name]["depth_bounds"].values, first["depth_bounds"].values
+        )
         if not same:
             raise ValueError(
                 f"models {names[0]} and {name} were clustered in different depth windows "
                 f"({first['depth_bounds'].values.tolist()} against {cubes[name]['depth_bounds'].values.tolist()}); "
-                f"give the compared models the same `depth` in `models`")
+                f"give the compared models the same `depth` in `models`"
+            )
     layers = []
     compare_log = logging.getLogger(labels_on_common_grid.__module__)
     level = compare_log.level
@@ -141,8 +165,9 @@ def windows_on_common_grid(cubes: dict[str, xr.Dataset], spacing="auto") -> xr.D
     finally:
         compare_log.setLevel(level)
     log.info("the %d windows of every model regridded as the first", first.sizes["depth"])
-    common = xr.concat(layers, dim="depth", coords="minimal", compat="override", join="override",
-                       combine_attrs="override")
+    common = xr.concat(
+        layers, dim="depth", coords="minimal", compat="override", join="override", combine_attrs="override"
+    )
     common = common.assign_coords(depth=first["depth"]).transpose("model", *VOTE_DIMS)
     common["depth_bounds"] = first["depth_bounds"]
     common.attrs["depth_windows"] = first.attrs.get("depth_windows", "")
@@ -175,40 +200,57 @@ def vote3d_dataset(common: xr.Dataset, step: float) -> xr.Dataset:
             "n_models": joined["n_models"].transpose(*VOTE_DIMS),
             "labels": common["labels"].transpose("model", *VOTE_DIMS),
             "matched_labels": joined_matched["matched_labels"].transpose("model", *VOTE_DIMS),
-            "category_votes": joined_matched["category_votes"].transpose("k", "depth", "category", "latitude",
-                                                                         "longitude"),
+            "category_votes": joined_matched["category_votes"].transpose(
+                "k", "depth", "category", "latitude", "longitude"
+            ),
             "consensus": joined_matched["consensus"].transpose(*VOTE_DIMS),
             "consensus_votes": joined_matched["consensus_votes"].transpose(*VOTE_DIMS),
             "category_matching": joined_matched["category_matching"].transpose("k", "depth", "model", "category"),
             "depth_bounds": common["depth_bounds"],
-            "shell_bounds": (("depth", "bounds"), shell_bounds(depth.values, step), {
-                "long_name": "top and bottom of the shell the window stands for in the volumes", "units": "km"}),
+            "shell_bounds": (
+                ("depth", "bounds"),
+                shell_bounds(depth.values, step),
+                {"long_name": "top and bottom of the shell the window stands for in the volumes", "units": "km"},
+            ),
         },
-        coords={"model": ("model", np.array(models, dtype=object)), "k": common["k"], "depth": depth,
-                "category": joined_matched["category"], "latitude": common["latitude"],
-                "longitude": common["longitude"]},
+        coords={
+            "model": ("model", np.array(models, dtype=object)),
+            "k": common["k"],
+            "depth": depth,
+            "category": joined_matched["category"],
+            "latitude": common["latitude"],
+            "longitude": common["longitude"],
+        },
     )
     ds["depth"].attrs = dict(DEPTH_ATTRS)
     ds["depth_bounds"].attrs = dict(DEPTH_BOUNDS_ATTRS)
-    ds["labels"].attrs = {"long_name": "each model's own category in the window (0 = slowest centre)",
-                          "comment": "-1 where the model has no profile; nearest-neighbour regridding", "units": "1"}
+    ds["labels"].attrs = {
+        "long_name": "each model's own category in the window (0 = slowest centre)",
+        "comment": "-1 where the model has no profile; nearest-neighbour regridding",
+        "units": "1",
+    }
     for name in ("slow_votes", "fast_votes", "n_models", "category_votes", "consensus_votes"):
         ds[name].attrs["units"] = "1"
     ds["slow_votes"].attrs["long_name"] = "number of models whose slowest category (0) of the window holds the point"
     ds["fast_votes"].attrs["long_name"] = "number of models whose fastest category (k-1) of the window holds the point"
     ds.attrs = {
-        "Conventions": "CF-1.8", "models": ", ".join(models), "n_models_compared": len(models),
-        "common_grid": common.attrs.get("common_grid", ""), "preprocessing": common.attrs.get("preprocessing", ""),
-        "depth_windows": common.attrs.get("depth_windows", ""), "shell_thickness_km": float(step),
+        "Conventions": "CF-1.8",
+        "models": ", ".join(models),
+        "n_models_compared": len(models),
+        "common_grid": common.attrs.get("common_grid", ""),
+        "preprocessing": common.attrs.get("preprocessing", ""),
+        "depth_windows": common.attrs.get("depth_windows", ""),
+        "shell_thickness_km": float(step),
         "method": "3-D vote (after Lekic et al. 2012 and Cottaar & Lekic 2016): each model clustered in the same moving "
-                  "depth windows, categories ordered slowest first; at each window the count of models placing the "
-                  "point in their slowest category, and the categories matched to the first model's by maximum area "
-                  "overlap (Hungarian assignment) on the points both cover",
+        "depth windows, categories ordered slowest first; at each window the count of models placing the "
+        "point in their slowest category, and the categories matched to the first model's by maximum area "
+        "overlap (Hungarian assignment) on the points both cover",
     }
     return ds
 
 
 # --- Areas and volumes -------------------------------------------------------------------------------------------------
+
 
 def _curves(votes: xr.Dataset, k: int, j: int):
     """(kind, model, min_votes, label, mask) of every curve at k and window j, over the points every model covers."""
@@ -216,8 +258,10 @@ def _curves(votes: xr.Dataset, k: int, j: int):
     covered = votes["n_models"].sel(k=k).values[j] == n
     labels = votes["labels"].sel(k=k).values[:, j]
     slow = votes["slow_votes"].sel(k=k).values[j]
-    curves = [("model", str(model), np.nan, str(model), covered & (labels[m] == 0))
-              for m, model in enumerate(votes["model"].values)]
+    curves = [
+        ("model", str(model), np.nan, str(model), covered & (labels[m] == 0))
+        for m, model in enumerate(votes["model"].values)
+    ]
     curves += [("vote", "", m, f">= {m} of {n}", covered & (slow >= m)) for m in range(1, n + 1)]
     return covered, curves
 
@@ -239,10 +283,22 @@ def slow_area_table(votes: xr.Dataset) -> pd.DataFrame:
             region = float(area[covered].sum())
             for kind, model, min_votes, label, mask in curves:
                 slow = float(area[mask].sum())
-                rows.append({"k": int(k), "window_top_km": float(bounds[j, 0]), "window_bottom_km": float(bounds[j, 1]),
-                             "mid_depth_km": float(mid), "curve": label, "kind": kind, "model": model,
-                             "min_votes": min_votes, "n_models": n, "slow_area_km2": slow, "region_area_km2": region,
-                             "slow_area_percent": 100.0 * slow / region if region > 0 else np.nan})
+                rows.append(
+                    {
+                        "k": int(k),
+                        "window_top_km": float(bounds[j, 0]),
+                        "window_bottom_km": float(bounds[j, 1]),
+                        "mid_depth_km": float(mid),
+                        "curve": label,
+                        "kind": kind,
+                        "model": model,
+                        "min_votes": min_votes,
+                        "n_models": n,
+                        "slow_area_km2": slow,
+                        "region_area_km2": region,
+                        "slow_area_percent": 100.0 * slow / region if region > 0 else np.nan,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -263,15 +319,26 @@ def slow_volume_table(area: pd.DataFrame, step: float) -> pd.DataFrame:
         sphere = 4.0 * np.pi * (EARTH_RADIUS_KM - mid) ** 2
         share = curve["slow_area_km2"].to_numpy() / sphere  # of each shell
         region_share = curve["region_area_km2"].to_numpy() / sphere
-        row = {"k": int(k), "curve": label, "kind": curve["kind"].iloc[0], "model": curve["model"].iloc[0],
-               "min_votes": curve["min_votes"].iloc[0], "n_models": int(curve["n_models"].iloc[0]),
-               "majority": bool(curve["kind"].iloc[0] == "vote"
-                                and curve["min_votes"].iloc[0] == majority(int(curve["n_models"].iloc[0]))),
-               "n_windows": int(mid.size), "shells_top_km": float(bounds[0, 0]), "shells_bottom_km": float(bounds[-1, 1]),
-               "slow_volume_km3": float((share * shell_volume(bounds[:, 0], bounds[:, 1])).sum()),
-               "shells_volume_km3": float((region_share * shell_volume(bounds[:, 0], bounds[:, 1])).sum())}
-        row["percent_of_shells"] = 100.0 * row["slow_volume_km3"] / row["shells_volume_km3"] \
-            if row["shells_volume_km3"] > 0 else np.nan
+        row = {
+            "k": int(k),
+            "curve": label,
+            "kind": curve["kind"].iloc[0],
+            "model": curve["model"].iloc[0],
+            "min_votes": curve["min_votes"].iloc[0],
+            "n_models": int(curve["n_models"].iloc[0]),
+            "majority": bool(
+                curve["kind"].iloc[0] == "vote"
+                and curve["min_votes"].iloc[0] == majority(int(curve["n_models"].iloc[0]))
+            ),
+            "n_windows": int(mid.size),
+            "shells_top_km": float(bounds[0, 0]),
+            "shells_bottom_km": float(bounds[-1, 1]),
+            "slow_volume_km3": float((share * shell_volume(bounds[:, 0], bounds[:, 1])).sum()),
+            "shells_volume_km3": float((region_share * shell_volume(bounds[:, 0], bounds[:, 1])).sum()),
+        }
+        row["percent_of_shells"] = (
+            100.0 * row["slow_volume_km3"] / row["shells_volume_km3"] if row["shells_volume_km3"] > 0 else np.nan
+        )
         for layer, total in volumes.items():
             inside = float((share * clipped_shell_volume(bounds, layer)).sum())
             row[f"slow_volume_{layer}_km3"] = inside
@@ -281,6 +348,7 @@ def slow_volume_table(area: pd.DataFrame, step: float) -> pd.DataFrame:
 
 
 # --- Which windows the maps show ---------------------------------------------------------------------------------------
+
 
 def vote_map_depths(mid_depths, requested=None) -> list[float]:
     """Mid-depths of the windows to map: nearest to each ``requested`` depth (km), or by default the shallowest,

@@ -1,4 +1,5 @@
 """Figures of the 3-D vote (tomoclust.vote3d): slow area against depth, and vote maps at a few depths."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,13 +22,17 @@ def plot_slow_area(area: pd.DataFrame, volume: pd.DataFrame, k: int, title: str)
     greys = grey_colors(max(len(models), 1), 0.45, 0.9)
     colors = vote_colors(n)
     styles = [(c, {"color": greys[i], "ls": "--", "lw": 1.0, "marker": "o", "ms": 2.5}) for i, c in enumerate(models)]
-    styles += [(f">= {m} of {n}", {"color": colors[m], "ls": "-", "lw": 1.3 + 0.4 * m, "marker": "o", "ms": 3})
-               for m in range(1, n + 1)]
+    styles += [
+        (f">= {m} of {n}", {"color": colors[m], "ls": "-", "lw": 1.3 + 0.4 * m, "marker": "o", "ms": 3})
+        for m in range(1, n + 1)
+    ]
     for curve, style in styles:
         rows = area[area["curve"] == curve].sort_values("mid_depth_km")
         row = volume.loc[curve]
         label = curve.replace(">=", "≥") + (" (majority)" if row["majority"] else "")
-        label += f": {row['percent_of_whole_mantle']:.2f}% of the mantle, {row['percent_of_lower_mantle']:.2f}% of the LM"
+        label += (
+            f": {row['percent_of_whole_mantle']:.2f}% of the mantle, {row['percent_of_lower_mantle']:.2f}% of the LM"
+        )
         ax.plot(rows["slow_area_percent"], rows["mid_depth_km"], label=label, **style)
     top, bottom = area["window_top_km"].min(), area["window_bottom_km"].max()
     ax.set_ylim(bottom, top)
@@ -35,8 +40,9 @@ def plot_slow_area(area: pd.DataFrame, volume: pd.DataFrame, k: int, title: str)
     ax.set_xlabel("slow area (% of the area every model covers, at mid-depth)")
     ax.set_ylabel("window mid-depth (km)")
     first = volume.iloc[0]
-    ax.set_title(f"{title}\nvolumes of the shells {first['shells_top_km']:g}-{first['shells_bottom_km']:g} km",
-                 fontsize=9)
+    ax.set_title(
+        f"{title}\nvolumes of the shells {first['shells_top_km']:g}-{first['shells_bottom_km']:g} km", fontsize=9
+    )
     ax.grid(alpha=0.3, lw=0.4)
     # Below the axes: the curves fill the depth axis from side to side.
     ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(-0.02, -0.13), ncol=1)
@@ -47,8 +53,9 @@ def plot_vote_maps(votes: xr.Dataset, k: int, depths: list[float], title: str, s
     """Maps of the slow votes (0 of n .. n of n) at the windows of ``depths`` (mid-depths), one panel each."""
     n = int(votes.attrs["n_models_compared"])
     lat, lon = votes["latitude"].values, votes["longitude"].values
-    projection = choose_projection(float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()),
-                                   style.projection)
+    projection = choose_projection(
+        float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max()), style.projection
+    )
     ncols = 1 if len(depths) <= 3 else 2
     nrows = -(-len(depths) // ncols)
     global_extent = float(np.ptp(lon)) >= 300.0  # a global map is twice as wide as high
@@ -66,8 +73,9 @@ def plot_vote_maps(votes: xr.Dataset, k: int, depths: list[float], title: str, s
         top, bottom = votes["depth_bounds"].sel(depth=depth).values
         ax.set_title(f"{depth:g} km (window {top:g}-{bottom:g} km)", fontsize=8)
         axes.append(ax)
-    cbar = add_category_colorbar(fig, mesh, axes, n + 1, names, label="models putting the point in their slowest "
-                                 "category", first_on_top=False)
+    cbar = add_category_colorbar(
+        fig, mesh, axes, n + 1, names, label="models putting the point in their slowest category", first_on_top=False
+    )
     cbar.ax.tick_params(labelsize=7)
     fig.suptitle(title, fontsize=9)
     return fig

@@ -10,6 +10,7 @@ areas shrunk to that radius), and its volume by letting each window stand for
 the shell ``step`` km thick around its mid-depth (windows overlap; the shells
 they stand for do not). The figure is tomoclust.windows_plots.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -32,19 +33,28 @@ def fit_window(profiles_ds, top: float, bottom: float, k: int, fit_params: dict,
     depth = profiles_ds["depth"].values
     inside = (depth >= top - 1e-6) & (depth <= bottom + 1e-6)
     if inside.sum() < 2:
-        raise ValueError(f"{where} holds {int(inside.sum())} of the model's depths ({depth.tolist()}); a profile needs "
-                         f"at least 2: widen `depth_windows.width`, or resample the model with `depth_weighting: "
-                         f"resample` and a `depth_step`")
+        raise ValueError(
+            f"{where} holds {int(inside.sum())} of the model's depths ({depth.tolist()}); a profile needs "
+            f"at least 2: widen `depth_windows.width`, or resample the model with `depth_weighting: "
+            f"resample` and a `depth_step`"
+        )
     order_values = None
     if "profile_depth_mean" in profiles_ds:  # standardized profiles: ordered by their depth average before
         order_values = profiles_ds["profile_depth_mean"].values
-    return fit_kmeans(profiles_ds["profiles"].values[:, inside], depth[inside], k, **fit_params,
-                      depth_weight=profiles_ds["depth_weight"].values[inside],
-                      fit_mask=profiles_ds["in_fit_subset"].values.astype(bool), order_values=order_values).labels
+    return fit_kmeans(
+        profiles_ds["profiles"].values[:, inside],
+        depth[inside],
+        k,
+        **fit_params,
+        depth_weight=profiles_ds["depth_weight"].values[inside],
+        fit_mask=profiles_ds["in_fit_subset"].values.astype(bool),
+        order_values=order_values,
+    ).labels
 
 
-def slowest_category_rows(profiles_ds, labels_by_k: dict[int, np.ndarray], top: float, bottom: float,
-                          step: float) -> list[dict]:
+def slowest_category_rows(
+    profiles_ds, labels_by_k: dict[int, np.ndarray], top: float, bottom: float, step: float
+) -> list[dict]:
     """One row per k: the slowest category's area (at mid-depth), its share, and its volume in the window's shell."""
     mid = 0.5 * (top + bottom)
     shrink = ((EARTH_RADIUS_KM - mid) / EARTH_RADIUS_KM) ** 2  # cell areas at the mid-depth radius
@@ -53,10 +63,21 @@ def slowest_category_rows(profiles_ds, labels_by_k: dict[int, np.ndarray], top: 
     rows = []
     for k, labels in sorted(labels_by_k.items()):
         slow = float(area[labels == 0].sum())
-        rows.append({"window_top_km": top, "window_bottom_km": bottom, "mid_depth_km": mid, "k": k,
-                     "n_profiles": int(labels.size), "slow_area_km2": slow, "region_area_km2": total,
-                     "slow_area_percent": 100.0 * slow / total if total > 0 else np.nan,
-                     "shell_thickness_km": float(step), "slow_volume_km3": slow * step, "region_volume_km3": total * step})
+        rows.append(
+            {
+                "window_top_km": top,
+                "window_bottom_km": bottom,
+                "mid_depth_km": mid,
+                "k": k,
+                "n_profiles": int(labels.size),
+                "slow_area_km2": slow,
+                "region_area_km2": total,
+                "slow_area_percent": 100.0 * slow / total if total > 0 else np.nan,
+                "shell_thickness_km": float(step),
+                "slow_volume_km3": slow * step,
+                "region_volume_km3": total * step,
+            }
+        )
     return rows
 
 

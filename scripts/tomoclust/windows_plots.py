@@ -1,4 +1,5 @@
 """The figure of the depth windows (tomoclust.windows): the slowest category's area through depth."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,8 +13,14 @@ def plot_depth_windows(table: pd.DataFrame, model: str):
     fig, ax = plt.subplots(figsize=(4.2, 4.6))
     shares = volume_shares(table)
     for k, rows in table.groupby("k"):
-        ax.plot(rows["slow_area_percent"], rows["mid_depth_km"], "o-", ms=3, lw=1.2,
-                label=f"k = {k}: {shares[k]:.1f}% of the volume")
+        ax.plot(
+            rows["slow_area_percent"],
+            rows["mid_depth_km"],
+            "o-",
+            ms=3,
+            lw=1.2,
+            label=f"k = {k}: {shares[k]:.1f}% of the volume",
+        )
     top, bottom = table["window_top_km"].min(), table["window_bottom_km"].max()
     ax.set_ylim(bottom, top)
     ax.set_xlabel("area of the slowest category (% of the region, at mid-depth)")
