@@ -241,7 +241,8 @@ def scale_runs(root: Path, out: Path, env: dict, cores: int, engine: str, repeat
         f"Scale: synthetic Western-US model, 36 depths, engine {engine}, k = 2..20, max_iter = 10, everything the "
         f"config makes, --cores {cores}; the 10^6 run alternated with the notebook recipe, medians of {repeats}, "
         f"the others one run each.\n",
-        "| profiles | grid (lat x lon x depth) | model file (MB) | stage | jobs | wall, sum of jobs (s) | longest job (s) | peak RSS of a job (MB) | whole run wall (s) | whole run peak PSS (MB) |",
+        "| profiles | grid (lat x lon x depth) | model file (MB) | stage | jobs | wall, sum of jobs (s) "
+        "| longest job (s) | peak RSS of a job (MB) | whole run wall (s) | whole run peak PSS (MB) |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     notebook_lines = []
@@ -302,7 +303,8 @@ def scale_runs(root: Path, out: Path, env: dict, cores: int, engine: str, repeat
             head = f"| {n_profiles:,} | {grid} | {size_mb:.0f} |" if i == 0 else "| | | |"
             tail = f" {run['wall_s']:.0f} | {run['peak_rss_mb']:.0f} |" if i == 0 else " | |"
             lines.append(
-                f"{head} {rule} | {st['jobs']} | {st['total_s']:.1f} | {st['max_job_s']:.1f} | {st['max_rss_mb']:.0f} |{tail}"
+                f"{head} {rule} | {st['jobs']} | {st['total_s']:.1f} | {st['max_job_s']:.1f} "
+                f"| {st['max_rss_mb']:.0f} |{tail}"
             )
         print("\n".join(lines[-3:]), file=sys.stderr)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -418,8 +420,8 @@ def dtw_runs(root: Path, out: Path, env: dict, repeats: int) -> str:
     cpu = {label: statistics.median(r["cpu_s"] for r in runs) for label, runs in results.items()}
     baseline = med["notebook (serial loop)"]
     lines = [
-        f"DTW sweep, k = 2..9, max_iter = 10, {n_profiles} profiles x {model.sizes['depth']} depths, fits + elbow + a map "
-        f"per k, medians of {repeats}:\n",
+        f"DTW sweep, k = 2..9, max_iter = 10, {n_profiles} profiles x {model.sizes['depth']} depths, "
+        f"fits + elbow + a map per k, medians of {repeats}:\n",
         "| variant | wall (s) | CPU (s) | speed-up over the notebook's serial loop |",
         "|---|---|---|---|",
     ]
@@ -438,14 +440,18 @@ def component_times(out: Path, repeats: int) -> str:
     python = sys.executable
 
     def fresh_import(statement: str) -> float:
-        code = f"import time, warnings; warnings.simplefilter('ignore'); t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+        code = (
+            "import time, warnings; warnings.simplefilter('ignore'); t = time.perf_counter(); "
+            f"{statement}; print(time.perf_counter() - t)"
+        )
         return float(
             subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.split()[-1]
         )
 
     scripts = str(PROJECT / "scripts")
     dtw_first_fit = (
-        "import sys, numpy as np; sys.path.insert(0, %r); from tomoclust.fit import fit_kmeans; t = time.perf_counter(); "
+        "import sys, numpy as np; sys.path.insert(0, %r); from tomoclust.fit import fit_kmeans; "
+        "t = time.perf_counter(); "
         "fit_kmeans(np.random.default_rng(0).normal(size=(30, 40)), np.arange(40.0), 2, metric='dtw', max_iter=2)"
     )
     rows = {
@@ -464,7 +470,8 @@ def component_times(out: Path, repeats: int) -> str:
         "first DTW fit of a fresh process, tiny data, tslearn alone (no cache)": [
             fresh_import(
                 "import numpy as np; from tslearn.clustering import TimeSeriesKMeans; t = time.perf_counter(); "
-                "TimeSeriesKMeans(2, metric='dtw', max_iter=2, random_state=0).fit(np.random.default_rng(0).normal(size=(30, 40, 1)))"
+                "TimeSeriesKMeans(2, metric='dtw', max_iter=2, random_state=0)"
+                ".fit(np.random.default_rng(0).normal(size=(30, 40, 1)))"
             )
             for _ in range(repeats)
         ],
@@ -766,13 +773,16 @@ def main() -> int:
     rows, raw = compare_with_notebook(args, root, env)
     args.out.mkdir(parents=True, exist_ok=True)
     header = (
-        f"k = {args.k_min}..{args.k_max}, euclidean, max_iter = 10, stability restarts off; medians of {args.repeats} runs; "
+        f"k = {args.k_min}..{args.k_max}, euclidean, max_iter = 10, stability restarts off; "
+        f"medians of {args.repeats} runs; "
         f"ratio = wall time / notebook serial loop's wall time on the same model and core count. "
         f"Machine: {os.cpu_count()} cores.\n\n"
-        "| model | cores | variant | wall (s) | CPU (s) | peak memory, PSS (MB) | wall ratio |\n|---|---|---|---|---|---|---|\n"
+        "| model | cores | variant | wall (s) | CPU (s) | peak memory, PSS (MB) | wall ratio |\n"
+        "|---|---|---|---|---|---|---|\n"
     )
     table = header + "".join(
-        f"| {name} | {cores} | {label} | {m['wall_s']:.1f} | {m['cpu_s']:.1f} | {m['peak_rss_mb']:.0f} | {ratio:.2f} |\n"
+        f"| {name} | {cores} | {label} | {m['wall_s']:.1f} | {m['cpu_s']:.1f} "
+        f"| {m['peak_rss_mb']:.0f} | {ratio:.2f} |\n"
         for name, cores, label, m, ratio in rows
     )
     table += "\nWall time summed over each stage's jobs, median over the runs (Snakemake benchmark files):\n"

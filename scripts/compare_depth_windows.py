@@ -1,5 +1,6 @@
-"""Rule compare_depth_windows (rules/compare.smk): one compared model's profiles.nc -> compare/{name}/windows/{model}.nc,
-the model clustered in the comparison's moving depth windows (labels per k and window mid-depth, on its own grid).
+"""Rule compare_depth_windows (rules/compare.smk): one compared model's profiles.nc ->
+compare/{name}/windows/{model}.nc, the model clustered in the comparison's moving depth windows (labels per k and
+window mid-depth, on its own grid).
 
 Every model of a comparison gets the same windows: they move through the models' common `depth` range.
 """

@@ -1,4 +1,5 @@
-"""Rule depth_windows (rules/windows.smk): profiles.nc -> the slowest category's area and volume in moving depth windows.
+"""Rule depth_windows (rules/windows.smk): profiles.nc -> the slowest category's area and volume in moving depth
+windows.
 
 Every window cuts the depths it spans out of the model's profiles (transformed over the whole range) and is fitted
 here at the few k asked: many small fits in one job.

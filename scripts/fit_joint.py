@@ -1,4 +1,5 @@
-"""Rule fit_joint (rules/joint.smk): several variables of one model -> one k-means fit of their joined profiles, every k."""
+"""Rule fit_joint (rules/joint.smk): several variables of one model -> one k-means fit of their joined profiles,
+every k."""
 
 from tomoclust.extract import ModelSpec, extract_model
 from tomoclust.io import write_netcdf

@@ -1,4 +1,5 @@
-"""Rule fit_kmeans (one k per job) or fit_kmeans_k{first}_{last} (a chunk of k; rules/fit.smk): profiles.nc -> fits/k{k}.nc.
+"""Rule fit_kmeans (one k per job) or fit_kmeans_k{first}_{last} (a chunk of k; rules/fit.smk):
+profiles.nc -> fits/k{k}.nc.
 
 Each k is fitted, judged (criteria, restart stability, member envelopes) and written on its own;
 the profiles are read, the engine imported and the silhouette's subsample distances computed once for the chunk.

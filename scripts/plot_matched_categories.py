@@ -1,4 +1,5 @@
-"""Rule plot_matched_categories (rules/compare.smk): matched.nc -> consensus, agreement count and per-category votes at one k."""
+"""Rule plot_matched_categories (rules/compare.smk): matched.nc -> consensus, agreement count and per-category
+votes at one k."""
 
 from tomoclust.compare import matched_agreement
 from tomoclust.compare_plots import plot_matched_categories

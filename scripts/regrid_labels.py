@@ -1,4 +1,5 @@
-"""Rule regrid_labels (rules/compare.smk): labels.nc of the compared models -> compare/{name}/labels.nc on a common grid."""
+"""Rule regrid_labels (rules/compare.smk): labels.nc of the compared models -> compare/{name}/labels.nc on a
+common grid."""
 
 from tomoclust.compare import labels_on_common_grid
 from tomoclust.io import read_dataset, write_netcdf

@@ -1,4 +1,5 @@
-"""Models by address (issue 14, item 3): pooch downloads from a real local HTTP server, checksums, the offline message."""
+"""Models by address (issue 14, item 3): pooch downloads from a real local HTTP server, checksums, the offline
+message."""
 
 import time
 

@@ -31,7 +31,8 @@ def base_config(url: str) -> dict:
 
 @pytest.fixture(scope="module")
 def finished_run(tmp_path_factory):
-    """(workdir, config, sha256 of the served file) after a real run of TARGETS; the server stays up for the dry runs."""
+    """(workdir, config, sha256 of the served file) after a real run of TARGETS; the server stays up for the dry
+    runs."""
     served = tmp_path_factory.mktemp("served")
     small_global_model(n_depth=6).to_netcdf(served / "small.nc")
     with serve_directory(served) as (base, _):

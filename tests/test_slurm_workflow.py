@@ -34,7 +34,10 @@ def slurm_unavailable_reason():
         return "SLURM is not installed (tests/slurm/start_slurm.sh installs and starts a local one)"
     result = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True, timeout=20)
     if result.returncode != 0 or not re.search(r"idle|mixed|alloc", result.stdout):
-        return f"no SLURM node accepts jobs (sinfo: {result.stdout.strip() or result.stderr.strip()}); run tests/slurm/start_slurm.sh"
+        return (
+            f"no SLURM node accepts jobs (sinfo: {result.stdout.strip() or result.stderr.strip()}); "
+            "run tests/slurm/start_slurm.sh"
+        )
     return None
 
 

@@ -27,7 +27,7 @@ WINDOWS = {"width": 300, "step": 100, "k": [2]}
 DEPTH_RANGE = (1000.0, 2800.0)
 
 
-# --- Geometry ----------------------------------------------------------------------------------------------------------
+# --- Geometry ---------------------------------------------------------------------------------------------------------
 
 
 def test_shell_volumes_of_the_mantle():
@@ -114,7 +114,7 @@ def test_models_clustered_in_different_windows_are_refused():
         windows_on_common_grid({"a": cube(1000.0), "b": cube(1050.0)})
 
 
-# --- Synthetic: two slow bodies planted in three noisy models (conftest.noisy_model) -----------------------------------
+# --- Synthetic: two slow bodies planted in three noisy models (conftest.noisy_model) ----------------------------------
 
 # Slightly different boundaries: radii 1.5 degrees smaller / as planted / 1.5 larger, centres shifted by up to 2
 # degrees; the third model on a coarser 5-degree grid with longitudes 0..360 (regridded onto it).
@@ -183,7 +183,7 @@ def test_the_slow_area_follows_the_planted_shape_through_depth(synthetic_votes):
     assert (by_model["small"] < by_model["planted"]).all() and (by_model["planted"] < by_model["large"]).all()
 
 
-# --- Config ------------------------------------------------------------------------------------------------------------
+# --- Config -----------------------------------------------------------------------------------------------------------
 
 
 def _config(**comparison):

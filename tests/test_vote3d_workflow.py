@@ -20,7 +20,7 @@ from conftest import (
 pytestmark = pytest.mark.workflow
 
 
-# --- End to end --------------------------------------------------------------------------------------------------------
+# --- End to end -------------------------------------------------------------------------------------------------------
 
 
 def _vote3d_targets(name, models, ks):
@@ -80,7 +80,7 @@ def test_a_3d_vote_runs_end_to_end_on_two_synthetic_models(tmp_path):
     assert "results/compare/plain/vote3d" not in everything and "results/compare/plain/windows" not in everything
 
 
-# --- Real models -------------------------------------------------------------------------------------------------------
+# --- Real models ------------------------------------------------------------------------------------------------------
 
 
 @needs_shared_models

@@ -210,7 +210,8 @@ def test_k_range_outside_a_list_of_k_is_refused_before_any_job(tmp_path):
 
 
 def test_a_script_runs_by_hand_as_its_rule(workflow_run, tmp_path):
-    """python scripts/fit_kmeans.py OUTPUT builds the job's snakemake object from the Snakefile and runs the rule's code."""
+    """python scripts/fit_kmeans.py OUTPUT builds the job's snakemake object from the Snakefile and runs the rule's
+    code."""
     source, config = workflow_run
     workdir = copy_workflow(tmp_path / "by_hand")
     shutil.copytree(source / "results", workdir / "results")

@@ -117,7 +117,8 @@ def classification_dataset(
                 dims,
                 on_grid(target, result["margin"], np.nan),
                 {
-                    "long_name": "margin between the nearest and second-nearest reference centre, (d2 - d1) / (d2 + d1)",
+                    "long_name": "margin between the nearest and second-nearest reference centre, "
+                    "(d2 - d1) / (d2 + d1)",
                     "units": "1",
                 },
             ),

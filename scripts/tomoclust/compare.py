@@ -40,7 +40,8 @@ def is_periodic(lon: np.ndarray) -> bool:
 
 
 def nearest_index(source: np.ndarray, target: np.ndarray, periodic: bool = False) -> np.ndarray:
-    """For each target coordinate, the index of the nearest source one, or -1 if it is farther than half a source cell."""
+    """For each target coordinate, the index of the nearest source one, or -1 if it is farther than half a source
+    cell."""
     source, target = np.asarray(source, dtype=float), np.asarray(target, dtype=float)
     difference = target[:, None] - source[None, :]
     if periodic:

@@ -43,7 +43,8 @@ def uncertainty_note(fit: xr.Dataset, profile_area: np.ndarray, thresholds: dict
 
 
 def confidence_cube(profiles_ds: xr.Dataset, fits: dict[int, xr.Dataset], thresholds: dict) -> xr.Dataset:
-    """``confidence.nc``: margin, co-assignment (where restarts ran) and the uncertain flag on (k, latitude, longitude)."""
+    """``confidence.nc``: margin, co-assignment (where restarts ran) and the uncertain flag on
+    (k, latitude, longitude)."""
     ks = sorted(fits)
     area = profiles_ds["profile_area"].values
     dims = ("k", "latitude", "longitude")

@@ -36,8 +36,9 @@ def check_config(config: dict, demo_model_path: str) -> None:
     for entry in config["models"]:
         if entry.get("variables") and config["fit"]["metric"] != "euclidean":
             raise ValueError(
-                f"config: model '{entry['name']}': a joint fit of `variables` is euclidean (the joined profiles are not "
-                f"one depth series to warp); set `fit.metric: euclidean`, or fit the variables one by one"
+                f"config: model '{entry['name']}': a joint fit of `variables` is euclidean "
+                f"(the joined profiles are not one depth series to warp); set `fit.metric: euclidean`, "
+                f"or fit the variables one by one"
             )
         windows = entry.get("depth_windows")
         if windows and entry.get("depth") and windows["width"] > abs(entry["depth"][1] - entry["depth"][0]):
@@ -239,9 +240,9 @@ def check_chunk_counts(chunks: list[list[int]], n_fitted: int, model: str, where
         return
     fitting = [chunk[-1] for chunk in chunks if chunk[-1] <= n_fitted]
     raise ValueError(
-        f"model '{model}': the last chunk of k, {chunks[-1][0]}..{chunks[-1][-1]} (k_per_job {len(chunks[0])}), is fitted "
-        f"whole, and {where} has {n_fitted} profiles to fit; run with `--config k_per_job=1` (every k its own job, exactly "
-        f"k.min..k.max)" + (f", or lower `k.max` to {fitting[-1]}" if fitting else "")
+        f"model '{model}': the last chunk of k, {chunks[-1][0]}..{chunks[-1][-1]} (k_per_job {len(chunks[0])}), "
+        f"is fitted whole, and {where} has {n_fitted} profiles to fit; run with `--config k_per_job=1` "
+        f"(every k its own job, exactly k.min..k.max)" + (f", or lower `k.max` to {fitting[-1]}" if fitting else "")
     )
 
 

@@ -214,7 +214,8 @@ def make_demo_model(
             ),
             # Named as the IRIS EMC names a model's authors and reference, so the demo's figures say what they show.
             "author_name": "tomography k-means workflow (synthetic demo)",
-            "reference": "Synthetic model made by tomoclust.demo.make_demo_model; not a published Earth model, cite none",
+            "reference": "Synthetic model made by tomoclust.demo.make_demo_model; "
+            "not a published Earth model, cite none",
             "Conventions": "CF-1.8",
             "source": f"tomoclust.demo.make_demo_model(seed={seed}, spacing={spacing}, n_depth={n_depth})",
             "geospatial_lat_min": float(lat[0]),

@@ -55,7 +55,8 @@ def download_file(url: str, destination: str | os.PathLike, sha256: str | None =
 
 
 def fetch_model(destination: str | os.PathLike, source: dict, log_path: str | os.PathLike) -> None:
-    """The download_model rule's code: ``source`` = {url, sha256, models} (config.model_downloads), logged to ``log_path``.
+    """The download_model rule's code: ``source`` = {url, sha256, models} (config.model_downloads), logged to
+    ``log_path``.
 
     Runs in Snakemake's own process (a localrule's ``run:``), so it logs to its file through its own handler and
     leaves Snakemake's logging alone.

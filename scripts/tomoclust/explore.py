@@ -79,7 +79,8 @@ def page_megabytes(n_points: int, n_k: int, n_depth: int, n_curves: int, n_value
 
 
 def choose_stride(lat_index: np.ndarray, lon_index: np.ndarray, size_of, max_mb: float) -> int:
-    """The smallest stride in latitude and longitude (1: every point) whose page ``size_of(n_points)`` fits in max_mb."""
+    """The smallest stride in latitude and longitude (1: every point) whose page ``size_of(n_points)`` fits in
+    max_mb."""
     stride = 1
     while stride < 64:
         n = int(np.count_nonzero((lat_index % stride == 0) & (lon_index % stride == 0)))

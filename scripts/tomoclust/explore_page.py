@@ -19,7 +19,8 @@ NO_DATA_COLOR = "#00000000"
 DOT_COLOR = "#1a1a1a"
 CRITERIA_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f")
 
-SWATCH = "display:inline-block;width:12px;height:12px;margin:0 3px 0 6px;vertical-align:middle;"  # inline: each Div lives in its own shadow DOM
+# Inline: each Div lives in its own shadow DOM.
+SWATCH = "display:inline-block;width:12px;height:12px;margin:0 3px 0 6px;vertical-align:middle;"
 # Shared by the callbacks: the rows of categories (k, category, color...) of one k, and a slice as an Array.
 JS_HELPERS = """
 const rows_of = (table, k, m) => {
@@ -48,7 +49,8 @@ for (let i = 0; i < n; i++) {
   val[i] = margin_mode ? margin[i] : c;
   if (!margin_mode && code[i] >> 7) { dx.push(cells.data.x[i]); dy.push(cells.data.y[i]); }
 }
-if (margin_mode) { mapper.palette = mpal; mapper.high = 1; } else { mapper.palette = part(cats.data.color, start, start + count); mapper.high = count; }
+if (margin_mode) { mapper.palette = mpal; mapper.high = 1; } \
+else { mapper.palette = part(cats.data.color, start, start + count); mapper.high = count; }
 cells.data = Object.assign({}, cells.data, {val: val, cat: cat, margin: margin});
 dots.data = {x: dx, y: dy};
 colorbar.visible = margin_mode;
@@ -83,7 +85,8 @@ bands.data = {xs: bx, ys: by, color: bc, alpha: ba};
 for (const span of spans) span.location = k;
 legend_div.text = `<div class="legend" style="font-size:12px;line-height:18px"><b>k = ${k}</b> (category: centre's ` +
   `depth average ${units}, share of the area)<br>${legend}</div>`;
-status.text = `<b>k = ${k}</b> of ${slider.start}..${slider.end}` + (knee === null ? "" : `, knee of the elbow at k = ${knee}`) +
+status.text = `<b>k = ${k}</b> of ${slider.start}..${slider.end}` + \
+(knee === null ? "" : `, knee of the elbow at k = ${knee}`) +
   `; uncertain points (dots): ${uncertain[k].toFixed(0)}% of the area (${rule})`;
 """
 )
@@ -696,7 +699,8 @@ def comparison_page_html(page: ComparisonPage) -> str:
             f"<h2>Comparison {html.escape(page.name)}: {html.escape(', '.join(page.models))} side by side</h2>"
             f"<p class='knee'>Knees of the elbows: {html.escape(knees)}. Labels on the comparison's common grid; each "
             "model in the colours of its own categories.csv; the vote counts the models whose slowest category (0) "
-            f"holds the point (vote.nc holds k = {', '.join(map(str, page.vote_k))}; the same count at every k here).</p>"
+            f"holds the point (vote.nc holds k = {', '.join(map(str, page.vote_k))}; "
+            "the same count at every k here).</p>"
             + (f"<p class='decimated'><b>Decimated map.</b> {html.escape(page.note)}</p>" if page.note else "")
         ),
         name="header",

@@ -293,8 +293,8 @@ def open_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.DataArray:
         holds = file_contents(probe)
         if probe_var.ndim < 3:
             raise spec.error(
-                f"variable '{spec.variable}' has only the dimensions {list(map(str, probe_var.dims))}; a model needs depth, "
-                f"latitude and longitude. The file holds {holds}",
+                f"variable '{spec.variable}' has only the dimensions {list(map(str, probe_var.dims))}; "
+                f"a model needs depth, latitude and longitude. The file holds {holds}",
                 "variable",
             )
         lat_dim = _find_dimension(probe_var, spec, "latitude", LATITUDE_NAMES, holds)
@@ -516,7 +516,8 @@ def profiles_dataset(
             ("depth",),
             prepared.extra["lateral_mean"],
             {
-                "long_name": f"area-weighted lateral mean of {spec.variable} at each depth (reference of the transform)",
+                "long_name": f"area-weighted lateral mean of {spec.variable} at each depth "
+                "(reference of the transform)",
                 **({"units": units_of_file} if units_of_file else {}),
             },
         )

@@ -296,7 +296,8 @@ def fit_dataset(
                 result.inertia,
                 {
                     "long_name": "mean squared distance of the fitted profiles to their nearest final centre",
-                    "comment": "depth-weighted, in the fit's metric; weighted by cell area where the fit is (fit_weighting); "
+                    "comment": "depth-weighted, in the fit's metric; "
+                    "weighted by cell area where the fit is (fit_weighting); "
                     "the same definition for every engine",
                 },
             ),
@@ -328,8 +329,9 @@ def fit_dataset(
             (),
             result.engine_inertia,
             {
-                "long_name": "inertia as the engine reported it (tslearn: mean over the last assignment before the final "
-                "centre update; scikit-learn: sum of the weighted squared distances)"
+                "long_name": "inertia as the engine reported it "
+                "(tslearn: mean over the last assignment before the final centre update; "
+                "scikit-learn: sum of the weighted squared distances)"
             },
         )
     for name, value in (scores or {}).items():
@@ -354,7 +356,8 @@ def fit_dataset(
             result.margin,
             {
                 "long_name": "margin between the nearest and second-nearest centre, (d2 - d1) / (d2 + d1)",
-                "comment": "0: on the boundary between two centres; 1: on a centre. Distances in the fit's metric and depth weights",
+                "comment": "0: on the boundary between two centres; 1: on a centre. "
+                "Distances in the fit's metric and depth weights",
                 "units": "1",
             },
         )

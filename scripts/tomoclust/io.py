@@ -48,7 +48,8 @@ def read_figure_inputs(
 
 
 def k_of_path(path: str | os.PathLike, extensions: tuple[str, ...] = ("nc",)) -> int:
-    """k of a per-k file (``fits/k{k}.nc``, ``maps/k{k}.png``) from its name alone, to choose files before opening them."""
+    """k of a per-k file (``fits/k{k}.nc``, ``maps/k{k}.png``) from its name alone, to choose files before opening
+    them."""
     match = re.fullmatch(rf"k(\d+)\.({'|'.join(extensions)})", Path(path).name)
     if match is None:
         raise ValueError(f"{path} is not a per-k figure or fit file named k{{k}}.{'/'.join(extensions)}")

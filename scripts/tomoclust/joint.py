@@ -141,8 +141,8 @@ def joint_dataset(joined: dict, datasets: dict[str, xr.Dataset], fits: dict[int,
             "Conventions": "CF-1.8",
             "variables": ", ".join(datasets),
             "n_profiles": int(joined["profiles"].shape[0]),
-            "scaling": "each variable divided by its depth-weighted RMS (joint_scale of its centres), its depth weights "
-            "rescaled to sum to 1, so every variable counts the same in the distance",
+            "scaling": "each variable divided by its depth-weighted RMS (joint_scale of its centres), "
+            "its depth weights rescaled to sum to 1, so every variable counts the same in the distance",
             **{f"joint_scale_{name}": float(scale) for name, scale in joined["scales"].items()},
         },
     )

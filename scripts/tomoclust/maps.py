@@ -130,7 +130,8 @@ def choose_projection(lon_min: float, lon_max: float, lat_min: float, lat_max: f
         projection = getattr(ccrs, name, None)
         if projection is None:
             raise ValueError(
-                f"maps.projection '{name}' is not a cartopy.crs projection (e.g. Robinson, LambertConformal, PlateCarree)"
+                f"maps.projection '{name}' is not a cartopy.crs projection "
+                "(e.g. Robinson, LambertConformal, PlateCarree)"
             )
         try:
             return projection(central_longitude=central_lon)
@@ -219,9 +220,11 @@ def draw_basemap(ax, style: MapStyle, extent=(-180.0, 180.0, -90.0, 90.0)) -> li
             drawn.append(f"{kind} (cartopy download)")
         else:
             _warn_once(
-                "no Natural Earth %s at %s resolution on disk (looked in maps.basemap_dir, the shipped %s, CARTOPY_DATA_DIR "
-                "and cartopy's data dirs); drawing without it. Set maps.resolution to 110m or 50m (shipped), maps.basemap_dir "
-                "to a cartopy data directory that has it, or maps.allow_download: true on a machine with internet",
+                "no Natural Earth %s at %s resolution on disk "
+                "(looked in maps.basemap_dir, the shipped %s, CARTOPY_DATA_DIR and cartopy's data dirs); "
+                "drawing without it. Set maps.resolution to 110m or 50m (shipped), "
+                "maps.basemap_dir to a cartopy data directory that has it, "
+                "or maps.allow_download: true on a machine with internet",
                 kind,
                 resolution,
                 SHIPPED_BASEMAP,

@@ -129,9 +129,9 @@ def apply_transform(profiles: np.ndarray, depth: np.ndarray, area: np.ndarray, t
         if np.any(ratio < PERCENT_MIN_MEAN_TO_SPREAD):
             where = int(np.argmin(ratio))
             raise TransformError(
-                f"transform 'percent' needs absolute values, but at {float(np.asarray(depth)[where]):g} km the lateral mean "
-                f"({float(reference[where]):.4g}) is not large against the lateral spread ({float(spread[where]):.4g}): the "
-                "variable looks like a perturbation already; use 'demean' or 'none'"
+                f"transform 'percent' needs absolute values, but at {float(np.asarray(depth)[where]):g} km "
+                f"the lateral mean ({float(reference[where]):.4g}) is not large against the lateral spread "
+                f"({float(spread[where]):.4g}): the variable looks like a perturbation already; use 'demean' or 'none'"
             )
         return (
             100.0 * (profiles - reference) / reference,

@@ -135,7 +135,7 @@ def window_labels(profiles_ds: xr.Dataset, windows: dict, depth_range, fit_param
     )
 
 
-# --- Several models on one grid ----------------------------------------------------------------------------------------
+# --- Several models on one grid ---------------------------------------------------------------------------------------
 
 
 def windows_on_common_grid(cubes: dict[str, xr.Dataset], spacing="auto") -> xr.Dataset:
@@ -241,15 +241,16 @@ def vote3d_dataset(common: xr.Dataset, step: float) -> xr.Dataset:
         "preprocessing": common.attrs.get("preprocessing", ""),
         "depth_windows": common.attrs.get("depth_windows", ""),
         "shell_thickness_km": float(step),
-        "method": "3-D vote (after Lekic et al. 2012 and Cottaar & Lekic 2016): each model clustered in the same moving "
-        "depth windows, categories ordered slowest first; at each window the count of models placing the "
-        "point in their slowest category, and the categories matched to the first model's by maximum area "
-        "overlap (Hungarian assignment) on the points both cover",
+        "method": "3-D vote (after Lekic et al. 2012 and Cottaar & Lekic 2016): "
+        "each model clustered in the same moving depth windows, categories ordered slowest first; "
+        "at each window the count of models placing the point in their slowest category, "
+        "and the categories matched to the first model's by maximum area overlap (Hungarian assignment) "
+        "on the points both cover",
     }
     return ds
 
 
-# --- Areas and volumes -------------------------------------------------------------------------------------------------
+# --- Areas and volumes ------------------------------------------------------------------------------------------------
 
 
 def _curves(votes: xr.Dataset, k: int, j: int):
@@ -347,7 +348,7 @@ def slow_volume_table(area: pd.DataFrame, step: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# --- Which windows the maps show ---------------------------------------------------------------------------------------
+# --- Which windows the maps show --------------------------------------------------------------------------------------
 
 
 def vote_map_depths(mid_depths, requested=None) -> list[float]:
