@@ -14,7 +14,7 @@ localrules:
 rule classify_model:
     input:
         reference=reference_file(rules.extract_profiles.output.profiles),
-        centres=reference_file(FIT),
+        centers=reference_file(FIT),
         profiles=target_file(rules.extract_profiles.output.profiles),
         own_fit=target_file(FIT),
         code=script_modules("classify_model.py"),

@@ -12,16 +12,16 @@ def main(snakemake):
     name, target_name = snakemake.wildcards.name, snakemake.wildcards.target
     reference_name, k = snakemake.params.reference["model"], int(snakemake.params.reference["k"])
     reference, target = read_dataset(snakemake.input.reference), read_dataset(snakemake.input.profiles)
-    centres, own_fit = read_dataset(snakemake.input.centres), read_dataset(snakemake.input.own_fit)
+    centers, own_fit = read_dataset(snakemake.input.centers), read_dataset(snakemake.input.own_fit)
     where = f"classification '{name}' (reference {reference_name}, k={k}), target '{target_name}'"
     result = classify_profiles(
-        reference, centres, target, snakemake.params.metric, dict(snakemake.params.metric_params), where
+        reference, centers, target, snakemake.params.metric, dict(snakemake.params.metric_params), where
     )
     cube = classification_dataset(target, own_fit, result, reference_name, k)
     cube.attrs.update(
         provenance_attrs(
             {"classify": name, "reference": dict(snakemake.params.reference), "target": target_name},
-            inputs={"centres": snakemake.input.centres},
+            inputs={"centres": snakemake.input.centers},
         )
     )
     cube.attrs.update(carried_citation(target.attrs))

@@ -15,7 +15,7 @@ def main(snakemake):
     names = [name.strip() for name in cube.attrs["variables"].split(",")]
     style = MapStyle.from_config(dict(snakemake.params.style))
     for k, paths in figure_paths(snakemake.output).items():
-        centres = {name: cube[f"centers_{name}"].sel(k=k).values[:k] for name in names}
+        centers = {name: cube[f"centers_{name}"].sel(k=k).values[:k] for name in names}
         depths = {name: cube[f"depth_{name}"].values for name in names}
         units = {name: display_units(cube[f"centers_{name}"].attrs.get("units", "")) for name in names}
         title = f"{model}: joint fit of {', '.join(names)}, k = {k}"
@@ -23,7 +23,7 @@ def main(snakemake):
             cube["latitude"].values,
             cube["longitude"].values,
             cube["labels"].sel(k=k).values,
-            centres,
+            centers,
             depths,
             units,
             k,

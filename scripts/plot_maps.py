@@ -7,7 +7,7 @@ their colours, dots, colour bar and title.
 
 import numpy as np
 
-from tomoclust.colors import colors_of, colour_source
+from tomoclust.colors import color_source, colors_of
 from tomoclust.confidence import uncertain_on_grid, uncertainty_note
 from tomoclust.grid import labels_on_grid, on_grid
 from tomoclust.io import read_figure_inputs
@@ -59,7 +59,7 @@ def main(snakemake):
     log.info(
         "maps and confidence maps of k = %s written; %s",
         sorted(figure_paths(snakemake.output.maps)),
-        colour_source(snakemake.params.colors),
+        color_source(snakemake.params.colors),
     )
 
 

@@ -1,6 +1,6 @@
 """Rules plot_profiles_k{first}_{last} (rules/figures.smk): the cluster profile figure of each k of one chunk."""
 
-from tomoclust.colors import colors_of, colour_source
+from tomoclust.colors import color_source, colors_of
 from tomoclust.io import read_figure_inputs
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
@@ -45,7 +45,7 @@ def main(snakemake):
     log.info(
         "profile figures of k = %s written; %s",
         sorted(figure_paths(snakemake.output)),
-        colour_source(snakemake.params.colors),
+        color_source(snakemake.params.colors),
     )
 
 

@@ -158,7 +158,7 @@ def closed_port_url(path: str = "model.nc") -> str:
     return f"http://127.0.0.1:{port}/{path}"
 
 
-def assert_colours_follow_category_order(categories_csv: Path) -> None:
+def assert_colors_follow_category_order(categories_csv: Path) -> None:
     """Every k of a categories.csv (the colours of every map and profile figure): colours run along the palette from
     red to blue in category order (velocity order, category 0 the slowest), read back from the hex colours."""
     import pandas as pd
@@ -176,8 +176,8 @@ def assert_colours_follow_category_order(categories_csv: Path) -> None:
         assert along[0] < 0.01 and along[-1] > 0.99, (
             f"{categories_csv}, k={k}: slowest not the reddest or fastest not the bluest"
         )
-        centres = rows.sort_values("category")["center_depth_mean"].to_numpy()
-        assert np.all(np.diff(centres) >= 0), f"{categories_csv}, k={k}: category ids not in velocity order"
+        centers = rows.sort_values("category")["center_depth_mean"].to_numpy()
+        assert np.all(np.diff(centers) >= 0), f"{categories_csv}, k={k}: category ids not in velocity order"
 
 
 def small_global_model(n_depth: int = 5, step: float = 30.0) -> xr.Dataset:

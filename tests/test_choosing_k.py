@@ -29,7 +29,7 @@ def test_a_known_split():
     )
 
 
-def test_lineage_colours_stay_distinct_and_in_velocity_order():
+def test_lineage_colors_stay_distinct_and_in_velocity_order():
     rng = np.random.default_rng(0)
     labels = {k: rng.integers(0, k, 500) for k in range(2, 12)}
     for k, pos in lineage_positions(labels).items():
@@ -38,13 +38,13 @@ def test_lineage_colours_stay_distinct_and_in_velocity_order():
         assert np.all(np.diff(pos) > 0.02), (k, pos)
 
 
-def test_an_heir_never_keeps_a_colour_against_the_velocity_order():
+def test_an_heir_never_keeps_a_color_against_the_velocity_order():
     """The issue's case: a new, slower category splits off; the old slowest (now neutral) must not stay deepest red."""
     labels = {2: np.array([0] * 6 + [1] * 4), 3: np.array([0, 0, 1, 1, 1, 1, 2, 2, 2, 2])}
     np.testing.assert_allclose(lineage_positions(labels)[3], [0.0, 0.5, 1.0])
 
 
-def test_a_persisting_middle_category_keeps_its_colour():
+def test_a_persisting_middle_category_keeps_its_color():
     labels = {3: np.array([0] * 3 + [1] * 3 + [2] * 4), 4: np.array([0] * 3 + [1] * 3 + [2] * 2 + [3] * 2)}
     positions = lineage_positions(labels)
     np.testing.assert_allclose(positions[3], [0.0, 0.5, 1.0])
@@ -83,11 +83,11 @@ def test_coassignment_matches_restart_categories_whatever_their_ids():
     assert coassignment(labels, [], 3) is None
 
 
-def test_nearest_centre_margin():
-    from tomoclust.criteria import nearest_centre_margin
+def test_nearest_center_margin():
+    from tomoclust.criteria import nearest_center_margin
 
     np.testing.assert_allclose(
-        nearest_centre_margin(np.array([[1.0, 1.0, 5.0], [0.0, 2.0, 3.0], [3.0, 1.0, 2.0]])),
+        nearest_center_margin(np.array([[1.0, 1.0, 5.0], [0.0, 2.0, 3.0], [3.0, 1.0, 2.0]])),
         [0.0, 1.0, 1.0 / 3.0],
         rtol=1e-6,
     )
@@ -150,7 +150,7 @@ def test_preferred_k_directions():
     assert preferred_k(table) == {"silhouette": 3, "calinski_harabasz": 3, "davies_bouldin": 4}
 
 
-def test_categories_table_gives_every_figure_its_colours():
+def test_categories_table_gives_every_figure_its_colors():
     import xarray as xr
 
     from tomoclust.colors import categories_table, category_colors, colors_of

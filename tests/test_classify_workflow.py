@@ -13,7 +13,7 @@ pytestmark = pytest.mark.workflow
 DEMO = {"path": "resources/demo/wus_synthetic.nc", "variable": "dvs", "depth": [20, 600]}
 
 
-def test_a_model_classified_with_its_own_centres_gets_its_own_labels_and_others_a_map(tmp_path):
+def test_a_model_classified_with_its_own_centers_gets_its_own_labels_and_others_a_map(tmp_path):
     workdir = copy_workflow(tmp_path)
     config = {
         "models": [

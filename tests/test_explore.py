@@ -115,7 +115,7 @@ def set_k(driver, k: int) -> None:
     time.sleep(0.3)  # the canvas repaints on the next animation frame
 
 
-def canvas_colours(driver, figure: str, colours: list[str], tolerance: int = 2) -> dict[str, int]:
+def canvas_colors(driver, figure: str, colors: list[str], tolerance: int = 2) -> dict[str, int]:
     """Pixels of the figure's frame (read back from its canvas) of each of ``colours`` (hex), within ``tolerance``."""
     return driver.execute_script(
         MODEL
@@ -132,7 +132,7 @@ def canvas_colours(driver, figure: str, colours: list[str], tolerance: int = 2) 
         }
         return counts;""",
         figure,
-        colours,
+        colors,
         tolerance,
     )
 
@@ -167,7 +167,7 @@ def move_mouse(driver, position, click: bool = False) -> None:
     actions.reset_actions()
 
 
-def colours_shown(counts: dict[str, int], minimum: int = 30) -> int:
+def colors_shown(counts: dict[str, int], minimum: int = 30) -> int:
     return sum(1 for n in counts.values() if n >= minimum)
 
 
@@ -190,12 +190,12 @@ def test_model_page_offline_slider_map_hover_knee(explore_run, browser, tmp_path
 
     # the slider at k = 6: the map's canvas holds the 6 category colours of categories.csv
     set_k(browser, 6)
-    colours = categories.loc[categories["k"] == 6].sort_values("category")["color"].tolist()
-    counts = canvas_colours(browser, "map", colours)
-    assert colours_shown(counts) == 6, counts
-    others = sorted(set(categories.loc[categories["k"] == 8, "color"]) - set(colours))
+    colors = categories.loc[categories["k"] == 6].sort_values("category")["color"].tolist()
+    counts = canvas_colors(browser, "map", colors)
+    assert colors_shown(counts) == 6, counts
+    others = sorted(set(categories.loc[categories["k"] == 8, "color"]) - set(colors))
     # (a colour of k = 8 alone may match a few antialiased pixels at the edge of two cells, never an area)
-    assert colours_shown(canvas_colours(browser, "map", others), minimum=300) == 0, "colours of k = 8 alone at k = 6"
+    assert colors_shown(canvas_colors(browser, "map", others), minimum=300) == 0, "colours of k = 8 alone at k = 6"
     browser.save_screenshot(str(tmp_path / "explore_k6.png"))
 
     # hovering a grid point shows its category (the one labels.nc has there) and its profile
@@ -222,7 +222,7 @@ def test_model_page_offline_slider_map_hover_knee(explore_run, browser, tmp_path
     browser.execute_script(MODEL + "model('mode').active = 1;")
     wait_for(lambda: browser.execute_script(MODEL + "return model('margin_colorbar').visible;"))
     time.sleep(0.3)
-    assert colours_shown(canvas_colours(browser, "map", colours), minimum=2000) <= 1
+    assert colors_shown(canvas_colors(browser, "map", colors), minimum=2000) <= 1
     browser.execute_script(MODEL + "model('mode').active = 0;")
 
     # clicking a k on the elbow selects it
@@ -249,8 +249,8 @@ def test_comparison_page_offline_side_by_side_and_vote(explore_run, browser):
     set_k(browser, 6)
     for m, name in enumerate(["small", "small_west"]):
         categories = pd.read_csv(workdir / f"results/{name}/categories.csv")
-        colours = categories.loc[categories["k"] == 6, "color"].tolist()
-        assert colours_shown(canvas_colours(browser, f"map_{m}", colours)) == 6, name
+        colors = categories.loc[categories["k"] == 6, "color"].tolist()
+        assert colors_shown(canvas_colors(browser, f"map_{m}", colors)) == 6, name
 
     with xr.open_dataset(workdir / "results/compare/pair/labels.nc") as common:
         cube = common["labels"].sel(k=6)
@@ -268,8 +268,8 @@ def test_comparison_page_offline_side_by_side_and_vote(explore_run, browser):
         assert f"{name} <b>category {category}</b>" in text, text
     slow = sum(c == 0 for c in expected)
     assert f"slowest category in {slow} of 2 models" in text
-    vote_colours = browser.execute_script(MODEL + "return model('cells').data.vote_color;")
-    assert len(set(vote_colours)) >= 2, "the vote map shows its counts"
+    vote_colors = browser.execute_script(MODEL + "return model('cells').data.vote_color;")
+    assert len(set(vote_colors)) >= 2, "the vote map shows its counts"
     assert "whom to cite" in browser.execute_script(MODEL + "return model('citation').text;")
 
 

@@ -51,7 +51,7 @@ def test_colors_run_slow_red_to_fast_blue():
     assert len({tuple(c) for c in category_colors(12)}) == 12
 
 
-def test_colours_are_matplotlibs_colour_maps_to_the_bit():
+def test_colors_are_matplotlibs_color_maps_to_the_bit():
     """tomoclust.colors samples the ColorBrewer ramps without matplotlib, to the same numbers as its colour maps
     (categories.csv, every map and every vote map keep their colours)."""
     from matplotlib import colormaps
@@ -497,12 +497,12 @@ def test_the_joint_figure_and_the_summary_panel():
 
     lat, lon, labels = _small_map_inputs()
     depth = np.linspace(50.0, 400.0, 8)
-    centres = {
+    centers = {
         name: np.linspace(-1.0, 1.0, 3)[:, None] * scale + 0.1 * depth[None, :] / 400.0
         for name, scale in (("dvs", 2.0), ("vp", 0.1))
     }
     fig = plot_joint(
-        lat, lon, labels, centres, {name: depth for name in centres}, {"dvs": "%", "vp": "km/s"}, 3, "joint", SMALL_MAPS
+        lat, lon, labels, centers, {name: depth for name in centers}, {"dvs": "%", "vp": "km/s"}, 3, "joint", SMALL_MAPS
     )
     assert len(fig.axes) == 3, "the map (its colour bar inset) and one panel of centres per variable"
     assert [len(ax.lines) for ax in fig.axes[1:]] == [3, 3]
@@ -510,7 +510,7 @@ def test_the_joint_figure_and_the_summary_panel():
 
     table = pd.DataFrame({"k": [2, 3, 4], "inertia": [3.0, 1.5, 1.2]})
     panels = {
-        k: (np.where(labels >= 0, labels % k, -1), centres["dvs"][:k], np.full((k, depth.size), 0.2)) for k in (2, 3)
+        k: (np.where(labels >= 0, labels % k, -1), centers["dvs"][:k], np.full((k, depth.size), 0.2)) for k in (2, 3)
     }
     fig = plot_summary(
         table, {"knee": 3}, lat, lon, panels, depth, "%", "m", SMALL_MAPS, uncertain={k: labels == 1 for k in panels}

@@ -26,12 +26,12 @@ def test_the_joint_fit_recovers_every_province_where_each_variable_alone_cannot(
     datasets, province = extracted
     joined = join_variables(datasets)
     truth = province[joined["lat_index"], joined["lon_index"]]
-    labels, centres = fit_joint(joined, datasets, 4, {"random_state": 0})
+    labels, centers = fit_joint(joined, datasets, 4, {"random_state": 0})
     assert adjusted_rand_score(truth, labels) >= 0.9
     for name, ds in datasets.items():
         alone = fit_kmeans(ds["profiles"].values, ds["depth"].values, 4, random_state=0).labels
         assert adjusted_rand_score(truth, alone) < 0.9, f"{name} alone separates all four"
-    assert set(centres) == {"dvs", "vp"} and centres["vp"].shape == (4, 12)
+    assert set(centers) == {"dvs", "vp"} and centers["vp"].shape == (4, 12)
 
 
 def test_each_variable_counts_the_same_whatever_its_units(extracted):

@@ -96,7 +96,7 @@ def test_resampling_to_uniform_depths_keeps_the_range_and_linear_profiles():
     assert preprocess.uniform_depths(depth, 90.0).size == 4
 
 
-def test_depth_weighted_fit_reports_centres_in_the_models_units():
+def test_depth_weighted_fit_reports_centers_in_the_models_units():
     profiles, depth, _ = _absolute_profiles(n=300)
     profiles[:150, :2] += 0.3  # two groups differing at the densely sampled top
     weight = preprocess.depth_weights(depth, "thickness")
@@ -109,7 +109,7 @@ def test_depth_weighted_fit_reports_centres_in_the_models_units():
         np.testing.assert_allclose(result.centers[c], profiles[result.labels == c].mean(axis=0), rtol=1e-10)
 
 
-def test_fit_on_a_subset_assigns_every_other_profile_to_its_nearest_centre():
+def test_fit_on_a_subset_assigns_every_other_profile_to_its_nearest_center():
     profiles, depth, _ = _absolute_profiles(n=400, seed=3)
     profiles[:200] += 0.2
     weight = preprocess.depth_weights(depth, "thickness")

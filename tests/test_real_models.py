@@ -17,7 +17,7 @@ import yaml
 from conftest import (
     PROJECT,
     SHARED_MODELS,
-    assert_colours_follow_category_order,
+    assert_colors_follow_category_order,
     copy_workflow,
     needs_shared_models,
     serve_directory,
@@ -139,11 +139,11 @@ def test_lower_mantle_agreement_and_outputs_describe_themselves(example_run):
         np.testing.assert_allclose(reference[[0, -1]], [6.38, 7.27], atol=0.05)
 
 
-def test_colours_follow_the_velocity_order_in_every_model(example_run):
+def test_colors_follow_the_velocity_order_in_every_model(example_run):
     models = [path.parent for path in example_run.glob("*/categories.csv")]
     assert len(models) == 5
     for model in models:
-        assert_colours_follow_category_order(model / "categories.csv")
+        assert_colors_follow_category_order(model / "categories.csv")
 
 
 def test_s362anim_classified_with_semum_types_puts_every_craton_in_the_fast_type(example_run):

@@ -15,7 +15,7 @@ import yaml
 
 from conftest import (
     SHARED_MODELS,
-    assert_colours_follow_category_order,
+    assert_colors_follow_category_order,
     copy_workflow,
     needs_shared_models,
     snakemake,
@@ -146,9 +146,9 @@ def test_confidence_of_every_point_at_every_k(workflow_run):
     assert re.search(r"k=3: dots: uncertain, \d+% of the area \(margin < 0.1 or co-assignment < 0.75\)", map_log)
 
 
-def test_colours_follow_the_velocity_order_at_every_k(workflow_run):
+def test_colors_follow_the_velocity_order_at_every_k(workflow_run):
     workdir, _ = workflow_run
-    assert_colours_follow_category_order(workdir / "results" / "small" / "categories.csv")
+    assert_colors_follow_category_order(workdir / "results" / "small" / "categories.csv")
 
 
 def test_categories_are_ordered_slowest_first_in_stored_fits(workflow_run):

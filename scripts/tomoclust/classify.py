@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .criteria import nearest_centre_margin
-from .fit import centre_distances
+from .criteria import nearest_center_margin
+from .fit import center_distances
 from .units import display_units
 
 
@@ -77,10 +77,10 @@ def classify_profiles(
     scale = np.sqrt(reference["depth_weight"].values[used])
     series = interpolate_profiles(target["profiles"].values, target_depth, depth) * scale
     centers = reference_fit["centers"].values[:, used] * scale
-    distances = centre_distances(series, centers, metric, metric_params)
+    distances = center_distances(series, centers, metric, metric_params)
     return {
         "labels": distances.argmin(axis=1).astype(np.int32),
-        "margin": nearest_centre_margin(distances),
+        "margin": nearest_center_margin(distances),
         "depth": depth,
     }
 

@@ -58,14 +58,14 @@ _TABLES: dict[str, np.ndarray] = {}
 def _table(name: str) -> np.ndarray:
     """(TABLE_SIZE, 4) RGBA of a ramp: matplotlib's LinearSegmentedColormap.from_list(name, colours, 256) table."""
     if name not in _TABLES:
-        colours = np.asarray(RAMPS[name], dtype=float)
-        x = np.linspace(0, 1, len(colours)) * (TABLE_SIZE - 1)
+        colors = np.asarray(RAMPS[name], dtype=float)
+        x = np.linspace(0, 1, len(colors)) * (TABLE_SIZE - 1)
         xind = (TABLE_SIZE - 1) * np.linspace(0, 1, TABLE_SIZE)
         ind = np.searchsorted(x, xind)[1:-1]
         distance = (xind[1:-1] - x[ind - 1]) / (x[ind] - x[ind - 1])
         channels = [
             np.clip(np.concatenate([[y[0]], distance * (y[ind] - y[ind - 1]) + y[ind - 1], [y[-1]]]), 0.0, 1.0)
-            for y in colours.T
+            for y in colors.T
         ]
         _TABLES[name] = np.column_stack([*channels, np.ones(TABLE_SIZE)])
     return _TABLES[name]
@@ -129,7 +129,7 @@ def categories_table(fits: dict, scheme: str = "lineage") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def colour_source(settings: dict) -> str:
+def color_source(settings: dict) -> str:
     """How a figure's colours were chosen, for its log (settings: rules/common.smk's COLOR_SETTINGS)."""
     return f"colours from categories.csv ({settings['scheme']}, lineage from k={settings['from_k']})"
 

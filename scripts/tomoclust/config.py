@@ -11,10 +11,10 @@ from urllib.parse import unquote, urlparse
 # Where models given by `url` are downloaded to (one file per URL, named as in the URL).
 MODEL_DOWNLOAD_DIR = "resources/models"
 
-# k per job when k_per_job is auto. A euclidean fit (0.31 s on SEMum at k = 20) costs less than starting a process
-# (1.39 s to import tslearn); a DTW fit costs seconds, but every process also compiles tslearn's DTW kernels
-# (3.10 s with numba's cache, tomoclust.fit.cache_tslearn_kernels): two k per job on a laptop.
-# (Numbers: benchmarks/run_benchmark.py --components.)
+# k per job when k_per_job is auto. A euclidean fit costs less than starting a process and importing the engine,
+# so a job fits many k; a DTW fit costs more than that, but every process also compiles tslearn's DTW kernels
+# (cached by numba, tomoclust.fit.cache_tslearn_kernels): two k per job. The costs behind these numbers:
+# `python benchmarks/run_benchmark.py --components` (docs/performance.md).
 K_PER_JOB_AUTO = {"euclidean": 12, "dtw": 2, "softdtw": 2}
 
 

@@ -180,7 +180,7 @@ def coassignment(labels: np.ndarray, restart_labels: list[np.ndarray], k: int) -
     return (agree / len(restart_labels)).astype(np.float32)
 
 
-def nearest_centre_margin(distances: np.ndarray) -> np.ndarray:
+def nearest_center_margin(distances: np.ndarray) -> np.ndarray:
     """(d2 - d1) / (d2 + d1) of each profile's nearest (d1) and second-nearest (d2) centre: 0 on the boundary
     between two centres, 1 on a centre."""
     two = np.partition(np.asarray(distances, dtype=np.float64), 1, axis=1)[:, :2]

@@ -35,8 +35,8 @@ DEFAULT_GRID = {
 }
 
 
-def _gauss(z, centre, width):
-    return np.exp(-0.5 * ((z - centre) / width) ** 2)
+def _gauss(z, center, width):
+    return np.exp(-0.5 * ((z - center) / width) ** 2)
 
 
 def province_profiles(depth_km: np.ndarray, lon: np.ndarray | None = None) -> dict[str, np.ndarray]:

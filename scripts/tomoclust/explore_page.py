@@ -434,9 +434,9 @@ def model_page_html(page: ModelPage) -> str:
         toolbar_location="right",
     )
     bands = ColumnDataSource({"xs": [], "ys": [], "color": [], "alpha": []}, name="bands")
-    centres = ColumnDataSource({"xs": [], "ys": [], "color": []}, name="centres")
+    centers = ColumnDataSource({"xs": [], "ys": [], "color": []}, name="centres")
     prof.patches("xs", "ys", source=bands, fill_color="color", fill_alpha="alpha", line_color=None)
-    prof.multi_line("xs", "ys", source=centres, line_color="color", line_width=2.5)
+    prof.multi_line("xs", "ys", source=centers, line_color="color", line_width=2.5)
     values = page.profile_offset + page.profile_scale * page.profiles[page.profiles > -32768]
     point_low, point_high = min(low, float(values.min())), max(high, float(values.max()))
     point_fig = figure(
@@ -452,11 +452,11 @@ def model_page_html(page: ModelPage) -> str:
         toolbar_location=None,
     )
     point = ColumnDataSource({"x": [], "y": []}, name="point_profile")
-    centre = ColumnDataSource({"x": [], "y": [], "color": []}, name="point_centre")
+    center = ColumnDataSource({"x": [], "y": [], "color": []}, name="point_centre")
     band = ColumnDataSource({"xs": [], "ys": [], "color": []}, name="point_band")
     point_fig.patches("xs", "ys", source=band, fill_color="color", fill_alpha=0.25, line_color=None)
-    point_fig.line("x", "y", source=centre, line_color="#777777", line_width=3)
-    point_fig.scatter("x", "y", source=centre, color="color", size=4)
+    point_fig.line("x", "y", source=center, line_color="#777777", line_width=3)
+    point_fig.scatter("x", "y", source=center, color="color", size=4)
     point_fig.line("x", "y", source=point, line_color="black", line_width=1.5)
 
     legend_div = Div(text="", name="legend", width=MAP_WIDTH)
@@ -483,7 +483,7 @@ def model_page_html(page: ModelPage) -> str:
         "slider": slider,
         "cats": cats,
         "curves": curves,
-        "centres": centres,
+        "centres": centers,
         "bands": bands,
         "spans": spans,
         "legend_div": legend_div,
@@ -506,7 +506,7 @@ def model_page_html(page: ModelPage) -> str:
         "profiles": profiles,
         "cells": cells,
         "point": point,
-        "centre": centre,
+        "centre": center,
         "band": band,
         "info": info,
         "depth": depth,

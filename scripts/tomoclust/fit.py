@@ -10,7 +10,7 @@ import numpy as np
 import xarray as xr
 
 from .config import check_engine
-from .criteria import nearest_centre_margin
+from .criteria import nearest_center_margin
 from .preprocess import depth_average, preprocessing_attrs
 
 METRICS = ("euclidean", "dtw", "softdtw")
@@ -49,7 +49,7 @@ def velocity_order(
     return np.argsort(key, kind="stable"), key
 
 
-def centre_distances(
+def center_distances(
     series: np.ndarray, centers: np.ndarray, metric: str = "euclidean", metric_params: dict | None = None
 ) -> np.ndarray:
     """(n_profiles, k) distances of (depth-scaled) profiles to (depth-scaled) centres in the fit's metric.
@@ -197,12 +197,12 @@ def fit_kmeans(
     )
     # Every profile (fitted or not) is assigned to its nearest final centre, as scikit-learn's KMeans and tslearn's
     # labels_ do, so labels, centres, margins and a later classification with the saved centres agree.
-    distances = centre_distances(series, fitted_centers, metric, metric_params)
+    distances = center_distances(series, fitted_centers, metric, metric_params)
     nearest = distances.argmin(axis=1)
     order, key = velocity_order(nearest, fitted_centers / scale, depth, order_values)
     centers, key = (fitted_centers / scale)[order], key[order]
     if metric == "euclidean":  # cheap: the distances again from the centres as saved, for an exact classification later
-        distances = centre_distances(series, centers * scale, metric, metric_params)
+        distances = center_distances(series, centers * scale, metric, metric_params)
     else:  # the same distances, columns in the new category order
         distances = distances[:, order]
     labels = distances.argmin(axis=1)
@@ -214,7 +214,7 @@ def fit_kmeans(
         inertia=inertia,
         n_iter=n_iter,
         depth_mean_of_centers=key,
-        margin=nearest_centre_margin(distances) if with_margin else None,
+        margin=nearest_center_margin(distances) if with_margin else None,
         engine_inertia=engine_inertia,
         nearest_distance=distances[np.arange(labels.size), labels],
     )

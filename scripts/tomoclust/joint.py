@@ -81,12 +81,12 @@ def fit_joint(joined: dict, datasets: dict[str, xr.Dataset], k: int, fit_params:
         fit_mask=joined["in_fit_subset"],
         order_values=order_values,
     )
-    centres, start = {}, 0
+    centers, start = {}, 0
     for name, ds in datasets.items():
         width = ds.sizes["depth"]
-        centres[name] = result.centers[:, start : start + width] * joined["scales"][name]
+        centers[name] = result.centers[:, start : start + width] * joined["scales"][name]
         start += width
-    return result.labels, centres
+    return result.labels, centers
 
 
 def joint_dataset(joined: dict, datasets: dict[str, xr.Dataset], fits: dict[int, tuple], model: str) -> xr.Dataset:
@@ -113,12 +113,12 @@ def joint_dataset(joined: dict, datasets: dict[str, xr.Dataset], fits: dict[int,
     }
     n_clusters = max(ks)
     for name, ds in datasets.items():
-        centres = np.full((len(ks), n_clusters, ds.sizes["depth"]), np.nan)
+        centers = np.full((len(ks), n_clusters, ds.sizes["depth"]), np.nan)
         for i, k in enumerate(ks):
-            centres[i, :k] = fits[k][1][name]
+            centers[i, :k] = fits[k][1][name]
         data[f"centers_{name}"] = (
             ("k", "cluster", f"depth_{name}"),
-            centres,
+            centers,
             {
                 "long_name": f"centre profiles of {name} (its own units)",
                 "units": ds["profiles"].attrs.get("units", ""),

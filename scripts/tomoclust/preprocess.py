@@ -33,13 +33,13 @@ PERCENT_MIN_MEAN_TO_SPREAD = 5.0
 log = logging.getLogger(__name__)
 
 
-def cell_edges(centres: np.ndarray) -> np.ndarray:
+def cell_edges(centers: np.ndarray) -> np.ndarray:
     """Edges halfway between grid centres; the outer edges mirror the first and last half-spacing."""
-    centres = np.asarray(centres, dtype=float)
-    if centres.size == 1:
-        return np.array([centres[0] - 0.5, centres[0] + 0.5])
-    mid = 0.5 * (centres[1:] + centres[:-1])
-    return np.concatenate([[2 * centres[0] - mid[0]], mid, [2 * centres[-1] - mid[-1]]])
+    centers = np.asarray(centers, dtype=float)
+    if centers.size == 1:
+        return np.array([centers[0] - 0.5, centers[0] + 0.5])
+    mid = 0.5 * (centers[1:] + centers[:-1])
+    return np.concatenate([[2 * centers[0] - mid[0]], mid, [2 * centers[-1] - mid[-1]]])
 
 
 def cell_areas(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

@@ -119,7 +119,7 @@ def plot_cluster_profiles(
 ):
     """``value_range``: the (low, high) values the panels span, from :func:`value_range` (once per job)."""
     if k > MAX_PANELS:
-        return plot_centre_overview(centers, depth, k, units, title, colors, area_percent, labels)
+        return plot_center_overview(centers, depth, k, units, title, colors, area_percent, labels)
     n_cols = min(k, max_columns)
     n_rows = math.ceil(k / n_cols)
     fig, axes = plt.subplots(
@@ -186,7 +186,7 @@ def set_margins(fig, left: float, right: float, bottom: float, top: float, wspac
     )
 
 
-def plot_centre_overview(centers, depth, k, units, title, colors=None, area_percent=None, labels=None):
+def plot_center_overview(centers, depth, k, units, title, colors=None, area_percent=None, labels=None):
     """Many categories: all centres on one depth axis, and the centres as a category x depth image."""
     colors = category_colors(k) if colors is None else colors
     if area_percent is None:

@@ -27,16 +27,16 @@ def choose_figure_k(figure_k, knee: int | None, k_values: list[int]) -> list[int
             )
         return chosen
     if knee is None:
-        centre = available[len(available) // 2]
-        log.warning("no knee found; the panel shows k around the middle of the range (%d) instead", centre)
+        center = available[len(available) // 2]
+        log.warning("no knee found; the panel shows k around the middle of the range (%d) instead", center)
     else:
-        centre = knee
-    index = available.index(centre) if centre in available else len(available) // 2
+        center = knee
+    index = available.index(center) if center in available else len(available) // 2
     start = min(max(index - 1, 0), max(len(available) - 3, 0))
     return available[start : start + 3]
 
 
-def draw_centres(ax, centers, std, depth, k, units, colors=None):
+def draw_centers(ax, centers, std, depth, k, units, colors=None):
     colors = category_colors(k) if colors is None else colors
     for c in range(k):
         ax.fill_betweenx(depth, centers[c] - std[c], centers[c] + std[c], color=colors[c], alpha=0.25, lw=0)
@@ -97,6 +97,6 @@ def plot_summary(
         add_category_colorbar(fig, mesh, map_ax, k, cax=map_ax.inset_axes([1.03, 0.0, 0.035, 1.0]))
         map_ax.set_title(f"({next(letters)}) k = {k}", loc="left")
         prof_ax = fig.add_subplot(grid[row, 1])
-        draw_centres(prof_ax, centers, std, depth, k, units, colors.get(k))
+        draw_centers(prof_ax, centers, std, depth, k, units, colors.get(k))
         prof_ax.set_title(f"({next(letters)}) centres ±1σ, k = {k}", loc="left")
     return fig
