@@ -710,6 +710,89 @@ def compare_with_notebook(args, root: Path, env: dict) -> tuple[list, dict]:
     return rows, raw
 
 
+EXPLORE_LOAD = """
+const [k, done] = [arguments[0], arguments[arguments.length - 1]];
+const painted = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+const status = () => Bokeh.documents[0].get_model_by_name("status");
+const ready = async () => {
+  while (!(window.Bokeh && Bokeh.documents.length && status().text.length)) await new Promise((r) => setTimeout(r, 5));
+};
+(async () => {
+  await ready();
+  await painted();
+  const first = performance.now();
+  Bokeh.documents[0].get_model_by_name("k_slider").value = k;
+  while (!status().text.includes(`k = ${k}</b>`)) await new Promise((r) => setTimeout(r, 5));
+  await painted();
+  done([first, performance.now()]);
+})();
+"""
+
+
+def explore_load(root: Path, out: Path, env: dict, repeats: int, k_min: int, k_max: int) -> str:
+    """Issue 24's goal: the SEMum page (k = k_min..k_max) opened in headless Chromium with the network off, the slider
+    moved to k_max as soon as the first k is drawn. Times from the start of navigation (performance.now()), a fresh
+    browser per repetition."""
+    sys.path.insert(0, str(PROJECT / "tests"))
+    from browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, chromium_unavailable_reason
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    reason = chromium_unavailable_reason()
+    sources = model_sources(["semum"], root)
+    if reason or not sources:
+        return f"explore load not measured: {reason or 'SEMum not found'}"
+    workdir, _ = prepare_workflow(root, "semum", sources["semum"], k_min, k_max)
+    page = workdir / "results" / "semum" / "explore.html"
+    subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", "all", "--configfile", "bench.yaml", str(page)],
+        cwd=workdir,
+        env=env,
+        check=True,
+    )
+    runs = []
+    for rep in range(repeats):
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for flag in CHROMIUM_FLAGS:
+            options.add_argument(flag)
+        options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}")
+        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        try:
+            driver.set_script_timeout(120)
+            driver.execute_cdp_cmd("Network.enable", {})
+            driver.execute_cdp_cmd(
+                "Network.emulateNetworkConditions",
+                {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+            )
+            driver.get(page.resolve().as_uri())
+            first, last = driver.execute_async_script(EXPLORE_LOAD, k_max)
+        finally:
+            driver.quit()
+        runs.append({"first_k_s": first / 1000, "k_max_s": last / 1000, "move_s": (last - first) / 1000})
+        print(f"explore rep {rep + 1}: {runs[-1]}", file=sys.stderr)
+    median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    size_mb = page.stat().st_size / 1e6
+    text = (
+        f"SEMum explore page ({size_mb:.1f} MB, k = {k_min}..{k_max}), headless Chromium, network off, "
+        f"a fresh browser per run, medians of {repeats} (min-max); seconds from the start of navigation:\n\n"
+        "| first k drawn | k = "
+        + str(k_max)
+        + " drawn | the move itself |\n|---|---|---|\n"
+        + "| "
+        + " | ".join(
+            f"{median[key]:.2f} ({min(r[key] for r in runs):.2f}-{max(r[key] for r in runs):.2f})"
+            for key in ("first_k_s", "k_max_s", "move_s")
+        )
+        + " |\n"
+    )
+    target = out / "explore"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "explore_load.md").write_text(text)
+    (target / "explore_load.json").write_text(json.dumps(runs, indent=1))
+    return text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", nargs="+", default=["semum", "demo"])
@@ -747,10 +830,19 @@ def main() -> int:
         action="store_true",
         help="instead: a dtw sweep, workflow at 1 and 2 cores against the notebook's serial loop",
     )
+    parser.add_argument(
+        "--explore",
+        action="store_true",
+        help="instead: how fast the SEMum explore page opens and reaches k.max in headless Chromium",
+    )
     args = parser.parse_args()
 
     env = {**os.environ, "CARTOPY_DATA_DIR": str(PROJECT / "resources" / "basemap"), "MPLBACKEND": "Agg"}
     root = Path(tempfile.mkdtemp(prefix="tomoclust-bench-"))
+    if args.explore:
+        print(explore_load(root, args.out, env, max(args.repeats, 5), args.k_min, args.k_max))
+        shutil.rmtree(root, ignore_errors=True)
+        return 0
     if args.components:
         print(component_times(args.out, max(args.repeats, 5)))
         return 0

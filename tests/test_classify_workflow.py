@@ -21,6 +21,7 @@ def test_a_model_classified_with_its_own_centers_gets_its_own_labels_and_others_
             {"name": "east", **DEMO, "region": {"lat": [38, 44], "lon": [-114, -106]}},
         ],
         "k": {"min": 2, "max": 4},
+        "k_per_job": 3,
         "maps": {"k": [3], "pdf": "none"},
         "figure_k": [3],
         "stability": {"restarts": 0},

@@ -29,6 +29,7 @@ def test_comparison_runs_end_to_end_on_two_windows_of_the_demo(tmp_path):
             },
         ],
         "k": {"min": 2, "max": 3},
+        "k_per_job": 2,
         "maps": {"k": [2]},
         "figure_k": [2],
         "stability": {"restarts": 0},

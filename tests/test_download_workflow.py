@@ -20,6 +20,7 @@ def test_the_workflow_downloads_a_model_once_and_clusters_it(served_model, tmp_p
     config = {
         "models": [{"name": "remote", "url": url, "sha256": digest, "variable": "vs"}],
         "k": {"min": 2, "max": 3},
+        "k_per_job": 2,
         "maps": {"pdf": "none"},
         "stability": {"restarts": 0},
     }
@@ -38,7 +39,7 @@ def test_the_workflow_downloads_a_model_once_and_clusters_it(served_model, tmp_p
 def test_the_workflow_offline_stops_with_the_url_and_the_path(tmp_path):
     workdir = copy_workflow(tmp_path / "work")
     url = closed_port_url("SEMum_vs.nc")
-    config = {"models": [{"name": "remote", "url": url, "variable": "v"}], "k": {"min": 2, "max": 3}}
+    config = {"models": [{"name": "remote", "url": url, "variable": "v"}], "k": {"min": 2, "max": 3}, "k_per_job": 2}
     (workdir / "remote.yaml").write_text(yaml.safe_dump(config))
     result = snakemake(workdir, "results/remote/profiles.nc", "--configfile", "remote.yaml", check=False)
     assert result.returncode != 0
@@ -59,6 +60,7 @@ def test_a_file_put_by_hand_is_used_and_its_checksum_checked(tmp_path):
     config = {
         "models": [{"name": "remote", "url": closed_port_url("model.nc"), "sha256": "d" * 64, "variable": "vs"}],
         "k": {"min": 2, "max": 3},
+        "k_per_job": 2,
     }
     (workdir / "remote.yaml").write_text(yaml.safe_dump(config))
     result = snakemake(workdir, "results/remote/profiles.nc", "--configfile", "remote.yaml", check=False)
@@ -84,6 +86,7 @@ def test_a_file_put_by_hand_survives_a_newer_workflow(tmp_path):
     config = {
         "models": [{"name": "remote", "url": closed_port_url("model.nc"), "sha256": digest, "variable": "vs"}],
         "k": {"min": 2, "max": 3},
+        "k_per_job": 2,
     }
     (workdir / "remote.yaml").write_text(yaml.safe_dump(config))
     snakemake(workdir, "results/remote/profiles.nc", "--configfile", "remote.yaml")

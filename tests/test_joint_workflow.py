@@ -17,6 +17,7 @@ def test_joint_fit_end_to_end(tmp_path):
     config = {
         "models": [{"name": "vsvp", "path": "vsvp.nc", "variables": ["dvs", "vp"], "transform": "demean"}],
         "k": {"min": 2, "max": 4},
+        "k_per_job": 3,
         "maps": {"k": [4], "overlays": []},
         "stability": {"restarts": 0},
     }

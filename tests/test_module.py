@@ -174,13 +174,14 @@ def test_lint_passes_with_snakemake_alone(lint_alone):
 def triggered_by_code(project: Path, module: Path) -> set[str]:
     """The rules of the jobs a dry run reruns because ``module`` changed (not those rerun downstream of them)."""
     result = snakemake(project, "-n")
-    jobs = re.split(r"\n(?=(?:local)?(?:rule|checkpoint) \w+:\n)", result.stdout)
+    # Jobs of a group job (the figures group) are printed indented under it.
+    header = r"[ \t]*(?:local)?(?:rule|checkpoint) (\w+):"
+    jobs = re.split(rf"\n(?={header}\n)", result.stdout)
     name = module.name
     return {
-        re.match(r"(?:local)?(?:rule|checkpoint) (\w+):", job).group(1)
+        re.match(header, job).group(1)
         for job in jobs
-        if re.match(r"(?:local)?(?:rule|checkpoint) \w+:", job)
-        and re.search(rf"reason:.*Updated input files:[^\n]*\b{re.escape(name)}\b", job)
+        if re.match(header, job) and re.search(rf"reason:.*Updated input files:[^\n]*\b{re.escape(name)}\b", job)
     }
 
 

@@ -45,6 +45,7 @@ def test_a_3d_vote_runs_end_to_end_on_two_synthetic_models(tmp_path):
     config = {
         "models": models,
         "k": {"min": 2, "max": 3},
+        "k_per_job": 2,
         "stability": {"restarts": 0},
         "compare": [
             {
@@ -97,7 +98,7 @@ def test_the_lower_mantle_3d_vote_of_the_example_on_the_real_models(tmp_path):
         (workdir / "resources" / "models" / name).symlink_to(SHARED_MODELS / name)
     # k = 3 only (Cottaar & Lekic's k), to keep the test short; the example also votes at k = 2.
     comparison["depth_windows"]["k"] = [3]
-    config = {"models": models, "k": {"min": 2, "max": 3}, "compare": [comparison]}
+    config = {"models": models, "k": {"min": 2, "max": 3}, "k_per_job": 2, "compare": [comparison]}
     (workdir / "lm3d.yaml").write_text(yaml.safe_dump(config))
     targets = _vote3d_targets("lower_mantle_3d", comparison["models"], comparison["depth_windows"]["k"])
     snakemake(workdir, *targets, "--configfile", "lm3d.yaml")

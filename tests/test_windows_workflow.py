@@ -35,6 +35,7 @@ def test_depth_windows_end_to_end_on_a_model_whose_slow_region_shrinks_with_dept
             }
         ],
         "k": {"min": 2, "max": 3},
+        "k_per_job": 2,
         "stability": {"restarts": 0},
     }
     (workdir / "cap.yaml").write_text(yaml.safe_dump(config))

@@ -175,7 +175,8 @@ def test_rerun_does_nothing_and_k_max_fits_only_new_k(workflow_run):
         + sorted(results.glob("figures/profiles/k*.png"))
     )
     before = {p: p.stat().st_mtime_ns for p in old_files}
-    bigger = write_config(workdir / "bigger.yaml", k_max=7)
+    # Chunks of three k from k.min = 2: 2-4, 5-7. k.max 4 -> 5 adds the chunk 5-7, fitted and drawn whole.
+    bigger = write_config(workdir / "bigger.yaml", k_max=5)
     assert jobs_of_dry_run(workdir, "--configfile", str(bigger), *CHUNKS_OF_THREE) == {
         "fit_kmeans_k5_7": 1,
         "gather_fits": 1,
@@ -187,12 +188,61 @@ def test_rerun_does_nothing_and_k_max_fits_only_new_k(workflow_run):
         "all": 1,
     }
     snakemake(workdir, "--configfile", str(bigger), *CHUNKS_OF_THREE)
-    assert sorted(p.name for p in results.glob("fits/k*.nc")) == [f"k{k}.nc" for k in range(2, 8)]
+    assert sorted(p.name for p in results.glob("fits/k*.nc")) == [f"k{k}.nc" for k in range(2, 8)], "chunk 5-7 whole"
     assert all(p.stat().st_mtime_ns == mtime for p, mtime in before.items()), (
         "existing fits and figures were not redone"
     )
+    assert pd.read_csv(results / "inertia.csv")["k"].tolist() == [2, 3, 4, 5]
+    assert (results / "figures" / "maps" / "k7.png").is_file(), "the new chunk is drawn whole"
+    # k.max 5 -> 7 stays in the chunk 5-7: nothing is fitted or drawn, the tables grow.
+    before = {p: p.stat().st_mtime_ns for p in [*results.glob("fits/k*.nc"), *results.glob("figures/*/k*.png")]}
+    biggest = write_config(workdir / "biggest.yaml", k_max=7)
+    jobs = jobs_of_dry_run(workdir, "--configfile", str(biggest), *CHUNKS_OF_THREE)
+    assert not [job for job in jobs if job.startswith(("fit_kmeans", "plot_maps", "plot_profiles"))], jobs
+    assert "gather_fits" in jobs, jobs
+    snakemake(workdir, "--configfile", str(biggest), *CHUNKS_OF_THREE)
+    assert all(p.stat().st_mtime_ns == mtime for p, mtime in before.items()), "no fit or figure redone"
     assert pd.read_csv(results / "inertia.csv")["k"].tolist() == [2, 3, 4, 5, 6, 7]
-    assert (results / "figures" / "maps" / "k7.png").is_file()
+
+
+def test_memory_and_runtime_requests_grow_with_the_attempt(workflow_run):
+    """The fit and figure rules' mem_mb and runtime at attempt 2 are twice attempt 1's: a job retried after an
+    out-of-memory kill or a time-out (the SLURM profile's `retries`) asks for more."""
+    from snakemake.api import (
+        ConfigSettings,
+        DAGSettings,
+        OutputSettings,
+        ResourceSettings,
+        SnakemakeApi,
+        StorageSettings,
+    )
+    from snakemake.settings.types import Quietness
+
+    workdir, config = workflow_run
+    targets = {"results/small/fits/k2.nc", "results/small/figures/maps/k2.png", "results/small/figures/profiles/k2.png"}
+    with SnakemakeApi(OutputSettings(quiet={Quietness.ALL})) as api:
+        workflow_api = api.workflow(
+            snakefile=workdir / "Snakefile",
+            workdir=workdir,
+            resource_settings=ResourceSettings(cores=1),
+            config_settings=ConfigSettings(configfiles=[config], config={"k_per_job": 3}),
+            storage_settings=StorageSettings(),
+        )
+        workflow_api.dag(DAGSettings(targets=targets, forcetargets=True))
+        workflow = workflow_api._workflow
+        workflow._prepare_dag(forceall=False, ignore_incomplete=True, lock_warn_only=True, nolock=True)
+        workflow._build_dag()
+        jobs = {job.rule.name: job for job in workflow.dag.jobs if set(map(str, job.output)) & targets}
+        assert set(jobs) == {"fit_kmeans_k2_4", "plot_maps_k2_4", "plot_profiles_k2_4"}
+        for name, job in jobs.items():
+            # Setting a job's attempt makes Snakemake evaluate its resources again, as it does for a retry.
+            requests = {}
+            for attempt in (1, 2):
+                job.attempt = attempt
+                requests[attempt] = {resource: job.resources[resource] for resource in ("mem_mb", "runtime")}
+            for resource in ("mem_mb", "runtime"):
+                first, second = requests[1][resource], requests[2][resource]
+                assert second == 2 * first > 0, f"{name} {resource}: {first} then {second}"
 
 
 def test_a_map_setting_redraws_maps_and_refits_nothing(workflow_run):
