@@ -745,7 +745,8 @@ def explore_load(root: Path, out: Path, env: dict, repeats: int, k_min: int, k_m
     workdir, _ = prepare_workflow(root, "semum", sources["semum"], k_min, k_max)
     page = workdir / "results" / "semum" / "explore.html"
     subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", "all", "--configfile", "bench.yaml", str(page)],
+        # The target first: --configfile takes every word after it.
+        [sys.executable, "-m", "snakemake", "results/semum/explore.html", "--cores", "2", "--configfile", "bench.yaml"],
         cwd=workdir,
         env=env,
         check=True,
