@@ -1,9 +1,6 @@
-"""fit.engine and the job layout through Snakemake: bit-identical results whatever the cores, the chunks or the
-executor, for each engine; one rule per stage with one k per job. (A larger k.max that refits and redraws nothing:
-test_workflow.py.)"""
-
-import re
-import subprocess
+"""fit.engine and the job layout through Snakemake: bit-identical results whatever the cores and the chunks, for
+each engine; one rule per stage with one k per job. (The SLURM executor: test_slurm_workflow.py; a larger k.max
+that refits and redraws nothing: test_workflow.py.)"""
 
 import pytest
 
@@ -45,45 +42,3 @@ def test_one_k_per_job_makes_one_rule_per_stage(tmp_path):
         assert not [rule for rule in rules if rule.startswith(f"{stage}_k")], "no chunk rules"
     chunked = snakemake(workdir, "--list-rules").stdout.split()
     assert "fit_kmeans_k2_13" in chunked and "fit_kmeans" not in chunked
-
-
-def slurm_reason():
-    from test_slurm_workflow import slurm_unavailable_reason
-
-    return slurm_unavailable_reason()
-
-
-@pytest.mark.slurm
-def test_on_slurm_set_resources_reaches_the_fit_jobs_and_results_equal_local(tmp_path):
-    """`--set-resources fit_kmeans:mem_mb=...` through the SLURM profile (one rule per stage there), for the
-    scikit-learn engine; the numbers equal a local run's bit for bit."""
-    reason = slurm_reason()
-    if reason:
-        pytest.skip(reason)
-    from test_slurm_workflow import LOCAL_CLUSTER_FLAGS
-
-    runs = {}
-    for mode in ("slurm", "local"):
-        workdir = copy_workflow(tmp_path / mode)
-        config = engine_config(workdir, "sklearn", k_max=3)
-        args = [*TABLES, "--configfile", str(config)]
-        if mode == "slurm":
-            # Targets stay in front: --set-resources takes every word that follows it.
-            args = [
-                *args,
-                "--profile",
-                "profiles/slurm",
-                *LOCAL_CLUSTER_FLAGS,
-                "--set-resources",
-                "fit_kmeans:mem_mb=1234",
-            ]
-        result = snakemake(workdir, *args)
-        runs[mode] = (workdir, result.stdout + result.stderr)
-    assert_same_results(runs["slurm"][0], runs["local"][0])
-    submitted = dict(re.findall(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_(\w+?)/", runs["slurm"][1]))
-    fits = [job for job, rule in submitted.items() if rule == "fit_kmeans"]
-    assert len(fits) == 2, "k = 2 and 3, one cluster job each"
-    memory = subprocess.run(
-        ["squeue", "--states=all", "-h", "-j", ",".join(fits), "-o", "%m"], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert memory and all(value.rstrip("M") == "1234" for value in memory), memory

@@ -41,6 +41,9 @@ def slurm_unavailable_reason():
     return None
 
 
+SET_FIT_MEMORY = ("--set-resources", "fit_kmeans:mem_mb=1234")
+
+
 @pytest.fixture(scope="module")
 def slurm_and_local_runs(tmp_path_factory):
     reason = slurm_unavailable_reason()
@@ -52,7 +55,8 @@ def slurm_and_local_runs(tmp_path_factory):
         config = write_config(workdir / "small.yaml", k_max=4)
         args = [*TARGETS, "--configfile", str(config)]
         if mode == "slurm":
-            args = ["--profile", "profiles/slurm", *LOCAL_CLUSTER_FLAGS, *args]
+            # Targets stay in front: --set-resources takes every word after it.
+            args = [*args, "--profile", "profiles/slurm", *LOCAL_CLUSTER_FLAGS, *SET_FIT_MEMORY]
         result = snakemake(workdir, *args)
         runs[mode] = (workdir, result.stdout + result.stderr)
     return runs
@@ -76,6 +80,17 @@ def test_every_job_ran_as_a_slurm_job(slurm_and_local_runs):
     finished = dict(line.split() for line in states if line.strip())
     assert set(finished) == set(submitted)
     assert set(finished.values()) == {"COMPLETED"}
+
+
+def test_set_resources_reaches_the_fit_jobs(slurm_and_local_runs):
+    """`--set-resources fit_kmeans:mem_mb=...` (one rule of every k with the profile's k_per_job=1) reaches SLURM."""
+    _, output = slurm_and_local_runs["slurm"]
+    submitted = dict(re.findall(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_(\w+?)/", output))
+    fits = [job for job, rule in submitted.items() if rule == "fit_kmeans"]
+    memory = subprocess.run(
+        ["squeue", "--states=all", "-h", "-j", ",".join(fits), "-o", "%m"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert fits and memory and all(value.rstrip("M") == "1234" for value in memory), memory
 
 
 def test_slurm_results_equal_local_bit_for_bit(slurm_and_local_runs):
