@@ -294,8 +294,9 @@ def scale_runs(root: Path, out: Path, env: dict, cores: int, engine: str, repeat
                 f"peak PSS {run['peak_rss_mb']:.0f} MB; notebook recipe {notebook:.0f} s; ratio "
                 f"{run['wall_s'] / notebook:.2f}."
             )
-            # The stage table below is the last run's: the notebook ran after the workflow in the last repetition.
-            if repeats % 2 == 0:
+            # The stage table below is the last run's. With an odd number of repetitions the last one ran the notebook
+            # after the workflow, and run_alternating cleaned the workflow's results before it: run it once more.
+            if repeats % 2 == 1:
                 shutil.rmtree(workdir / "results", ignore_errors=True)
                 measure(command, workdir, env)
         size_mb = model.stat().st_size / 1e6
