@@ -735,9 +735,7 @@ def explore_load(root: Path, out: Path, env: dict, repeats: int, k_min: int, k_m
     moved to k_max as soon as the first k is drawn. Times from the start of navigation (performance.now()), a fresh
     browser per repetition."""
     sys.path.insert(0, str(PROJECT / "tests"))
-    from browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, chromium_unavailable_reason
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    from browser import chromium_unavailable_reason, new_chromium
 
     reason = chromium_unavailable_reason()
     sources = model_sources(["semum"], root)
@@ -754,19 +752,9 @@ def explore_load(root: Path, out: Path, env: dict, repeats: int, k_min: int, k_m
     )
     runs = []
     for rep in range(repeats):
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for flag in CHROMIUM_FLAGS:
-            options.add_argument(flag)
-        options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}")
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        driver = new_chromium(offline=True)
         try:
             driver.set_script_timeout(120)
-            driver.execute_cdp_cmd("Network.enable", {})
-            driver.execute_cdp_cmd(
-                "Network.emulateNetworkConditions",
-                {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
-            )
             driver.get(page.resolve().as_uri())
             first, last = driver.execute_async_script(EXPLORE_LOAD, k_max)
         finally:

@@ -34,6 +34,29 @@ def chromium_unavailable_reason() -> str | None:
     return None
 
 
+def new_chromium(offline: bool = False, performance_log: bool = False):
+    """A headless Chromium driven by chromedriver, with its own profile; ``offline``: the network emulated off, so a
+    page that asks for anything beyond its file fails visibly; ``performance_log``: the requests it makes are logged."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}")
+    if performance_log:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    if offline:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+        )
+    return driver
+
+
 def _wait_for(predicate, timeout: float = 20.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -49,16 +72,9 @@ def open_report_result(report: Path, category: str, row: list[str], screenshot: 
 
     Returns the width of the largest decoded image and the page text.
     """
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}")
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = new_chromium()
     try:
         driver.get(Path(report).resolve().as_uri())
         nav = lambda: driver.find_element(By.TAG_NAME, "nav")  # noqa: E731

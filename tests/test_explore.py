@@ -4,7 +4,6 @@ model and a comparison's page, made by the workflow on a small config (k = 2..8)
 from __future__ import annotations
 
 import json
-import tempfile
 import time
 from pathlib import Path
 
@@ -46,26 +45,12 @@ def explore_run(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, chromium_unavailable_reason
+    from browser import chromium_unavailable_reason, new_chromium
 
     reason = chromium_unavailable_reason()
     if reason:
         pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd(
-        "Network.emulateNetworkConditions",
-        {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
-    )
+    driver = new_chromium(offline=True, performance_log=True)
     yield driver
     driver.quit()
 

@@ -3,37 +3,16 @@
 import subprocess
 import sys
 
+import pytest
+
 from conftest import PROJECT
 
 
-def test_snakefmt_is_clean():
-    result = subprocess.run(
-        [sys.executable, "-m", "snakefmt", "--check", "Snakefile", "rules"],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_ruff_check_is_clean():
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "."],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_ruff_format_is_clean():
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--check", "."],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+@pytest.mark.parametrize(
+    "check",
+    [["snakefmt", "--check", "Snakefile", "rules"], ["ruff", "check", "."], ["ruff", "format", "--check", "."]],
+    ids=["snakefmt", "ruff check", "ruff format"],
+)
+def test_the_code_is_formatted_and_linted(check):
+    result = subprocess.run([sys.executable, "-m", *check], cwd=PROJECT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

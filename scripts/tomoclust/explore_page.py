@@ -189,6 +189,24 @@ def _map_figure(points, coastlines, title: str, name: str, width: int = MAP_WIDT
     return fig
 
 
+def _depth_figure(x_range, depth, units: str, title: str, name: str, height: int, **tools):
+    """A profile panel: values across, depth down (the y axis points down)."""
+    from bokeh.models import Range1d
+    from bokeh.plotting import figure
+
+    return figure(
+        x_range=Range1d(*x_range),
+        y_range=Range1d(max(depth), min(depth)),
+        width=400,
+        height=height,
+        title=title,
+        name=name,
+        x_axis_label=units,
+        y_axis_label="depth (km)",
+        **tools,
+    )
+
+
 def _coastlines(fig, coastlines):
     from bokeh.models import ColumnDataSource
 
@@ -351,10 +369,8 @@ def model_page_html(page: ModelPage) -> str:
         HoverTool,
         LinearColorMapper,
         RadioButtonGroup,
-        Range1d,
     )
     from bokeh.palettes import Viridis256
-    from bokeh.plotting import figure
 
     k0, points = page.initial_k, page.points
     slider = _k_slider(page.ks, k0)
@@ -421,15 +437,13 @@ def model_page_html(page: ModelPage) -> str:
     depth = page.depth.tolist()
     low, high = float(np.nanmin(page.curves[:, 1])), float(np.nanmax(page.curves[:, 4]))
     pad = 0.05 * (high - low or 1.0)
-    prof = figure(
-        x_range=Range1d(low - pad, high + pad),
-        width=400,
-        height=440,
-        title="Centres; 25–75 % and 5–95 % of members",
-        name="profiles",
-        y_range=Range1d(max(depth), min(depth)),
-        x_axis_label=page.units,
-        y_axis_label="depth (km)",
+    prof = _depth_figure(
+        (low - pad, high + pad),
+        depth,
+        page.units,
+        "Centres; 25–75 % and 5–95 % of members",
+        "profiles",
+        440,
         tools="pan,wheel_zoom,reset",
         toolbar_location="right",
     )
@@ -439,15 +453,13 @@ def model_page_html(page: ModelPage) -> str:
     prof.multi_line("xs", "ys", source=centers, line_color="color", line_width=2.5)
     values = page.profile_offset + page.profile_scale * page.profiles[page.profiles > -32768]
     point_low, point_high = min(low, float(values.min())), max(high, float(values.max()))
-    point_fig = figure(
-        x_range=Range1d(point_low - pad, point_high + pad),
-        width=400,
-        height=300,
-        title="Hovered point: its profile (black) over its centre",
-        name="point",
-        y_range=Range1d(max(depth), min(depth)),
-        x_axis_label=page.units,
-        y_axis_label="depth (km)",
+    point_fig = _depth_figure(
+        (point_low - pad, point_high + pad),
+        depth,
+        page.units,
+        "Hovered point: its profile (black) over its centre",
+        "point",
+        300,
         tools="",
         toolbar_location=None,
     )
