@@ -22,7 +22,6 @@ include: "rules/figures.smk"
 include: "rules/compare.smk"
 include: "rules/classify.smk"
 include: "rules/windows.smk"
-include: "rules/joint.smk"
 include: "rules/explore.smk"
 
 
@@ -36,5 +35,4 @@ rule all:
         compare_targets(),
         classify_targets(),
         windows_targets(),
-        joint_targets(),
         explore_targets(),

@@ -563,6 +563,7 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
     from tomoclust.confidence import uncertain_on_grid
     from tomoclust.fit import fit_profiles
     from tomoclust.grid import labels_on_grid, on_grid
+    from tomoclust.joint import variable_blocks
     from tomoclust.maps import CategoryMapCanvas, MapStyle, category_labels
     from tomoclust.plotting import plt, save_figure
     from tomoclust.profile_plots import plot_cluster_profiles, value_range_of
@@ -585,8 +586,8 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
     thresholds = {"margin": 0.1, "coassignment": 0.75}
     out = Path(tempfile.mkdtemp(prefix="tomoclust-figures-"))
     rows: dict[str, list[float]] = {"set-up": [], "map": [], "confidence": [], "profiles6": [], "profiles20": []}
-    values, depth = profiles_ds["profiles"].values, profiles_ds["depth"].values
-    panel_range = value_range_of(values)
+    values, blocks = profiles_ds["profiles"].values, variable_blocks(profiles_ds)
+    panel_ranges = [value_range_of(block.values(values)) for block in blocks]
     for _ in range(repeats):
         start = time.perf_counter()
         canvas = CategoryMapCanvas(lat, lon, MapStyle(overlays=["us_states"]))
@@ -617,13 +618,12 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
                 values,
                 fit["labels"].values,
                 fit["centers"].values,
-                depth,
+                blocks,
                 k,
-                "%",
                 f"k = {k}",
                 member_std=fit["member_std"].values,
                 member_quantiles=fit["member_quantiles"].values,
-                value_range=panel_range,
+                value_ranges=panel_ranges,
             )
             save_figure(figure, out / f"profiles{k}.png", bbox_inches=None)
             rows[f"profiles{k}"].append(time.perf_counter() - start)

@@ -30,8 +30,8 @@ def main(snakemake):
         citation=params.citation,
         thresholds=params.confidence,
     )
-    if page.note:
-        log.warning("%s", page.note)
+    if page.note:  # a warning when the map leaves points out
+        (log.warning if page.points.decimated else log.info)("%s", page.note)
     text = model_page_html(page)
     write_text(text, snakemake.output.page)
     log.info(

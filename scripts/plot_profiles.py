@@ -2,12 +2,12 @@
 
 from tomoclust.colors import color_source, colors_of
 from tomoclust.io import read_figure_inputs
+from tomoclust.joint import variable_blocks
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.plotting import figure_paths, save_figure
 from tomoclust.preprocess import preprocessing_label
 from tomoclust.profile_plots import plot_cluster_profiles, value_range_of
-from tomoclust.units import display_units
 
 
 def main(snakemake):
@@ -16,24 +16,23 @@ def main(snakemake):
     profiles, fits, categories = read_figure_inputs(
         snakemake.input.profiles, snakemake.input.fits, snakemake.input.categories
     )
-    values, depth = profiles["profiles"].values, profiles["depth"].values
-    panel_range = value_range_of(values)
+    values, blocks = profiles["profiles"].values, variable_blocks(profiles)
+    panel_ranges = [value_range_of(block.values(values)) for block in blocks]
     for k, paths in figure_paths(snakemake.output).items():
         fit = fits[k]
         figure = plot_cluster_profiles(
             values,
             fit["labels"].values,
             fit["centers"].values,
-            depth,
+            blocks,
             k,
-            units=display_units(fit["centers"].attrs.get("units", "")),
             title=f"{model}: cluster profiles at k = {k}\n({preprocessing_label(fit.attrs)})",
             colors=colors_of(categories, k),
             area_percent=fit["cluster_area_percent"].values,
             envelopes=tuple(snakemake.params.envelopes),
             member_std=fit["member_std"].values,
             member_quantiles=fit["member_quantiles"].values,
-            value_range=panel_range,
+            value_ranges=panel_ranges,
         )
         save_figure(
             figure,

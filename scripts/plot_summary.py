@@ -4,6 +4,7 @@ from tomoclust.colors import colors_of
 from tomoclust.confidence import uncertain_on_grid
 from tomoclust.grid import labels_on_grid
 from tomoclust.io import k_of_path, read_dataset, read_fits, read_json, read_table
+from tomoclust.joint import variable_blocks
 from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.maps import MapStyle
 from tomoclust.mock import snakemake_from_command_line
@@ -39,7 +40,7 @@ def main(snakemake):
         profiles["latitude"].values,
         profiles["longitude"].values,
         panels,
-        profiles["depth"].values,
+        variable_blocks(profiles, units),
         display_units(units),
         f"{snakemake.wildcards.model} ({preprocessing_label(profiles.attrs)})",
         MapStyle.from_config(dict(snakemake.params.style)),

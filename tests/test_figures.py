@@ -11,6 +11,7 @@ import pytest
 from conftest import PROJECT
 from tomoclust.colors import category_colors
 from tomoclust.envelopes import cluster_quantiles, cluster_statistics
+from tomoclust.joint import VariableBlock
 from tomoclust.maps import (
     SHIPPED_BASEMAP,
     SHIPPED_OVERLAYS,
@@ -27,14 +28,13 @@ from tomoclust.summary import choose_figure_k
 
 
 def profile_figure(profiles, labels, centers, depth, k, units, title, **options):
-    """The profile figure with the members' envelopes a fit job stores (fits/k{k}.nc)."""
+    """The profile figure of one variable with the members' envelopes a fit job stores (fits/k{k}.nc)."""
     return plot_cluster_profiles(
         profiles,
         labels,
         centers,
-        depth,
+        [VariableBlock("v", slice(0, len(depth)), np.asarray(depth), 1.0, units)],
         k,
-        units,
         title,
         member_std=cluster_statistics(profiles, labels, k)[1],
         member_quantiles=cluster_quantiles(profiles, labels, k),
@@ -489,31 +489,48 @@ def test_the_classification_depth_window_and_lineage_figures(tmp_path):
     assert _written(fig, tmp_path / "lineage.png") > 1_000
 
 
-def test_the_joint_figure_and_the_summary_panel():
+def test_profile_figures_and_the_summary_panel_show_every_joined_variable():
     import pandas as pd
 
-    from tomoclust.joint_plots import plot_joint
     from tomoclust.summary import plot_summary
 
     lat, lon, labels = _small_map_inputs()
     depth = np.linspace(50.0, 400.0, 8)
-    centers = {
-        name: np.linspace(-1.0, 1.0, 3)[:, None] * scale + 0.1 * depth[None, :] / 400.0
-        for name, scale in (("dvs", 2.0), ("vp", 0.1))
-    }
-    fig = plot_joint(
-        lat, lon, labels, centers, {name: depth for name in centers}, {"dvs": "%", "vp": "km/s"}, 3, "joint", SMALL_MAPS
+    blocks = [
+        VariableBlock("dvs", slice(0, 8), depth, 2.0, "percent"),
+        VariableBlock("vp", slice(8, 16), depth, 0.1, "km/s"),
+    ]
+    rng = np.random.default_rng(0)
+    profiles = rng.normal(size=(60, 16))
+    members = np.arange(60) % 3
+    centers = np.stack([profiles[members == c].mean(axis=0) for c in range(3)])
+    fig = plot_cluster_profiles(
+        profiles,
+        members,
+        centers,
+        blocks,
+        3,
+        "joint",
+        member_std=cluster_statistics(profiles, members, 3)[1],
+        member_quantiles=cluster_quantiles(profiles, members, 3),
     )
-    assert len(fig.axes) == 3, "the map (its colour bar inset) and one panel of centres per variable"
-    assert [len(ax.lines) for ax in fig.axes[1:]] == [3, 3]
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == 6, "a row of panels per variable"
+    assert {ax.get_xlabel() for ax in shown} == {"dvs (%)", "vp (km/s)"}
+    low, high = shown[3].get_xlim()
+    assert high - low < 2.0, "vp in its own units (scaled back by 0.1)"
     _closed(fig)
+    overview = plot_cluster_profiles(
+        profiles, np.arange(60) % 15, rng.normal(size=(15, 16)), blocks, 15, "joint", None, None
+    )
+    assert sum(ax.get_xlabel() in ("dvs (%)", "vp (km/s)") for ax in overview.axes) == 2, "a row per variable"
+    _closed(overview)
 
     table = pd.DataFrame({"k": [2, 3, 4], "inertia": [3.0, 1.5, 1.2]})
-    panels = {
-        k: (np.where(labels >= 0, labels % k, -1), centers["dvs"][:k], np.full((k, depth.size), 0.2)) for k in (2, 3)
-    }
+    panels = {k: (np.where(labels >= 0, labels % k, -1), centers[:k], np.full((k, 16), 0.2)) for k in (2, 3)}
     fig = plot_summary(
-        table, {"knee": 3}, lat, lon, panels, depth, "%", "m", SMALL_MAPS, uncertain={k: labels == 1 for k in panels}
+        table, {"knee": 3}, lat, lon, panels, blocks, "1", "m", SMALL_MAPS, uncertain={k: labels == 1 for k in panels}
     )
-    assert len(fig.axes) == 1 + 2 * len(panels), "the elbow; per k a map (its colour bar inset) and the centres"
+    assert len(fig.axes) == 1 + 3 * len(panels), "the elbow; per k a map (its colour bar inset) and two centre panels"
+    assert [ax.get_xlabel() for ax in fig.axes[2:4]] == ["dvs (%)", "vp (km/s)"]
     _closed(fig)

@@ -25,7 +25,6 @@ PLOTTING_MODULES = {
     "explore_page",
     "compare_plots",
     "classify_plots",
-    "joint_plots",
     "windows_plots",
     "lineage_plots",
 }
@@ -38,7 +37,6 @@ COMPUTING_SCRIPTS = (
     "regrid_labels.py",
     "compare_models.py",
     "classify_model.py",
-    "fit_joint.py",
     "vote3d.py",
     "compare_depth_windows.py",
     "make_demo_model.py",

@@ -217,6 +217,14 @@ def test_joint_fit_needs_euclidean(tmp_path):
     check_config(config, "")
 
 
+def test_a_variable_other_than_the_first_of_variables(tmp_path):
+    config = config_with(tmp_path)
+    config["models"][0].update(variable="vp", variables=["vs", "vp"])
+    assert "drop `models[name=a].variable` or put it first in `.variables`" in refused_config(config)
+    config["models"][0]["variables"] = ["vp", "vs"]
+    check_config(config, "")
+
+
 def test_depth_windows_wider_than_the_depth_range(tmp_path):
     config = config_with(tmp_path)
     config["models"][0].update(depth=[50, 250], depth_windows={"width": 400, "step": 100, "k": [2]})

@@ -12,7 +12,7 @@ fit, criteria, gather, grid, lineage, colors, compare, classify, windows,
 joint, confidence, vote3d, explore, ...) import no matplotlib or cartopy
 (tests/test_layout.py checks it). The figures live in the plotting modules,
 one per kind of figure: ``maps``, ``profile_plots``, ``summary``,
-``compare_plots``, ``classify_plots``, ``joint_plots``, ``windows_plots``,
+``compare_plots``, ``classify_plots``, ``windows_plots``,
 ``lineage_plots``, ``vote3d_plots`` and the explore pages' ``explore_page``,
 with the shared set-up in ``plotting``. Colours are computed in ``colors``
 only, and put back on the model grid by ``grid``.

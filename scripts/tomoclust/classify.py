@@ -16,6 +16,7 @@ import xarray as xr
 
 from .criteria import nearest_center_margin
 from .fit import center_distances
+from .joint import is_joint, variable_blocks
 from .units import display_units
 
 
@@ -44,12 +45,20 @@ def check_compatible(reference: xr.Dataset, target: xr.Dataset, where: str) -> N
             f"{where}: the reference was extracted with transform '{reference.attrs.get('transform')}', "
             f"the target with '{target.attrs.get('transform')}'; give the target model the same `transform`"
         )
-    units = (reference["profiles"].attrs.get("units", ""), target["profiles"].attrs.get("units", ""))
-    if display_units(units[0]) != display_units(units[1]):  # 'kmps' and 'km/s' are the same units
-        raise ClassifyError(
-            f"{where}: the reference's profiles are in '{units[0]}', the target's in '{units[1]}'; "
-            f"centres and profiles must be in the same units (a `transform` can make them so)"
-        )
+    reference_blocks, target_blocks = variable_blocks(reference), variable_blocks(target)
+    if is_joint(reference) or is_joint(target):
+        names = ([b.name for b in reference_blocks], [b.name for b in target_blocks])
+        if names[0] != names[1]:
+            raise ClassifyError(
+                f"{where}: the reference's profiles join the variables {names[0]}, the target's {names[1]}; "
+                f"give the target model the same `variables`, in the same order"
+            )
+    for ours, theirs in zip(reference_blocks, target_blocks):
+        if display_units(ours.units) != display_units(theirs.units):  # 'kmps' and 'km/s' are the same units
+            raise ClassifyError(
+                f"{where}: the reference's profiles are in '{ours.units}', the target's in '{theirs.units}'; "
+                f"centres and profiles must be in the same units (a `transform` can make them so)"
+            )
 
 
 def classify_profiles(
@@ -65,18 +74,23 @@ def classify_profiles(
     ``reference`` and ``target`` are profiles.nc datasets, ``reference_fit`` the reference's fits/k{k}.nc.
     """
     check_compatible(reference, target, where)
-    reference_depth, target_depth = reference["depth"].values, target["depth"].values
-    used = shared_depths(reference_depth, target_depth)
-    if used.sum() < 2:
-        raise ClassifyError(
-            f"{where}: the reference depths {reference_depth.min():g}-{reference_depth.max():g} km and "
-            f"the target's {target_depth.min():g}-{target_depth.max():g} km share fewer than 2 depths; "
-            f"give the models overlapping `depth` ranges"
-        )
-    depth = reference_depth[used]
-    scale = np.sqrt(reference["depth_weight"].values[used])
-    series = interpolate_profiles(target["profiles"].values, target_depth, depth) * scale
-    centers = reference_fit["centers"].values[:, used] * scale
+    depths, series, centers = [], [], []
+    # Variable by variable (one block for a single variable): the target in its own units, interpolated to the
+    # reference's depths and scaled as the reference's joined profiles are.
+    for ours, theirs in zip(variable_blocks(reference), variable_blocks(target)):
+        used = shared_depths(ours.depth, theirs.depth)
+        if used.sum() < 2:
+            raise ClassifyError(
+                f"{where}: the reference depths {ours.depth.min():g}-{ours.depth.max():g} km and "
+                f"the target's {theirs.depth.min():g}-{theirs.depth.max():g} km share fewer than 2 depths; "
+                f"give the models overlapping `depth` ranges"
+            )
+        scale = np.sqrt(reference["depth_weight"].values[ours.columns][used])
+        target_values = theirs.values(target["profiles"].values)
+        series.append(interpolate_profiles(target_values, theirs.depth, ours.depth[used]) / ours.scale * scale)
+        centers.append(reference_fit["centers"].values[:, ours.columns][:, used] * scale)
+        depths.append(ours.depth[used])
+    depth, series, centers = np.concatenate(depths), np.hstack(series), np.hstack(centers)
     distances = center_distances(series, centers, metric, metric_params)
     return {
         "labels": distances.argmin(axis=1).astype(np.int32),

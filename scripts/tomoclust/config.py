@@ -34,6 +34,12 @@ def check_config(config: dict, demo_model_path: str) -> None:
     model_downloads(config["models"])
     check_engine(config["fit"]["engine"], config["fit"]["metric"])
     for entry in config["models"]:
+        if entry.get("variables") and entry.get("variable") not in (None, entry["variables"][0]):
+            raise ValueError(
+                f"config: model '{entry['name']}': `variable` '{entry['variable']}' and `variables` "
+                f"{entry['variables']} are both given; the joint fit orders and colours its categories by the first "
+                f"of `variables`, so drop `models[name={entry['name']}].variable` or put it first in `.variables`"
+            )
         if entry.get("variables") and config["fit"]["metric"] != "euclidean":
             raise ValueError(
                 f"config: model '{entry['name']}': a joint fit of `variables` is euclidean "
@@ -138,6 +144,7 @@ EXTRACTION_KEYS = (
     "area_weighting",
     "depth_units",
     "depth_positive",
+    "variables",
 )
 
 

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .joint import is_joint, variable_blocks
+
 UNCERTAIN_BIT = 128  # categories are 0..k-1 < 128; the uncertain flag rides in the byte's top bit
 NO_VALUE = 255  # a margin byte (or a comparison's category byte) where there is none
 MARGIN_STEPS = 254  # margin 0..1 stored as round(margin * 254)
@@ -200,8 +202,11 @@ def model_page_data(
     confidence.nc (k, latitude, longitude); the tables as gathered.
     """
     ks = [int(k) for k in labels["k"].values]
-    profiles = profiles_ds["profiles"].values
-    depth = profiles_ds["depth"].values.astype(np.float32)
+    # Several variables: the page draws the first one, in its own units (the categories come from all of them).
+    shown = variable_blocks(profiles_ds)[0]
+    profiles = shown.values(profiles_ds["profiles"].values)
+    centers = {k: shown.values(values) for k, values in centers.items()}
+    depth = shown.depth.astype(np.float32)
     n_curves = int(sum(ks))
     size_of = lambda n: page_megabytes(n, len(ks), depth.size, n_curves)  # noqa: E731
     full_mb = size_of(profiles.shape[0])
@@ -224,7 +229,9 @@ def model_page_data(
     return ModelPage(
         model=model,
         citation=citation or str(selection.get("model_citation", "")),
-        units=str(profiles_ds["profiles"].attrs.get("display_name") or profiles_ds["profiles"].attrs.get("units", "")),
+        units=str(profiles_ds["profiles"].attrs.get("display_name") or shown.units)
+        if not is_joint(profiles_ds)
+        else f"{shown.name} {shown.units}",
         ks=ks,
         initial_k=int(knee) if knee in ks else ks[0],
         knee=int(knee) if knee is not None else None,
@@ -248,8 +255,20 @@ def model_page_data(
             }
         ),
         coastlines=coastline_lines(basemap_lines, extent, bool(lon.max() > 180.0)),
-        note=decimation_note(points, full_mb, max_mb),
+        note=" ".join(filter(None, [joint_note(profiles_ds), decimation_note(points, full_mb, max_mb)])),
         estimated_mb=size_of(points.lat.size),
+    )
+
+
+def joint_note(profiles_ds: xr.Dataset) -> str:
+    """What the profile panels of a joint fit show, or nothing for a single variable."""
+    if not is_joint(profiles_ds):
+        return ""
+    names = [block.name for block in variable_blocks(profiles_ds)]
+    return (
+        f"The categories come from the joint fit of {', '.join(names)}; the profile panels show {names[0]}, the "
+        f"first, in its own units (the profile figures of results/{profiles_ds.attrs.get('model', '')}/figures "
+        "show every variable)."
     )
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import xarray as xr
 
 from . import preprocess
+from .joint import joint_profiles
 from .provenance import carried_citation, model_citation_attrs
 
 LATITUDE_NAMES = ("latitude", "lat", "y", "nav_lat")
@@ -52,6 +53,7 @@ class ModelSpec:
     area_weighting: bool | str = "auto"
     depth_units: str | None = None
     depth_positive: str | None = None
+    variables: tuple[str, ...] | None = None  # several variables joined into one profiles.nc (tomoclust.joint)
 
     @classmethod
     def from_config(cls, entry: dict) -> "ModelSpec":
@@ -69,6 +71,7 @@ class ModelSpec:
             area_weighting=entry.get("area_weighting", "auto"),
             depth_units=entry.get("depth_units"),
             depth_positive=entry.get("depth_positive"),
+            variables=tuple(entry["variables"]) if entry.get("variables") else None,
         )
 
     def error(self, message: str, key: str | None = None) -> ModelInputError:
@@ -622,7 +625,24 @@ def profiles_dataset(
 
 
 def extract_model(spec: ModelSpec, block_mb: float = 64.0) -> xr.Dataset:
-    """Everything between the model file and ``profiles.nc``."""
+    """Everything between the model file and ``profiles.nc``: of one variable, or the joined ``variables``."""
+    if spec.variables:
+        datasets = {
+            name: extract_model(replace(spec, variable=name, variables=None), block_mb=block_mb)
+            for name in spec.variables
+        }
+        joined = joint_profiles(datasets)
+        log.info(
+            "model %s: %d profiles complete in every variable of %s (%d grid points incomplete in one dropped); "
+            "each divided by its depth-weighted RMS %s; categories ordered by %s",
+            spec.name,
+            joined.attrs["n_profiles"],
+            list(spec.variables),
+            joined.attrs["n_incomplete_dropped"],
+            {name: round(joined.attrs[f"joint_scale_{name}"], 6) for name in spec.variables},
+            spec.variables[0],
+        )
+        return joined
     spec = with_variable(spec)
     da = select_region(open_model(spec, block_mb=block_mb), spec)
     log.info(

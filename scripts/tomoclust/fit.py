@@ -11,6 +11,7 @@ import xarray as xr
 
 from .config import check_engine
 from .criteria import nearest_center_margin
+from .joint import is_joint
 from .preprocess import depth_average, preprocessing_attrs
 
 METRICS = ("euclidean", "dtw", "softdtw")
@@ -250,7 +251,14 @@ def fit_dataset(
     }
     k_ids = np.arange(k, dtype=np.int32)
     sizes = np.bincount(result.labels, minlength=k).astype(np.int64)
-    if "profile_depth_mean" in profiles_ds:  # standardized profiles: ordered by their depth average before
+    if is_joint(profiles_ds):  # several variables: ordered by the first one's depth average
+        key_attrs = {
+            "long_name": "mean over the members of the "
+            + profiles_ds["profile_depth_mean"].attrs["long_name"]
+            + " (ordering key)",
+            **{a: v for a, v in profiles_ds["profile_depth_mean"].attrs.items() if a == "units"},
+        }
+    elif "profile_depth_mean" in profiles_ds:  # standardized profiles: ordered by their depth average before
         key_attrs = {
             "long_name": "mean over the members of their depth average before standardizing (ordering key)",
             **{a: v for a, v in profiles_ds["profile_depth_mean"].attrs.items() if a == "units"},

@@ -558,6 +558,13 @@ class CategoryMapCanvas:
         plt.close(self.fig)
 
 
+def ordered_by_label(k: int, variable: str) -> str:
+    """The category colour bar's label when the categories are ordered by one of several variables (a joint fit)."""
+    if k <= MAX_NAMED_CATEGORIES:
+        return f"category: depth-averaged {variable} of the centre, area share (0 = slowest in {variable})"
+    return f"category (0 slowest in {variable})"
+
+
 def category_ticks(k: int, names: list[str] | None, label: str | None = None) -> tuple[np.ndarray, list[str], str]:
     """Ticks, their labels and the label of a category colour bar: named categories up to MAX_NAMED_CATEGORIES,
     beyond that every fifth id and the last (a legend of 50 would not fit, and neither would 50 ids)."""

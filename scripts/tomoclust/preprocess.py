@@ -201,14 +201,19 @@ PREPROCESSING_ATTRS = ("transform", "depth_weighting", "area_weighting")
 
 
 def preprocessing_attrs(attrs) -> dict[str, str]:
-    """What was done to the profiles, as recorded in profiles.nc, every fit, labels.nc and k_selection.json."""
-    return {name: str(attrs.get(name, "")) for name in PREPROCESSING_ATTRS}
+    """What was done to the profiles, as recorded in profiles.nc, every fit, labels.nc and k_selection.json (and the
+    variables joined, for a joint fit)."""
+    recorded = {name: str(attrs.get(name, "")) for name in PREPROCESSING_ATTRS}
+    if attrs.get("variables"):
+        recorded["variables"] = str(attrs["variables"])
+    return recorded
 
 
 def preprocessing_label(attrs) -> str:
     """Short description for figure titles, from the attributes of profiles.nc or a fit."""
     transform = attrs.get("transform", "none")
-    parts = ["no transform" if transform == "none" else transform]
+    parts = [f"joint fit of {attrs['variables']}"] if attrs.get("variables") else []
+    parts += ["no transform" if transform == "none" else transform]
     parts += {"thickness": ["depths by thickness"], "resample": ["uniform depths"]}.get(
         attrs.get("depth_weighting", "none"), []
     )

@@ -20,6 +20,7 @@ from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from .colors import category_colors
 from .plotting import plt
+from .units import display_units
 
 MAX_MEMBERS_DRAWN = 150
 MAX_PANELS = 12
@@ -105,9 +106,8 @@ def plot_cluster_profiles(
     profiles,
     labels,
     centers,
-    depth,
+    blocks,
     k,
-    units,
     title,
     member_std,
     member_quantiles,
@@ -115,56 +115,74 @@ def plot_cluster_profiles(
     colors=None,
     area_percent=None,
     envelopes=ENVELOPES,
-    value_range=None,
+    value_ranges=None,
 ):
-    """``value_range``: the (low, high) values the panels span, from :func:`value_range` (once per job)."""
+    """The panels of every category, one band of rows per variable of ``blocks`` (tomoclust.joint.variable_blocks:
+    one block for a single variable). ``value_ranges``: each block's (low, high) from :func:`value_range_of` (once per
+    job)."""
     if k > MAX_PANELS:
-        return plot_center_overview(centers, depth, k, units, title, colors, area_percent, labels)
+        return plot_center_overview(centers, blocks, k, title, colors, area_percent, labels)
     n_cols = min(k, max_columns)
     n_rows = math.ceil(k / n_cols)
+    band_height = 2.3 * n_rows + (0.45 if len(blocks) > 1 else 0.0)
     fig, axes = plt.subplots(
-        n_rows, n_cols, figsize=(1.35 * n_cols + 0.8, 2.3 * n_rows + 0.6), sharex=True, sharey=True, squeeze=False
+        n_rows * len(blocks), n_cols, figsize=(1.35 * n_cols + 0.8, band_height * len(blocks) + 0.6), squeeze=False
     )
-    flat = axes.ravel()
-    low, high = value_range_of(profiles) if value_range is None else value_range
-    pad = 0.05 * (high - low)
-    x_range = (min(low, centers.min()) - pad, max(high, centers.max()) + pad)
-    # Limits and ticks fixed before drawing (the axes are shared): no autoscaling after every band and line.
-    flat[0].set_xlim(*x_range)
-    flat[0].set_ylim(depth.max(), depth.min())
-    flat[0].xaxis.set_major_locator(FixedLocator(MaxNLocator(4).tick_values(*x_range)))
-    flat[0].yaxis.set_major_locator(FixedLocator(MaxNLocator(5).tick_values(depth.min(), depth.max())))
-    for ax in flat:
-        ax.set_autoscale_on(False)
-    draw_cluster_profiles(
-        flat,
-        profiles,
-        labels,
-        centers,
-        depth,
-        k,
-        units,
-        member_std,
-        member_quantiles,
-        colors=colors,
-        area_percent=area_percent,
-        envelopes=envelopes,
-        value_range=(low, high),
-    )
-    for ax in flat[k:]:
-        ax.set_visible(False)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("depth (km)")
-    for ax in axes[-1, :]:
-        ax.set_xlabel(units)
-    for c in range(k, n_rows * n_cols):  # bottom row may be partly hidden: label the last visible row too
-        above = c - n_cols
-        if 0 <= above < k:
-            flat[above].xaxis.set_tick_params(labelbottom=True)
-            flat[above].set_xlabel(units)
+    if value_ranges is None:
+        value_ranges = [value_range_of(block.values(profiles)) for block in blocks]
+    for band, (block, (low, high)) in enumerate(zip(blocks, value_ranges)):
+        band_axes = axes[band * n_rows : (band + 1) * n_rows]
+        flat = band_axes.ravel()
+        block_centers, depth, label = block.values(centers), block.depth, axis_label(block, len(blocks))
+        pad = 0.05 * (high - low)
+        x_range = (min(low, block_centers.min()) - pad, max(high, block_centers.max()) + pad)
+        # Limits and ticks fixed before drawing (the axes are shared): no autoscaling after every band and line.
+        for ax in flat[1:]:
+            ax.sharex(flat[0])
+            ax.sharey(flat[0])
+        flat[0].set_xlim(*x_range)
+        flat[0].set_ylim(depth.max(), depth.min())
+        flat[0].xaxis.set_major_locator(FixedLocator(MaxNLocator(4).tick_values(*x_range)))
+        flat[0].yaxis.set_major_locator(FixedLocator(MaxNLocator(5).tick_values(depth.min(), depth.max())))
+        for ax in flat:
+            ax.set_autoscale_on(False)
+        draw_cluster_profiles(
+            flat,
+            block.values(profiles),
+            labels,
+            block_centers,
+            depth,
+            k,
+            label,
+            block.values(member_std),
+            block.values(member_quantiles),
+            colors=colors,
+            area_percent=area_percent,
+            envelopes=envelopes,
+            value_range=(low, high),
+        )
+        for c, ax in enumerate(flat):
+            ax.set_visible(c < k)
+            # The last visible panel of each column carries the value axis; the first column the depth axis.
+            bottom = c + n_cols >= k
+            ax.xaxis.set_tick_params(labelbottom=bottom)
+            ax.yaxis.set_tick_params(labelleft=c % n_cols == 0)
+            if bottom:
+                ax.set_xlabel(label)
+            if c % n_cols == 0:
+                ax.set_ylabel("depth (km)")
     fig.suptitle(title, fontsize=10)
-    set_margins(fig, left=0.65, right=0.15, bottom=0.5, top=1.05, wspace=0.12, hspace=0.75)
+    # Several variables: a wider gap between rows, for the value axis that closes each variable's band.
+    set_margins(
+        fig, left=0.65, right=0.15, bottom=0.5, top=1.05, wspace=0.12, hspace=0.75 if len(blocks) == 1 else 0.95
+    )
     return fig
+
+
+def axis_label(block, n_blocks: int) -> str:
+    """The value axis of a block: its units, and its variable's name when the figure shows several."""
+    units = display_units(block.units)
+    return f"{block.name} ({units})" if n_blocks > 1 else units
 
 
 def value_range_of(profiles) -> tuple[float, float]:
@@ -186,13 +204,34 @@ def set_margins(fig, left: float, right: float, bottom: float, top: float, wspac
     )
 
 
-def plot_center_overview(centers, depth, k, units, title, colors=None, area_percent=None, labels=None):
-    """Many categories: all centres on one depth axis, and the centres as a category x depth image."""
+def plot_center_overview(centers, blocks, k, title, colors=None, area_percent=None, labels=None):
+    """Many categories: all centres on one depth axis, and the centres as a category x depth image; a row of both
+    per variable of ``blocks``."""
     colors = category_colors(k) if colors is None else colors
     if area_percent is None:
         sizes = np.bincount(labels, minlength=k)
         area_percent = 100.0 * sizes / max(int(sizes.sum()), 1)
-    fig, (lines_ax, image_ax) = plt.subplots(1, 2, figsize=(7.6, 4.4), gridspec_kw={"width_ratios": [1.0, 1.7]})
+    fig, axes = plt.subplots(
+        len(blocks), 2, figsize=(7.6, 4.4 * len(blocks)), gridspec_kw={"width_ratios": [1.0, 1.7]}, squeeze=False
+    )
+    for row, (block, (lines_ax, image_ax)) in enumerate(zip(blocks, axes)):
+        draw_center_overview(
+            lines_ax, image_ax, block.values(centers), block.depth, k, axis_label(block, len(blocks)), colors
+        )
+        if row == 0:
+            share_ax = image_ax.inset_axes([0.0, 1.06, 1.0, 0.14], sharex=image_ax)
+            share_ax.bar(np.arange(k), area_percent, color=colors, width=0.85)
+            share_ax.set_ylabel("%", fontsize=7)
+            share_ax.tick_params(labelbottom=False, labelsize=6)
+            share_ax.spines[["top", "right"]].set_visible(False)
+            share_ax.set_title("each category: share of the area (bars), centre profile (image)", fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    set_margins(fig, left=0.7, right=0.2, bottom=0.55, top=1.35, wspace=0.25, hspace=0.0 if len(blocks) == 1 else 0.35)
+    return fig
+
+
+def draw_center_overview(lines_ax, image_ax, centers, depth, k, units, colors):
+    """Every centre on one depth axis (``lines_ax``), and the centres as a category x depth image (``image_ax``)."""
     segments = np.stack([centers, np.broadcast_to(depth, centers.shape)], axis=-1)
     lines_ax.add_collection(LineCollection(segments, colors=colors, linewidths=1.0))
     pad = 0.05 * (centers.max() - centers.min())
@@ -227,13 +266,4 @@ def plot_center_overview(centers, depth, k, units, title, colors=None, area_perc
     image_ax.set_ylim(edges[-1], edges[0])
     image_ax.set_xlabel("category (0 = slowest)")
     image_ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    share_ax = image_ax.inset_axes([0.0, 1.06, 1.0, 0.14], sharex=image_ax)
-    share_ax.bar(np.arange(k), area_percent, color=colors, width=0.85)
-    share_ax.set_ylabel("%", fontsize=7)
-    share_ax.tick_params(labelbottom=False, labelsize=6)
-    share_ax.spines[["top", "right"]].set_visible(False)
-    share_ax.set_title("each category: share of the area (bars), centre profile (image)", fontsize=8)
-    fig.colorbar(image, ax=image_ax, label=units, fraction=0.05, pad=0.02)
-    fig.suptitle(title, fontsize=10)
-    set_margins(fig, left=0.7, right=0.2, bottom=0.55, top=1.35, wspace=0.25, hspace=0.0)
-    return fig
+    image_ax.figure.colorbar(image, ax=image_ax, label=units, fraction=0.05, pad=0.02)

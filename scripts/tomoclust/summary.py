@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import string
 
+import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .colors import category_colors
 from .maps import MapStyle, add_category_colorbar, choose_projection, draw_category_map, draw_dots
 from .plotting import plt
+from .units import display_units
 
 log = logging.getLogger(__name__)
 PAGE_WIDTH_IN = 7.2  # two-column journal page
@@ -43,7 +45,6 @@ def draw_centers(ax, centers, std, depth, k, units, colors=None):
         ax.plot(centers[c], depth, color=colors[c], lw=1.5)
     ax.set_ylim(depth.max(), depth.min())
     ax.set_xlabel(units)
-    ax.set_ylabel("depth (km)")
     ax.grid(alpha=0.25, lw=0.4)
 
 
@@ -53,14 +54,15 @@ def plot_summary(
     lat,
     lon,
     fits: dict,
-    depth,
+    blocks,
     units,
     model,
     style: MapStyle,
     colors: dict | None = None,
     uncertain: dict | None = None,
 ):
-    """fits: {k: (labels2d, centers, members' std at each depth)} for the chosen k; colors: {k: RGBA array}."""
+    """fits: {k: (labels2d, centers, members' std at each depth)} for the chosen k; colors: {k: RGBA array};
+    blocks: each variable's columns (tomoclust.joint.variable_blocks), a panel of centres each; units: the fit's."""
     colors = colors or {}
     ks = sorted(fits)
     projection = choose_projection(
@@ -83,7 +85,7 @@ def plot_summary(
         ax.axvline(knee, color="tab:red", lw=0.8, ls="--", label=f"knee k = {knee}")
         ax.legend(frameon=False)
     ax.set_xlabel("number of clusters k")
-    ax.set_ylabel(f"inertia [({units})²]")
+    ax.set_ylabel(f"inertia [({units})²]" if len(blocks) == 1 else "inertia (joined profiles, each variable scaled)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"({next(letters)}) {model}: inertia against k", loc="left")
 
@@ -94,9 +96,26 @@ def plot_summary(
         if uncertain is not None:
             draw_dots(map_ax, lat, lon, uncertain[k], map_width_in=0.6 * PAGE_WIDTH_IN)
         # An inset follows the map's aspect-corrected frame, so the bar hugs the map.
-        add_category_colorbar(fig, mesh, map_ax, k, cax=map_ax.inset_axes([1.03, 0.0, 0.035, 1.0]))
+        add_category_colorbar(
+            fig,
+            mesh,
+            map_ax,
+            k,
+            cax=map_ax.inset_axes([1.03, 0.0, 0.035, 1.0]),
+            label=f"category (0 slowest in {blocks[0].name})" if len(blocks) > 1 else None,
+        )
         map_ax.set_title(f"({next(letters)}) k = {k}", loc="left")
-        prof_ax = fig.add_subplot(grid[row, 1])
-        draw_centers(prof_ax, centers, std, depth, k, units, colors.get(k))
-        prof_ax.set_title(f"({next(letters)}) centres ±1σ, k = {k}", loc="left")
+        cells = grid[row, 1].subgridspec(1, len(blocks), wspace=0.35)
+        first_ax = None
+        for column, block in enumerate(blocks):
+            same_depths = first_ax is not None and np.array_equal(block.depth, blocks[0].depth)
+            prof_ax = fig.add_subplot(cells[0, column], sharey=first_ax if same_depths else None)
+            label = display_units(block.units) if len(blocks) == 1 else f"{block.name} ({display_units(block.units)})"
+            draw_centers(prof_ax, block.values(centers), block.values(std), block.depth, k, label, colors.get(k))
+            if column == 0:
+                first_ax = prof_ax
+                prof_ax.set_ylabel("depth (km)")
+                prof_ax.set_title(f"({next(letters)}) centres ±1σ, k = {k}", loc="left")
+            elif same_depths:  # one depth axis for the row
+                prof_ax.yaxis.set_tick_params(labelleft=False)
     return fig

@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .preprocess import EARTH_RADIUS_KM
+from .joint import is_joint, variable_blocks
+from .preprocess import EARTH_RADIUS_KM, depth_average
 
 
 def window_ranges(depth_range, width: float, step: float) -> list[tuple[float, float]]:
@@ -32,14 +33,19 @@ def fit_window(profiles_ds, top: float, bottom: float, k: int, fit_params: dict,
 
     depth = profiles_ds["depth"].values
     inside = (depth >= top - 1e-6) & (depth <= bottom + 1e-6)
-    if inside.sum() < 2:
+    first = variable_blocks(profiles_ds)[0]
+    inside_first = inside[first.columns]
+    if inside_first.sum() < 2:
         raise ValueError(
-            f"{where} holds {int(inside.sum())} of the model's depths ({depth.tolist()}); a profile needs "
-            f"at least 2: widen `depth_windows.width`, or resample the model with `depth_weighting: "
+            f"{where} holds {int(inside_first.sum())} of the model's depths ({first.depth.tolist()}); a profile "
+            f"needs at least 2: widen `depth_windows.width`, or resample the model with `depth_weighting: "
             f"resample` and a `depth_step`"
         )
     order_values = None
-    if "profile_depth_mean" in profiles_ds:  # standardized profiles: ordered by their depth average before
+    if is_joint(profiles_ds):  # several variables: ordered by the first one's average over the window
+        columns = profiles_ds["profiles"].values[:, first.columns]
+        order_values = depth_average(columns[:, inside_first], first.depth[inside_first])
+    elif "profile_depth_mean" in profiles_ds:  # standardized profiles: ordered by their depth average before
         order_values = profiles_ds["profile_depth_mean"].values
     return fit_kmeans(
         profiles_ds["profiles"].values[:, inside],
