@@ -44,8 +44,24 @@ def slurm_unavailable_reason():
 SET_FIT_MEMORY = ("--set-resources", "fit_kmeans:mem_mb=1234")
 
 
+def cancel_first_fit_job(run: subprocess.Popen, timeout: float = 120) -> str | None:
+    """Cancel the first fit job seen in the queue (as a node failure or preemption would); its SLURM job id."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and run.poll() is None:
+        queue = subprocess.run(["squeue", "-h", "-o", "%i %k %T"], capture_output=True, text=True).stdout.split("\n")
+        live = [line.split() for line in queue if "rule_fit_kmeans" in line]
+        live = [job for job in live if job[2] in ("PENDING", "RUNNING", "CONFIGURING")]
+        if live:
+            subprocess.run(["scancel", live[0][0]], check=True)
+            return live[0][0]
+        time.sleep(0.1)
+    return None
+
+
 @pytest.fixture(scope="module")
 def slurm_and_local_runs(tmp_path_factory):
+    """The same small run through the SLURM profile and locally. On the cluster one fit job is cancelled while it
+    runs, so the same run also shows the profile's retries at work."""
     reason = slurm_unavailable_reason()
     if reason:
         pytest.skip(reason)
@@ -54,19 +70,35 @@ def slurm_and_local_runs(tmp_path_factory):
         workdir = copy_workflow(tmp_path_factory.mktemp(mode))
         config = write_config(workdir / "small.yaml", k_max=4)
         args = [*TARGETS, "--configfile", str(config)]
-        if mode == "slurm":
-            # Targets stay in front: --set-resources takes every word after it.
-            args = [*args, "--profile", "profiles/slurm", *LOCAL_CLUSTER_FLAGS, *SET_FIT_MEMORY]
-        result = snakemake(workdir, *args)
-        runs[mode] = (workdir, result.stdout + result.stderr)
+        if mode == "local":
+            runs[mode] = (workdir, None, snakemake(workdir, *args).stdout)
+            continue
+        # Targets stay in front: --set-resources takes every word after it.
+        args = [*args, "--profile", "profiles/slurm", *LOCAL_CLUSTER_FLAGS, *SET_FIT_MEMORY]
+        run = subprocess.Popen(
+            [sys.executable, "-m", "snakemake", "--cores", "2", *args],
+            cwd=workdir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        cancelled = cancel_first_fit_job(run)
+        output, _ = run.communicate(timeout=600)
+        assert run.returncode == 0, output[-3000:]
+        runs[mode] = (workdir, cancelled, output)
     return runs
 
 
+def submitted_jobs(output: str) -> dict[str, str]:
+    """SLURM job id -> rule of every job the run submitted."""
+    return dict(re.findall(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_(\w+?)/", output))
+
+
 def test_every_job_ran_as_a_slurm_job(slurm_and_local_runs):
-    _, output = slurm_and_local_runs["slurm"]
-    submitted = dict(re.findall(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_(\w+?)/", output))
+    _, cancelled, output = slurm_and_local_runs["slurm"]
+    submitted = submitted_jobs(output)
     fits = [job for job, rule in submitted.items() if rule.startswith("fit_kmeans")]
-    assert [submitted[job] for job in fits] == ["fit_kmeans"] * 3, (
+    assert {submitted[job] for job in fits} == {"fit_kmeans"}, (
         "the profile's k_per_job=1: one rule with a {k} wildcard, one k (2, 3, 4) per cluster job"
     )
     assert "extract_profiles" in submitted.values()
@@ -79,14 +111,23 @@ def test_every_job_ran_as_a_slurm_job(slurm_and_local_runs):
     ).stdout.split("\n")
     finished = dict(line.split() for line in states if line.strip())
     assert set(finished) == set(submitted)
+    assert finished.pop(cancelled) == "CANCELLED"
     assert set(finished.values()) == {"COMPLETED"}
+
+
+def test_a_lost_cluster_job_is_retried(slurm_and_local_runs):
+    """The cancelled fit job is resubmitted by the profile's retries, and the run ends with every fit."""
+    workdir, cancelled, output = slurm_and_local_runs["slurm"]
+    assert cancelled is not None, "no fit job was seen in the queue to cancel"
+    fit_jobs = [job for job, rule in submitted_jobs(output).items() if rule == "fit_kmeans"]
+    assert cancelled in fit_jobs and len(fit_jobs) == 4, "three fits plus one retry of the cancelled one"
+    assert len(list((workdir / "results/small/fits").glob("k*.nc"))) == 3
 
 
 def test_set_resources_reaches_the_fit_jobs(slurm_and_local_runs):
     """`--set-resources fit_kmeans:mem_mb=...` (one rule of every k with the profile's k_per_job=1) reaches SLURM."""
-    _, output = slurm_and_local_runs["slurm"]
-    submitted = dict(re.findall(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_(\w+?)/", output))
-    fits = [job for job, rule in submitted.items() if rule == "fit_kmeans"]
+    _, _, output = slurm_and_local_runs["slurm"]
+    fits = [job for job, rule in submitted_jobs(output).items() if rule == "fit_kmeans"]
     memory = subprocess.run(
         ["squeue", "--states=all", "-h", "-j", ",".join(fits), "-o", "%m"], capture_output=True, text=True, check=True
     ).stdout.split()
@@ -98,7 +139,7 @@ def test_slurm_results_equal_local_bit_for_bit(slurm_and_local_runs):
 
 
 def test_rerun_through_the_profile_redoes_nothing(slurm_and_local_runs):
-    workdir, _ = slurm_and_local_runs["slurm"]
+    workdir, _, _ = slurm_and_local_runs["slurm"]
     result = snakemake(
         workdir,
         "--profile",
@@ -110,47 +151,3 @@ def test_rerun_through_the_profile_redoes_nothing(slurm_and_local_runs):
         "--dry-run",
     )
     assert "Nothing to be done" in result.stdout + result.stderr
-
-
-def test_a_lost_cluster_job_is_retried(tmp_path):
-    """Cancel a fit job on the cluster (as a node failure or preemption would); the profile's retries redo it."""
-    reason = slurm_unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    workdir = copy_workflow(tmp_path / "lost")
-    config = write_config(workdir / "small.yaml", k_max=4)
-    run = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "--cores",
-            "2",
-            "--profile",
-            "profiles/slurm",
-            *LOCAL_CLUSTER_FLAGS,
-            *TARGETS,
-            "--configfile",
-            str(config),
-        ],
-        cwd=workdir,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    cancelled = None
-    deadline = time.monotonic() + 120
-    while cancelled is None and time.monotonic() < deadline and run.poll() is None:
-        queue = subprocess.run(["squeue", "-h", "-o", "%i %k %T"], capture_output=True, text=True).stdout.split("\n")
-        live = [line.split() for line in queue if "rule_fit_kmeans" in line]
-        live = [job for job in live if job[2] in ("PENDING", "RUNNING", "CONFIGURING")]
-        if live:
-            cancelled = live[0][0]
-            subprocess.run(["scancel", cancelled], check=True)
-        time.sleep(0.1)
-    output, _ = run.communicate(timeout=600)
-    assert cancelled is not None, "no fit job was seen in the queue to cancel"
-    assert run.returncode == 0, output[-3000:]
-    fit_jobs = re.findall(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_fit_kmeans/", output)
-    assert cancelled in fit_jobs and len(fit_jobs) == 4, "three fits plus one retry of the cancelled one"
-    assert len(list((workdir / "results/small/fits").glob("k*.nc"))) == 3
