@@ -24,6 +24,8 @@ rule classify_model:
         "results/classify/{name}/logs/classify_{target}.log",
     benchmark:
         "results/classify/{name}/benchmarks/classify_{target}.tsv"
+    wildcard_constraints:
+        target=TARGET_PATTERN,
     conda:
         "../envs/fit.yaml"
     resources:
@@ -55,6 +57,8 @@ rule plot_classified:
         "results/classify/{name}/logs/plot_{target}.log",
     benchmark:
         "results/classify/{name}/benchmarks/plot_{target}.tsv"
+    wildcard_constraints:
+        target=TARGET_PATTERN,
     conda:
         "../envs/plot.yaml"
     resources:

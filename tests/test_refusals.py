@@ -217,6 +217,13 @@ def test_joint_fit_needs_euclidean(tmp_path):
     check_config(config, "")
 
 
+def test_a_classification_target_named_like_the_agreement_figure(tmp_path):
+    config = config_with(tmp_path)
+    config["models"][0]["name"] = "agreement"
+    config["classify"] = [{"name": "c", "reference": {"model": "agreement", "k": 3}, "targets": ["agreement"]}]
+    assert "rename the model in `models` and in `classify[name=c].targets`" in refused_config(config)
+
+
 def test_a_variable_other_than_the_first_of_variables(tmp_path):
     config = config_with(tmp_path)
     config["models"][0].update(variable="vp", variables=["vs", "vp"])

@@ -1,6 +1,18 @@
 # The helpers of rules/classify.smk.
+import re
 
 CLASSIFICATIONS = {entry["name"]: entry for entry in config["classify"]}
+# The {target} of the classify rules: a model a classification names, so that figures/agreement.png (the gathered
+# figure) is never read as the map of a target called "agreement" (check_config refuses such a target).
+TARGET_PATTERN = (
+    "|".join(
+        re.escape(target)
+        for target in sorted(
+            {t for entry in CLASSIFICATIONS.values() for t in entry["targets"]}
+        )
+    )
+    or "(?!)"
+)
 
 
 def classification_reference(wildcards):

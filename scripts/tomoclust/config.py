@@ -105,6 +105,12 @@ def _check_classifications(config: dict, names: list[str]) -> None:
                 f"{where} names models {unknown} that are not in `models` (known: {sorted(names)}); "
                 f"fix `classify[name={entry['name']}]`"
             )
+        if "agreement" in entry["targets"]:
+            raise ValueError(
+                f"{where}: a target model named 'agreement' would draw its map on figures/agreement.png, the "
+                f"agreement figure of the classification; rename the model in `models` and in "
+                f"`classify[name={entry['name']}].targets`"
+            )
         if not k_min <= entry["reference"]["k"] <= k_max:
             raise ValueError(
                 f"{where}: `reference.k` = {entry['reference']['k']} is outside k.min..k.max = "
