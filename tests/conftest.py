@@ -307,11 +307,16 @@ def demo_extracted(tmp_path_factory, demo_model):
 
 @pytest.fixture(scope="session")
 def demo_fits(demo_extracted):
-    """The demo's euclidean fits of k = 2..20 (seed 0, margins too), fitted once for every test that reads them."""
+    """The demo's euclidean fits of k = 2..20 (seed 0, margins too), fitted once for every test that reads them.
+
+    With the sklearn engine: the tests that read these judge what a fit gives (provinces, knee, order, margins,
+    criteria), which both engines give (tests/test_engines.py holds them to each other on the demo), and it fits
+    in a tenth of tslearn's time, which keeps the fast loop fast.
+    """
     from tomoclust.fit import fit_kmeans
 
     X, depth = demo_extracted["profiles"].values, demo_extracted["depth"].values
-    return {k: fit_kmeans(X, depth, k, random_state=0, with_margin=True) for k in range(2, 21)}
+    return {k: fit_kmeans(X, depth, k, random_state=0, with_margin=True, engine="sklearn") for k in range(2, 21)}
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ def test_margins_are_low_on_planted_province_boundaries(demo_extracted, demo_mod
     boundary = (maximum_filter(province, size=3) != minimum_filter(province, size=3)) & (province >= 0)
     interior = (maximum_filter(province, size=9) == minimum_filter(province, size=9)) & (province >= 0)
     lat_i, lon_i = demo_extracted["profile_lat_index"].values, demo_extracted["profile_lon_index"].values
-    fit = demo_fits[6]  # fit_kmeans(profiles, depth, 6, random_state=0, with_margin=True)
+    fit = demo_fits[6]  # fit_kmeans(profiles, depth, 6, random_state=0, with_margin=True, engine="sklearn")
     assert fit.margin.shape == lat_i.shape and np.all((fit.margin >= 0) & (fit.margin <= 1))
     on_boundary, inside = fit.margin[boundary[lat_i, lon_i]], fit.margin[interior[lat_i, lon_i]]
     assert on_boundary.size > 100 and inside.size > 1000
@@ -98,7 +98,7 @@ def demo_table(demo_profiles, demo_fits):
     X, depth = demo_profiles
     rows = []
     for k in range(2, 13):
-        fit = demo_fits[k]  # fit_kmeans(X, depth, k, random_state=0)
+        fit = demo_fits[k]  # fit_kmeans(X, depth, k, random_state=0, engine="sklearn")
         scores = validity_criteria(X, fit.labels, fit.centers, silhouette_sample(X, 3000, 0))
         if k in (5, 6, 7):
             chosen, restarts = restart_fits(X, depth, k, {"random_state": 0}, restarts=4, subsample=2000)

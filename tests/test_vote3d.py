@@ -22,7 +22,7 @@ from tomoclust.vote3d import (
     windows_on_common_grid,
 )
 
-FIT = {"metric": "euclidean", "max_iter": 50, "n_init": 1, "random_state": 0}
+FIT = {"metric": "euclidean", "max_iter": 50, "n_init": 1, "random_state": 0, "engine": "sklearn"}
 WINDOWS = {"width": 300, "step": 100, "k": [2]}
 DEPTH_RANGE = (1000.0, 2800.0)
 
