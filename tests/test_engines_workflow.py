@@ -11,7 +11,7 @@ pytestmark = pytest.mark.workflow
 TABLES = ("results/small/inertia.csv", "results/small/labels.nc")
 
 
-def engine_config(workdir, engine: str, k_max: int = 5):
+def engine_config(workdir, engine: str, k_max: int = 4):
     return write_config(
         workdir / "small.yaml",
         k_max=k_max,
