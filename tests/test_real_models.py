@@ -34,7 +34,8 @@ SLOW, FAST = 0, 1  # categories at k = 2
 
 @pytest.fixture(scope="module")
 def example_run(tmp_path_factory):
-    """examples/global_mantle.yaml as documented, with fewer k and maps so the suite stays short.
+    """examples/global_mantle.yaml as documented, with fewer k and maps so the suite stays short (three k per job,
+    so that only k = 2..4 are fitted: the last chunk is fitted whole).
 
     Its models come by URL: a local HTTP server stands in for the download host, serving the ../shared copies at
     the example's URL paths, so the example's download, file names and sha256 are what is checked.
@@ -54,12 +55,25 @@ def example_run(tmp_path_factory):
         (workdir / "global_mantle_local.yaml").write_text(yaml.safe_dump(example))
         (workdir / "fewer_k.yaml").write_text(
             yaml.safe_dump(
-                {"k": {"min": 2, "max": 4}, "maps": {"k": [2]}, "figure_k": [2, 3], "stability": {"restarts": 1}}
+                {
+                    "k": {"min": 2, "max": 4},
+                    "k_per_job": 3,
+                    "maps": {"k": [2]},
+                    "figure_k": [2, 3],
+                    "stability": {"restarts": 1},
+                }
             )
         )
         snakemake(workdir, "--configfile", "global_mantle_local.yaml", "fewer_k.yaml")
     assert len(requested) == 2, f"each model file downloaded once: {requested}"
     return workdir / "results"
+
+
+def test_global_models_have_a_profile_everywhere(example_run):
+    for model in ("SEMum_um", "SEMum_um_unweighted", "SEMum_lm", "S362ANIM_um", "S362ANIM_lm"):
+        with xr.open_dataset(example_run / model / "labels.nc") as labels:
+            assert labels.sizes == {"k": 3, "latitude": 91, "longitude": 180}, model
+            assert (labels["labels"].values >= 0).all(), f"{model}: every grid point has a complete profile"
 
 
 def _labels(results, model):

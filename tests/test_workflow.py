@@ -14,10 +14,8 @@ import xarray as xr
 import yaml
 
 from conftest import (
-    SHARED_MODELS,
     assert_colors_follow_category_order,
     copy_workflow,
-    needs_shared_models,
     snakemake,
     write_config,
 )
@@ -315,30 +313,6 @@ def test_bad_config_is_refused_with_a_message(tmp_path, config, message):
     result = snakemake(workdir, "--configfile", str(bad), "--dry-run", check=False)
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
-
-
-@needs_shared_models
-@pytest.mark.real_models
-def test_real_global_models_run(tmp_path):
-    workdir = copy_workflow(tmp_path)
-    config = {
-        "models": [
-            {"name": "semum", "path": str(SHARED_MODELS / "SEMum_vs.nc"), "variable": "v", "depth": [80, 350]},
-            {
-                "name": "s362anim",
-                "path": str(SHARED_MODELS / "S362ANI+M_vs.nc"),
-                "variable": "v",
-                "depth": [1000, 2800],
-            },
-        ],
-        "k": {"min": 2, "max": 3},
-    }
-    (workdir / "real.yaml").write_text(yaml.safe_dump(config))
-    snakemake(workdir, "--configfile", "real.yaml")
-    for name in ("semum", "s362anim"):
-        with xr.open_dataset(workdir / "results" / name / "labels.nc") as labels:
-            assert labels.sizes == {"k": 2, "latitude": 91, "longitude": 180}
-            assert (labels["labels"].values >= 0).all(), "global models have a profile everywhere"
 
 
 @pytest.mark.browser
