@@ -11,9 +11,9 @@ from tomoclust.colors import color_source, colors_of
 from tomoclust.confidence import uncertain_on_grid, uncertainty_note
 from tomoclust.grid import labels_on_grid, on_grid
 from tomoclust.io import read_figure_inputs
-from tomoclust.joint import is_joint, variable_blocks
+from tomoclust.joint import ordering_variable
 from tomoclust.logs import log_path_of, setup_logging
-from tomoclust.maps import CategoryMapCanvas, MapStyle, category_labels, ordered_by_label
+from tomoclust.maps import CategoryMapCanvas, MapStyle, category_labels
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.plotting import figure_paths
 from tomoclust.preprocess import preprocessing_label
@@ -30,7 +30,7 @@ def main(snakemake):
     lat, lon, area = profiles["latitude"].values, profiles["longitude"].values, profiles["profile_area"].values
     canvas = CategoryMapCanvas(lat, lon, style)
     # Several variables joined: the colours follow the first one's velocity, and the colour bar says so.
-    ordered_by = variable_blocks(profiles)[0].name if is_joint(profiles) else None
+    ordered_by = ordering_variable(profiles)
     confidence_paths = figure_paths(snakemake.output.confidence)
     for k, paths in figure_paths(snakemake.output.maps).items():
         fit = fits[k]
@@ -47,7 +47,7 @@ def main(snakemake):
             ),
             title=f"{model}: k = {k}, {fit.attrs.get('fit_metric', '')}\n({preprocessing_label(fit.attrs)})\n{note}",
             uncertain=uncertain,
-            colorbar_label=ordered_by_label(k, ordered_by) if ordered_by else None,
+            ordered_by=ordered_by,
         )
         canvas.save(*paths, citation=snakemake.params.citation, title=f"{model}: category map, k = {k}")
         # The confidence map of the same k on the same mesh: other data, colours and dots.

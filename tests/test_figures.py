@@ -19,6 +19,7 @@ from tomoclust.maps import (
     MapStyle,
     basemap_resolution,
     category_labels,
+    category_ticks,
     choose_projection,
     natural_earth_file,
 )
@@ -534,3 +535,8 @@ def test_profile_figures_and_the_summary_panel_show_every_joined_variable():
     assert len(fig.axes) == 1 + 3 * len(panels), "the elbow; per k a map (its colour bar inset) and two centre panels"
     assert [ax.get_xlabel() for ax in fig.axes[2:4]] == ["dvs (%)", "vp (km/s)"]
     _closed(fig)
+    named, unnamed = (
+        category_ticks(3, ["a", "b", "c"], ordered_by="dvs")[2],
+        category_ticks(30, None, ordered_by="dvs")[2],
+    )
+    assert "depth-averaged dvs" in named and "slowest in dvs" in named and unnamed == "category (0 slowest in dvs)"

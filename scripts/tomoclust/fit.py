@@ -11,7 +11,7 @@ import xarray as xr
 
 from .config import check_engine
 from .criteria import nearest_center_margin
-from .joint import is_joint, variable_blocks
+from .joint import is_joint, ordering_variable
 from .preprocess import depth_average, preprocessing_attrs
 
 METRICS = ("euclidean", "dtw", "softdtw")
@@ -276,7 +276,7 @@ def fit_dataset(
                     "long_name": "cluster category of each profile",
                     "flag_values": k_ids,
                     "comment": "0 is the slowest centre (lowest thickness-weighted depth average"
-                    + (f" of {variable_blocks(profiles_ds)[0].name}" if is_joint(profiles_ds) else "")
+                    + (f" of {ordering_variable(profiles_ds)}" if is_joint(profiles_ds) else "")
                     + "), k-1 the fastest",
                 },
             ),

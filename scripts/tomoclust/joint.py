@@ -72,6 +72,12 @@ def is_joint(ds: xr.Dataset) -> bool:
     return "depth_variable" in ds.coords
 
 
+def ordering_variable(ds: xr.Dataset) -> str | None:
+    """The variable whose depth average orders the categories of a joint ``ds`` (the first), or None for one
+    variable."""
+    return variable_blocks(ds)[0].name if is_joint(ds) else None
+
+
 def common_profiles(datasets: dict[str, xr.Dataset]) -> dict[str, np.ndarray]:
     """For each variable, the indices (into its profiles) of the grid points complete in every variable, in one order.
 

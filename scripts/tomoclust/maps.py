@@ -299,14 +299,23 @@ def category_labels(center_means: np.ndarray, area_percent: np.ndarray, units: s
 
 
 def add_category_colorbar(
-    fig, mesh, ax, k: int, names: list[str] | None = None, cax=None, label: str | None = None, first_on_top: bool = True
+    fig,
+    mesh,
+    ax,
+    k: int,
+    names: list[str] | None = None,
+    cax=None,
+    label: str | None = None,
+    first_on_top: bool = True,
+    ordered_by: str | None = None,
 ):
-    """Discrete colour bar, category 0 (slowest) on top unless ``first_on_top`` is false; ``names`` label the ticks."""
+    """Discrete colour bar, category 0 (slowest) on top unless ``first_on_top`` is false; ``names`` label the ticks
+    (``ordered_by``: see :func:`category_ticks`)."""
     if cax is None:
         cbar = fig.colorbar(mesh, ax=ax, ticks=np.arange(k), shrink=0.85, pad=0.03, fraction=0.04)
     else:
         cbar = fig.colorbar(mesh, cax=cax, ticks=np.arange(k))
-    ticks, labels, label = category_ticks(k, names, label)
+    ticks, labels, label = category_ticks(k, names, label, ordered_by)
     cbar.set_ticks(ticks, labels=labels, fontsize=7 if k <= MAX_NAMED_CATEGORIES else 6)
     cbar.set_label(label, fontsize=7)
     if first_on_top:
@@ -537,15 +546,17 @@ class CategoryMapCanvas:
         colorbar_label: str | None = None,
         first_on_top: bool = True,
         uncertain=None,
+        ordered_by: str | None = None,
     ):
-        """The categories of k (and dots on the ``uncertain`` cells, when given)."""
+        """The categories of k (and dots on the ``uncertain`` cells, when given; ``ordered_by``: see
+        :func:`category_ticks`)."""
         if self.dots is not None or uncertain is not None:
             self.mark(uncertain)
         cmap, norm = ListedColormap(colors), BoundaryNorm(np.arange(-0.5, k + 0.5), k)
         self.mesh.set_cmap(cmap)
         self.mesh.set_norm(norm)
         self.mesh.set_array(np.ma.masked_less(labels2d, 0))
-        ticks, labels, label = category_ticks(k, names, colorbar_label)
+        ticks, labels, label = category_ticks(k, names, colorbar_label, ordered_by)
         self._colorbar(norm, cmap, ticks, labels, label, first_on_top, fontsize=7 if k <= MAX_NAMED_CATEGORIES else 6)
         self.ax.set_title(title, fontsize=10)
         return self.fig
@@ -558,22 +569,24 @@ class CategoryMapCanvas:
         plt.close(self.fig)
 
 
-def ordered_by_label(k: int, variable: str) -> str:
-    """The category colour bar's label when the categories are ordered by one of several variables (a joint fit)."""
-    if k <= MAX_NAMED_CATEGORIES:
-        return f"category: depth-averaged {variable} of the centre, area share (0 = slowest in {variable})"
-    return f"category (0 slowest in {variable})"
-
-
-def category_ticks(k: int, names: list[str] | None, label: str | None = None) -> tuple[np.ndarray, list[str], str]:
+def category_ticks(
+    k: int, names: list[str] | None, label: str | None = None, ordered_by: str | None = None
+) -> tuple[np.ndarray, list[str], str]:
     """Ticks, their labels and the label of a category colour bar: named categories up to MAX_NAMED_CATEGORIES,
-    beyond that every fifth id and the last (a legend of 50 would not fit, and neither would 50 ids)."""
+    beyond that every fifth id and the last (a legend of 50 would not fit, and neither would 50 ids).
+    ``ordered_by``: the variable that orders the categories when several are joined (its name goes in the label)."""
     named = names is not None and k <= MAX_NAMED_CATEGORIES
     if named:
         ticks, labels = np.arange(k), list(names)
     else:
         ticks = np.arange(k) if k <= 25 else np.unique(np.r_[np.arange(0, k, 5), k - 1])
         labels = [str(i) for i in ticks]
-    if label is None:
+    if label is None and ordered_by:
+        label = (
+            f"category: depth-averaged {ordered_by} of the centre, area share (0 = slowest in {ordered_by})"
+            if named
+            else f"category (0 slowest in {ordered_by})"
+        )
+    elif label is None:
         label = "category: depth-averaged centre, area share (0 = slowest)" if named else "category (0 slowest)"
     return ticks, labels, label

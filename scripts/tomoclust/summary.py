@@ -11,7 +11,7 @@ from matplotlib.ticker import MaxNLocator
 from .colors import category_colors
 from .maps import MapStyle, add_category_colorbar, choose_projection, draw_category_map, draw_dots
 from .plotting import plt
-from .units import display_units
+from .profile_plots import axis_label
 
 log = logging.getLogger(__name__)
 PAGE_WIDTH_IN = 7.2  # two-column journal page
@@ -102,7 +102,7 @@ def plot_summary(
             map_ax,
             k,
             cax=map_ax.inset_axes([1.03, 0.0, 0.035, 1.0]),
-            label=f"category (0 slowest in {blocks[0].name})" if len(blocks) > 1 else None,
+            ordered_by=blocks[0].name if len(blocks) > 1 else None,
         )
         map_ax.set_title(f"({next(letters)}) k = {k}", loc="left")
         cells = grid[row, 1].subgridspec(1, len(blocks), wspace=0.35)
@@ -110,7 +110,7 @@ def plot_summary(
         for column, block in enumerate(blocks):
             same_depths = first_ax is not None and np.array_equal(block.depth, blocks[0].depth)
             prof_ax = fig.add_subplot(cells[0, column], sharey=first_ax if same_depths else None)
-            label = display_units(block.units) if len(blocks) == 1 else f"{block.name} ({display_units(block.units)})"
+            label = axis_label(block, len(blocks))
             draw_centers(prof_ax, block.values(centers), block.values(std), block.depth, k, label, colors.get(k))
             if column == 0:
                 first_ax = prof_ax
