@@ -136,15 +136,15 @@ def plot_cluster_profiles(
         block_centers, depth, label = block.values(centers), block.depth, axis_label(block, len(blocks))
         pad = 0.05 * (high - low)
         x_range = (min(low, block_centers.min()) - pad, max(high, block_centers.max()) + pad)
-        # Limits and ticks fixed before drawing (the axes are shared): no autoscaling after every band and line.
-        for ax in flat[1:]:
-            ax.sharex(flat[0])
-            ax.sharey(flat[0])
-        flat[0].set_xlim(*x_range)
-        flat[0].set_ylim(depth.max(), depth.min())
-        flat[0].xaxis.set_major_locator(FixedLocator(MaxNLocator(4).tick_values(*x_range)))
-        flat[0].yaxis.set_major_locator(FixedLocator(MaxNLocator(5).tick_values(depth.min(), depth.max())))
+        # Limits and ticks fixed on every panel before drawing: no autoscaling after every band and line, and no
+        # shared axes to keep in step.
+        x_ticks = MaxNLocator(4).tick_values(*x_range)
+        depth_ticks = MaxNLocator(5).tick_values(depth.min(), depth.max())
         for ax in flat:
+            ax.set_xlim(*x_range)
+            ax.set_ylim(depth.max(), depth.min())
+            ax.xaxis.set_major_locator(FixedLocator(x_ticks))
+            ax.yaxis.set_major_locator(FixedLocator(depth_ticks))
             ax.set_autoscale_on(False)
         draw_cluster_profiles(
             flat,
@@ -162,15 +162,18 @@ def plot_cluster_profiles(
             value_range=(low, high),
         )
         for c, ax in enumerate(flat):
-            ax.set_visible(c < k)
             # The last visible panel of each column carries the value axis; the first column the depth axis.
-            bottom = c + n_cols >= k
-            ax.xaxis.set_tick_params(labelbottom=bottom)
-            ax.yaxis.set_tick_params(labelleft=c % n_cols == 0)
-            if bottom:
+            # (Tick labels are on by default: only those to hide are touched, each touch costs a tick update.)
+            if c >= k:
+                ax.set_visible(False)
+            elif c + n_cols >= k:
                 ax.set_xlabel(label)
+            else:
+                ax.xaxis.set_tick_params(labelbottom=False)
             if c % n_cols == 0:
                 ax.set_ylabel("depth (km)")
+            else:
+                ax.yaxis.set_tick_params(labelleft=False)
     fig.suptitle(title, fontsize=10)
     # Several variables: a wider gap between rows, for the value axis that closes each variable's band.
     set_margins(
