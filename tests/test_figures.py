@@ -280,14 +280,23 @@ def test_maps_render_with_no_network_and_no_basemap(offline_maps):
     assert "maps.basemap_dir" in log
 
 
-def test_a_map_redrawn_for_another_k_equals_a_map_drawn_afresh(tmp_path):
+def _global_map_inputs():
+    """A 4-degree global grid from 0 to 356 degrees east: its cells at the map's edge wrap round it."""
+    lat, lon = np.arange(-88.0, 88.1, 4.0), np.arange(0.0, 359.0, 4.0)
+    labels = ((np.arange(lon.size) // 6 + np.arange(lat.size)[:, None] // 8) % 3).astype(np.int32)
+    return lat, lon, labels
+
+
+@pytest.mark.parametrize("inputs", [_small_map_inputs, _global_map_inputs], ids=["region", "globe"])
+def test_a_map_redrawn_for_another_k_equals_a_map_drawn_afresh(tmp_path, inputs):
     """The chunk's canvas keeps projection, mesh, basemap, gridlines and layout and swaps the data: no trace of the
-    previous k or of the confidence map drawn between, and nothing drawn outside the fixed frame."""
+    previous k or of the confidence map drawn between (on the globe, in the cells that wrap round the map's edge
+    too), and nothing drawn outside the fixed frame (on the short map of the globe, the colour bar's label too)."""
     from matplotlib.image import imread
 
-    lat, lon, labels = _small_map_inputs()
-    style = MapStyle()
-    five = np.where(labels >= 0, (labels + np.arange(lon.size)) % 5, -1)
+    lat, lon, labels = inputs()
+    style = MapStyle(overlays=[]) if inputs is _global_map_inputs else MapStyle()
+    five = np.where(labels >= 0, (labels + 1 + np.arange(lon.size)) % 5, -1)  # other data in every column
 
     def draw(canvas, grid, k, path):
         names = category_labels(np.linspace(-1, 1, k), np.full(k, 100.0 / k), "%")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import textwrap
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -369,8 +370,8 @@ class CategoryMapCanvas:
     The figures of several k of one model share the projection, the mesh of grid cells, the basemap, the gridlines
     and the frame; only the data of the mesh, its colours, the dots, the colour bar and the title change. The layout
     is fixed in inches when the canvas is made (no tight bounding box measured per figure), and the basemap and
-    gridlines, which do not change, are rendered once into a transparent image laid over the mesh of every PNG (the
-    PDFs draw them as vectors).
+    gridlines, which do not change, are rendered once, when the canvas is made, into a transparent image laid over the
+    mesh of every PNG (the PDFs draw them as vectors).
     """
 
     # Room around the map (inches) before the gridline labels are measured; the title's above, the colour bar's right.
@@ -397,7 +398,13 @@ class CategoryMapCanvas:
         empty = np.full((self.lat.size, self.lon.size), NO_PROFILE, dtype=np.int32)
         self.mesh = draw_category_map(self.ax, self.lat, self.lon, empty, 2, style)
         self._fit_figure_to_map(width_in, max_height_in)
-        self.static = [a for a in self.ax.artists + self.ax.collections if a is not self.mesh]
+        from cartopy.mpl.feature_artist import FeatureArtist
+        from cartopy.mpl.gridliner import Gridliner
+
+        # The basemap and gridlines. Not the mesh, nor the cells of a global grid that cartopy draws apart where they
+        # wrap round the map's edge: they show each k's data, and take the mesh's colours (_colour_mesh).
+        self.static = [a for a in self.ax.artists + self.ax.collections if isinstance(a, (FeatureArtist, Gridliner))]
+        self.mesh_parts = [a for a in self.ax.collections if not isinstance(a, FeatureArtist)]
         # The projection's own axes carry no ticks (the gridlines label the map), and the colour bar is vertical.
         for axis in (self.ax.xaxis, self.ax.yaxis, self.cax.xaxis):
             axis.set_visible(False)
@@ -406,6 +413,7 @@ class CategoryMapCanvas:
         self.dots = None
         self._cell_xy = None
         self.map_width_in = map_width
+        self._render_overlay()
 
     def _fit_figure_to_map(self, width_in: float, max_height_in: float) -> None:
         """Once per canvas: the map's aspect, and room for its gridline labels measured in one draw; the figure cut
@@ -476,8 +484,6 @@ class CategoryMapCanvas:
         """The PNG with the overlay image, the PDF (if asked) with the basemap and gridlines as vectors."""
         from .plotting import save_figure
 
-        if self._overlay is None:
-            self._render_overlay()
         self._show_static(vector=False)
         save_figure(
             self.fig, png_path, None, dpi=self.DPI, close=False, bbox_inches=None, citation=citation, title=title
@@ -503,19 +509,29 @@ class CategoryMapCanvas:
         chosen = np.zeros(self._cell_xy.shape[:2], dtype=bool) if points2d is None else np.asarray(points2d, dtype=bool)
         self.dots.set_offsets(self._cell_xy[chosen & np.isfinite(self._cell_xy).all(axis=-1)])
 
+    def _colour_mesh(self, cmap, norm) -> None:
+        """The colours of the mesh and of its wrapped cells: cartopy passes their data on, not their colours."""
+        for part in self.mesh_parts:
+            part.set_cmap(cmap)
+            part.set_norm(norm)
+
     def _colorbar(self, norm, cmap, ticks, labels, label: str, first_on_top: bool, fontsize: float = 7):
         """One colour bar in the canvas's fixed axes, redrawn for new colours, classes and labels."""
         from matplotlib.cm import ScalarMappable
 
+        # A new mappable each time: changing the norm and colours of the bar's own mappable would redraw the bar at
+        # each change (its callbacks), and once more here.
+        mappable = ScalarMappable(norm=norm, cmap=cmap)
         if self.colorbar is None:
-            self.colorbar = self.fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=self.cax)
+            self.colorbar = self.fig.colorbar(mappable, cax=self.cax)
         else:
-            self.colorbar.mappable.set_norm(norm)
-            self.colorbar.mappable.set_cmap(cmap)
-            self.colorbar.update_normal(self.colorbar.mappable)
+            self.colorbar.update_normal(mappable)
         self.colorbar.set_ticks(ticks, labels=labels, fontsize=fontsize)
         self.colorbar.minorticks_off()
-        self.colorbar.set_label(label, fontsize=7)
+        # Written along the bar, a label longer than the bar would run off the short map of the globe: lines of the
+        # bar's length (characters about 0.6 of the font size wide).
+        bar_points = self.cax.get_position().height * self.fig.get_figheight() * 72
+        self.colorbar.set_label(textwrap.fill(label, max(int(bar_points / (0.6 * 7)), 20)), fontsize=7)
         if first_on_top != self.cax.yaxis_inverted():
             self.cax.invert_yaxis()
 
@@ -527,8 +543,7 @@ class CategoryMapCanvas:
         from matplotlib.ticker import MaxNLocator
 
         norm = Normalize(vmin, vmax)
-        self.mesh.set_cmap(cmap)
-        self.mesh.set_norm(norm)
+        self._colour_mesh(cmap, norm)
         self.mesh.set_array(np.ma.masked_invalid(values2d))
         ticks = MaxNLocator(6).tick_values(vmin, vmax)
         ticks = ticks[(ticks >= vmin) & (ticks <= vmax)]
@@ -553,8 +568,7 @@ class CategoryMapCanvas:
         if self.dots is not None or uncertain is not None:
             self.mark(uncertain)
         cmap, norm = ListedColormap(colors), BoundaryNorm(np.arange(-0.5, k + 0.5), k)
-        self.mesh.set_cmap(cmap)
-        self.mesh.set_norm(norm)
+        self._colour_mesh(cmap, norm)
         self.mesh.set_array(np.ma.masked_less(labels2d, 0))
         ticks, labels, label = category_ticks(k, names, colorbar_label, ordered_by)
         self._colorbar(norm, cmap, ticks, labels, label, first_on_top, fontsize=7 if k <= MAX_NAMED_CATEGORIES else 6)
