@@ -185,3 +185,33 @@ def test_semum_lower_mantle_slow_category_through_depth_windows(example_run):
     assert 20 < share < 60
     assert f"fills {share:.1f}% of the volume" in (example_run / "SEMum_lm" / "logs" / "depth_windows.log").read_text()
     assert (example_run / "SEMum_lm" / "figures" / "depth_windows.png").stat().st_size > 10_000
+
+
+def test_the_lower_mantle_3d_vote_of_the_example(example_run):
+    """The example's lower_mantle_3d (SEMum and S362ANI+M, 1000-2800 km, k = 2 and 3): the tables and the figures;
+    at Cottaar & Lekic's k = 3 both LLSVPs are slow in both models at the deepest window."""
+    out = example_run / "compare" / "lower_mantle_3d"
+    outputs = [out / name for name in ("vote3d.nc", "vote3d_area.csv", "vote3d_volume.csv")]
+    outputs += [out / "windows" / f"{model}.nc" for model in ("SEMum_lm", "S362ANIM_lm")]
+    outputs += [
+        out / "figures" / f"{f}_k{k}.{e}"
+        for f in ("vote3d_area", "vote3d_maps")
+        for k in (2, 3)
+        for e in ("png", "pdf")
+    ]
+    for path in outputs:
+        assert path.stat().st_size > 0, path
+    volume = pd.read_csv(out / "vote3d_volume.csv")
+    both = volume[(volume["curve"] == ">= 2 of 2")].set_index("k")
+    assert both.loc[3, "majority"] and both.loc[3, "shells_top_km"] == 1200 and both.loc[3, "shells_bottom_km"] == 2600
+    # Slow where both agree: a few % of the mantle, less than where either model says slow.
+    either = volume[(volume["curve"] == ">= 1 of 2")].set_index("k")
+    assert 2.0 < both.loc[3, "percent_of_whole_mantle"] < either.loc[3, "percent_of_whole_mantle"] < 20.0
+    assert both.loc[3, "percent_of_lower_mantle"] > both.loc[3, "percent_of_whole_mantle"]
+    area = pd.read_csv(out / "vote3d_area.csv")
+    both_area = area[(area["curve"] == ">= 2 of 2") & (area["k"] == 3)].sort_values("mid_depth_km")
+    assert both_area["slow_area_percent"].iloc[-1] > both_area["slow_area_percent"].iloc[0]  # LLSVPs widen downward
+    with xr.open_dataset(out / "vote3d.nc") as votes:
+        deepest = votes.isel(depth=-1).load()
+    for lat, lon in ((-10.0, 20.0), (-10.0, -150.0)):  # African and Pacific LLSVPs
+        assert value_at(deepest, lat, lon, 3, "slow_votes") == 2, (lat, lon)
