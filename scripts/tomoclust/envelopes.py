@@ -29,7 +29,8 @@ def cluster_quantiles(profiles: np.ndarray, labels: np.ndarray, k: int, quantile
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(k + 1))
     for c in range(k):
-        members = profiles[order[bounds[c] : bounds[c + 1]]]
-        if members.shape[0]:
-            result[c] = np.quantile(members, quantiles, axis=0)
+        # Depth by depth along contiguous rows: the same numbers as along the columns, in less time on many members.
+        members = np.ascontiguousarray(profiles[order[bounds[c] : bounds[c + 1]]].T)
+        if members.shape[1]:
+            result[c] = np.quantile(members, quantiles, axis=1)
     return result

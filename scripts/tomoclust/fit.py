@@ -186,7 +186,8 @@ def fit_kmeans(
         raise ValueError(f"fit.metric '{metric}' is not one of {METRICS}")
     check_engine(engine, metric)
     scale = np.ones(profiles.shape[1]) if depth_weight is None else np.sqrt(np.asarray(depth_weight, dtype=np.float64))
-    series = np.ascontiguousarray(np.asarray(profiles, dtype=np.float64) * scale)
+    unscaled = bool(np.all(scale == 1.0))  # profiles scaled already (restarts), or no depth weights
+    series = np.ascontiguousarray(profiles if unscaled else np.asarray(profiles, dtype=np.float64) * scale, np.float64)
     in_fit = np.ones(series.shape[0], dtype=bool) if fit_mask is None else np.asarray(fit_mask, dtype=bool)
     fitted = series[in_fit]
     weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)[in_fit]
@@ -202,9 +203,11 @@ def fit_kmeans(
     nearest = distances.argmin(axis=1)
     order, key = velocity_order(nearest, fitted_centers / scale, depth, order_values)
     centers, key = (fitted_centers / scale)[order], key[order]
-    if metric == "euclidean":  # cheap: the distances again from the centres as saved, for an exact classification later
+    if metric == "euclidean" and not unscaled:
+        # The distances again from the centres as saved (scaled back and forth: not the same bits), so that a later
+        # classification with the saved centres is exact.
         distances = center_distances(series, centers * scale, metric, metric_params)
-    else:  # the same distances, columns in the new category order
+    else:  # the same distances, columns in the new category order (unscaled: the saved centres are the fitted ones)
         distances = distances[:, order]
     labels = distances.argmin(axis=1)
     nearest_squared = distances[np.arange(labels.size), labels][in_fit] ** 2
