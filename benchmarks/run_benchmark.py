@@ -535,6 +535,7 @@ def component_times(out: Path, repeats: int) -> str:
             ]
         rows.update(figure_costs(ds, "SEMum 16,380 profiles", repeats))
     big = synthetic_profiles(1_000_000)
+    rows.update(fit_job_costs(big, f"synthetic {big.sizes['profile']:,} profiles", min(repeats, 3)))
     rows.update(figure_costs(big, f"synthetic {big.sizes['profile']:,} profiles", min(repeats, 3)))
     text = f"Component costs, medians of {repeats}:\n\n| piece | seconds |\n|---|---|\n" + "".join(
         f"| {name} | {statistics.median(values):.2f} |\n" for name, values in rows.items()
@@ -553,6 +554,25 @@ def synthetic_profiles(n_profiles: int, n_depth: int = 36):
     path = Path(tempfile.mkdtemp(prefix="tomoclust-synthetic-")) / "model.nc"
     make_demo_model(spacing=spacing, n_depth=n_depth).drop_vars("province").to_netcdf(path)
     return extract_model(ModelSpec(name="synthetic", path=str(path), variable="dvs"))
+
+
+def fit_job_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]]:
+    """What one k costs in a fit job once the job's shared inputs are made: the fit (scikit-learn, max_iter 10), its
+    criteria, the default restart stability (4 restarts on 2,000 profiles) and the member envelopes (k = 10)."""
+    from tomoclust.fit import fit_inputs, fit_profiles
+
+    fit_params = {"engine": "sklearn", "metric": "euclidean", "max_iter": 10, "n_init": 1, "random_state": 0}
+    fit_params.update({"metric_params": {}, "tol": None})
+    criteria = {"silhouette_sample": 3000, "random_state": 0}
+    stability = {"restarts": 4, "subsample": 2000, "random_state": 0}
+    inputs = fit_inputs(profiles_ds, fit_params, criteria)
+    fit_profiles(profiles_ds, 3, fit_params, criteria, {**stability, "restarts": 0}, inputs)  # the engine's imports
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fit_profiles(profiles_ds, 10, fit_params, criteria, stability, inputs)
+        times.append(time.perf_counter() - start)
+    return {f"{label}: one k of a fit job (k = 10: fit, criteria, 4 restarts, envelopes), engine sklearn": times}
 
 
 def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]]:

@@ -414,6 +414,12 @@ class CategoryMapCanvas:
         self._cell_xy = None
         self.map_width_in = map_width
         self._render_overlay()
+        if len(self.mesh_parts) > 1:
+            # Cartopy projects the wrapped cells one polygon at a time when they are drawn with another mask: once,
+            # here, every cell shown (as on a complete grid), so that no map of the chunk pays for it. Each map sets
+            # its own data before it is saved.
+            self.mesh.set_array(np.ma.zeros(empty.shape))
+            self.fig.draw_without_rendering()
 
     def _fit_figure_to_map(self, width_in: float, max_height_in: float) -> None:
         """Once per canvas: the map's aspect, and room for its gridline labels measured in one draw; the figure cut
