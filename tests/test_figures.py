@@ -549,3 +549,23 @@ def test_profile_figures_and_the_summary_panel_show_every_joined_variable():
         category_ticks(30, None, ordered_by="dvs")[2],
     )
     assert "depth-averaged dvs" in named and "slowest in dvs" in named and unnamed == "category (0 slowest in dvs)"
+
+
+@pytest.mark.parametrize("inputs", [_small_map_inputs, _global_map_inputs], ids=["region", "globe"])
+def test_the_png_looks_its_cells_up_where_the_mesh_draws_them(tmp_path, inputs):
+    """A PNG takes each pixel's colour from the grid cell under it; the same figure drawn by the mesh itself (as the
+    PDF is) shows the same cells: pixels differ only along cell edges (the mesh joins projected corners by straight
+    lines, the lookup follows the projection)."""
+    from matplotlib.image import imread
+
+    lat, lon, labels = inputs()
+    canvas = CategoryMapCanvas(lat, lon, MapStyle(overlays=[]))
+    canvas.draw(labels, 3, category_colors(3), None, "k = 3")
+    canvas.save(tmp_path / "lookup.png")
+    canvas._show_static(vector=True)  # the mesh, basemap and gridlines as the PDF draws them
+    canvas.fig.savefig(tmp_path / "mesh.png", dpi=canvas.DPI)
+    lookup, mesh = imread(tmp_path / "lookup.png"), imread(tmp_path / "mesh.png")
+    colored = (np.abs(mesh[..., :3] - mesh[..., :3].mean(axis=-1, keepdims=True)).sum(axis=-1) > 0.1).sum()
+    differ = (np.abs(lookup - mesh).sum(axis=-1) > 0.05).sum()
+    assert colored > 20_000, "the map's cells are drawn"
+    assert differ < 0.05 * colored, f"{differ} of {colored} coloured pixels differ"

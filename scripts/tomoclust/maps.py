@@ -364,6 +364,45 @@ class PixelOverlay(Artist):
         gc.restore()
 
 
+def _cell_index(edges: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The index of the cell between consecutive ``edges`` (ascending or descending) holding each value; -1 outside."""
+    ascending = edges[-1] >= edges[0]
+    ordered = edges if ascending else edges[::-1]
+    inside = np.isfinite(values) & (values >= ordered[0]) & (values < ordered[-1])
+    index = np.clip(np.searchsorted(ordered, np.where(inside, values, ordered[0]), side="right") - 1, 0, edges.size - 2)
+    index = index if ascending else edges.size - 2 - index
+    return np.where(inside, index, -1)
+
+
+class MeshPixels(Artist):
+    """The map's grid cells in a PNG: each pixel of the figure takes the colour of the cell under its centre.
+
+    Which cell lies under which pixel is worked out once per canvas (the projection inverted at every pixel); each
+    map is then a lookup of its cells' colours, at the cost of the figure's pixels whatever the grid's size (Agg would
+    draw every cell of the mesh). Pixels off the map, or over a cell without a value, stay transparent.
+    """
+
+    def __init__(self, cells: np.ndarray, shape: tuple[int, int]):
+        super().__init__()
+        self.cells, self.shape = cells, shape
+        self.on_map = cells >= 0
+        self.rgba = np.zeros((*shape, 4), dtype=np.uint8)
+        self.set_zorder(1)  # where the mesh is: under the dots
+
+    def show(self, values2d, cmap, norm) -> None:
+        values = np.ma.masked_invalid(np.ma.asarray(values2d, dtype=np.float64)).ravel()[self.cells[self.on_map]]
+        flat = self.rgba.reshape(-1, 4)
+        flat[self.on_map] = cmap(norm(values), bytes=True)
+        self.stale = True
+
+    def draw(self, renderer):
+        if not self.get_visible():
+            return
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, 0, 0, self.rgba[::-1])  # the renderer's rows run upward
+        gc.restore()
+
+
 class CategoryMapCanvas:
     """One map figure laid out once and redrawn for every k, category maps and confidence maps alike.
 
@@ -413,13 +452,8 @@ class CategoryMapCanvas:
         self.dots = None
         self._cell_xy = None
         self.map_width_in = map_width
+        self.pixels = self.ax.add_artist(self._mesh_pixels())
         self._render_overlay()
-        if len(self.mesh_parts) > 1:
-            # Cartopy projects the wrapped cells one polygon at a time when they are drawn with another mask: once,
-            # here, every cell shown (as on a complete grid), so that no map of the chunk pays for it. Each map sets
-            # its own data before it is saved.
-            self.mesh.set_array(np.ma.zeros(empty.shape))
-            self.fig.draw_without_rendering()
 
     def _fit_figure_to_map(self, width_in: float, max_height_in: float) -> None:
         """Once per canvas: the map's aspect, and room for its gridline labels measured in one draw; the figure cut
@@ -451,6 +485,25 @@ class CategoryMapCanvas:
             [bar_x / width, (bottom + 0.08 * map_h) / height, 0.13 / width, 0.84 * map_h / height]
         )
 
+    def _mesh_pixels(self) -> MeshPixels:
+        """Once per canvas, with the layout fixed: the grid cell under the centre of each pixel of the PNG."""
+        import cartopy.crs as ccrs
+
+        width, height = (int(round(size * self.DPI)) for size in self.fig.get_size_inches())
+        x, y = np.meshgrid(np.arange(width) + 0.5, height - np.arange(height) - 0.5)  # rows from the top
+        xy = np.column_stack([x.ravel(), y.ravel()])
+        frame = self.ax.patch.get_path().transformed(self.ax.patch.get_transform())
+        on_map = frame.contains_points(xy)
+        projected = self.ax.transData.inverted().transform(xy[on_map])
+        lon, lat = ccrs.PlateCarree().transform_points(self.ax.projection, projected[:, 0], projected[:, 1])[:, :2].T
+        lon_edges, lat_edges = cell_edges(self.lon), np.clip(cell_edges(self.lat), -90.0, 90.0)
+        first = float(np.min(lon_edges))
+        lon_index = _cell_index(lon_edges, np.where(np.isfinite(lon), (lon - first) % 360.0 + first, np.nan))
+        lat_index = _cell_index(lat_edges, lat)
+        cells = np.full(width * height, -1, dtype=np.int64)
+        cells[on_map] = np.where((lon_index >= 0) & (lat_index >= 0), lat_index * self.lon.size + lon_index, -1)
+        return MeshPixels(cells, (height, width))
+
     def _show_static(self, vector: bool) -> None:
         """The basemap and gridlines as vectors (PDF, or to render the overlay), or as the overlay image (PNG).
 
@@ -468,10 +521,20 @@ class CategoryMapCanvas:
         self.ax.spines["geo"].set_visible(vector)
         if self._overlay is not None:
             self._overlay.set_visible(not vector)
+        # The mesh's cells: drawn by the mesh in a PDF, looked up pixel by pixel in a PNG.
+        for part in self.mesh_parts:
+            part.set_visible(vector)
+        self.pixels.set_visible(not vector)
 
     def _render_overlay(self) -> None:
         """The static layer (basemap, gridlines and their labels, the map's frame) alone, at the PNG's resolution."""
-        hidden = [self.mesh, self.cax, self.ax.title, *([self.dots] if self.dots is not None else [])]
+        hidden = [
+            *self.mesh_parts,
+            self.pixels,
+            self.cax,
+            self.ax.title,
+            *([self.dots] if self.dots is not None else []),
+        ]
         visible = [artist.get_visible() for artist in hidden]
         for artist in hidden:
             artist.set_visible(False)
@@ -548,12 +611,13 @@ class CategoryMapCanvas:
         from matplotlib.colors import Normalize
         from matplotlib.ticker import MaxNLocator
 
-        norm = Normalize(vmin, vmax)
-        self._colour_mesh(cmap, norm)
+        norm, colormap = Normalize(vmin, vmax), plt.get_cmap(cmap)
+        self._colour_mesh(colormap, norm)
         self.mesh.set_array(np.ma.masked_invalid(values2d))
+        self.pixels.show(values2d, colormap, norm)
         ticks = MaxNLocator(6).tick_values(vmin, vmax)
         ticks = ticks[(ticks >= vmin) & (ticks <= vmax)]
-        self._colorbar(norm, plt.get_cmap(cmap), ticks, [f"{t:g}" for t in ticks], colorbar_label, first_on_top=False)
+        self._colorbar(norm, colormap, ticks, [f"{t:g}" for t in ticks], colorbar_label, first_on_top=False)
         self.ax.set_title(title, fontsize=10)
         return self.fig
 
@@ -576,6 +640,7 @@ class CategoryMapCanvas:
         cmap, norm = ListedColormap(colors), BoundaryNorm(np.arange(-0.5, k + 0.5), k)
         self._colour_mesh(cmap, norm)
         self.mesh.set_array(np.ma.masked_less(labels2d, 0))
+        self.pixels.show(np.ma.masked_less(labels2d, 0), cmap, norm)
         ticks, labels, label = category_ticks(k, names, colorbar_label, ordered_by)
         self._colorbar(norm, cmap, ticks, labels, label, first_on_top, fontsize=7 if k <= MAX_NAMED_CATEGORIES else 6)
         self.ax.set_title(title, fontsize=10)
