@@ -349,12 +349,13 @@ def draw_dots(ax, lat, lon, points2d, map_width_in: float = 6.4, color: str = "0
 
 
 class PixelOverlay(Artist):
-    """An RGBA image of the figure's own size, drawn pixel for pixel over everything else (no resampling)."""
+    """An RGBA image of the figure's own size (rows from the top), drawn pixel for pixel (no resampling); over
+    everything else unless another ``zorder`` is given."""
 
-    def __init__(self, rgba: np.ndarray):
+    def __init__(self, rgba: np.ndarray, zorder: float = 10):
         super().__init__()
         self.rgba = np.ascontiguousarray(rgba[::-1])  # the renderer's rows run upward
-        self.set_zorder(10)
+        self.set_zorder(zorder)
 
     def draw(self, renderer):
         if not self.get_visible():
@@ -374,7 +375,7 @@ def _cell_index(edges: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.where(inside, index, -1)
 
 
-class MeshPixels(Artist):
+class MeshPixels(PixelOverlay):
     """The map's grid cells in a PNG: each pixel of the figure takes the colour of the cell under its centre.
 
     Which cell lies under which pixel is worked out once per canvas (the projection inverted at every pixel); each
@@ -383,24 +384,15 @@ class MeshPixels(Artist):
     """
 
     def __init__(self, cells: np.ndarray, shape: tuple[int, int]):
-        super().__init__()
-        self.cells, self.shape = cells, shape
-        self.on_map = cells >= 0
-        self.rgba = np.zeros((*shape, 4), dtype=np.uint8)
-        self.set_zorder(1)  # where the mesh is: under the dots
+        """``cells``: the flat index of the grid cell under each pixel, rows from the top, -1 off the grid."""
+        super().__init__(np.zeros((*shape, 4), dtype=np.uint8), zorder=1)  # where the mesh is: under the dots
+        self.on_grid = cells[::-1].reshape(-1) >= 0  # in the renderer's row order, as the image is
+        self.grid_cells = cells[::-1].reshape(-1)[self.on_grid]
 
     def show(self, values2d, cmap, norm) -> None:
-        values = np.ma.masked_invalid(np.ma.asarray(values2d, dtype=np.float64)).ravel()[self.cells[self.on_map]]
-        flat = self.rgba.reshape(-1, 4)
-        flat[self.on_map] = cmap(norm(values), bytes=True)
+        values = np.ma.masked_invalid(np.ma.asarray(values2d).ravel()[self.grid_cells])
+        self.rgba.reshape(-1, 4)[self.on_grid] = cmap(norm(values), bytes=True)
         self.stale = True
-
-    def draw(self, renderer):
-        if not self.get_visible():
-            return
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, 0, 0, self.rgba[::-1])  # the renderer's rows run upward
-        gc.restore()
 
 
 class CategoryMapCanvas:
@@ -502,7 +494,7 @@ class CategoryMapCanvas:
         lat_index = _cell_index(lat_edges, lat)
         cells = np.full(width * height, -1, dtype=np.int64)
         cells[on_map] = np.where((lon_index >= 0) & (lat_index >= 0), lat_index * self.lon.size + lon_index, -1)
-        return MeshPixels(cells, (height, width))
+        return MeshPixels(cells.reshape(height, width), (height, width))
 
     def _show_static(self, vector: bool) -> None:
         """The basemap and gridlines as vectors (PDF, or to render the overlay), or as the overlay image (PNG).
@@ -639,8 +631,9 @@ class CategoryMapCanvas:
             self.mark(uncertain)
         cmap, norm = ListedColormap(colors), BoundaryNorm(np.arange(-0.5, k + 0.5), k)
         self._colour_mesh(cmap, norm)
-        self.mesh.set_array(np.ma.masked_less(labels2d, 0))
-        self.pixels.show(np.ma.masked_less(labels2d, 0), cmap, norm)
+        categories = np.ma.masked_less(labels2d, 0)
+        self.mesh.set_array(categories)
+        self.pixels.show(categories, cmap, norm)
         ticks, labels, label = category_ticks(k, names, colorbar_label, ordered_by)
         self._colorbar(norm, cmap, ticks, labels, label, first_on_top, fontsize=7 if k <= MAX_NAMED_CATEGORIES else 6)
         self.ax.set_title(title, fontsize=10)
