@@ -90,7 +90,7 @@ def test_categories_are_ordered_by_the_first_variables_velocity(joined):
     assert fit.attrs["variables"] == "dvs, vp"
 
 
-def test_a_joint_model_is_classified_with_the_centres_of_a_joint_reference(joined):
+def test_a_joint_model_is_classified_with_the_centers_of_a_joint_reference(joined):
     profiles, province = joined
     fit = fit_profiles(profiles, 4, FIT, CRITERIA, NO_RESTARTS)
     result = classify_profiles(profiles, fit, profiles)

@@ -464,7 +464,7 @@ def model_page_html(page: ModelPage) -> str:
         toolbar_location=None,
     )
     point = ColumnDataSource({"x": [], "y": []}, name="point_profile")
-    center = ColumnDataSource({"x": [], "y": [], "color": []}, name="point_centre")
+    center = ColumnDataSource({"x": [], "y": [], "color": []}, name="point_center")
     band = ColumnDataSource({"xs": [], "ys": [], "color": []}, name="point_band")
     point_fig.patches("xs", "ys", source=band, fill_color="color", fill_alpha=0.25, line_color=None)
     point_fig.line("x", "y", source=center, line_color="#777777", line_width=3)

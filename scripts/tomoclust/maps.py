@@ -433,7 +433,7 @@ class CategoryMapCanvas:
         from cartopy.mpl.gridliner import Gridliner
 
         # The basemap and gridlines. Not the mesh, nor the cells of a global grid that cartopy draws apart where they
-        # wrap round the map's edge: they show each k's data, and take the mesh's colours (_colour_mesh).
+        # wrap round the map's edge: they show each k's data, and take the mesh's colours (_color_mesh).
         self.static = [a for a in self.ax.artists + self.ax.collections if isinstance(a, (FeatureArtist, Gridliner))]
         self.mesh_parts = [a for a in self.ax.collections if not isinstance(a, FeatureArtist)]
         # The projection's own axes carry no ticks (the gridlines label the map), and the colour bar is vertical.
@@ -570,7 +570,7 @@ class CategoryMapCanvas:
         chosen = np.zeros(self._cell_xy.shape[:2], dtype=bool) if points2d is None else np.asarray(points2d, dtype=bool)
         self.dots.set_offsets(self._cell_xy[chosen & np.isfinite(self._cell_xy).all(axis=-1)])
 
-    def _colour_mesh(self, cmap, norm) -> None:
+    def _color_mesh(self, cmap, norm) -> None:
         """The colours of the mesh and of its wrapped cells: cartopy passes their data on, not their colours."""
         for part in self.mesh_parts:
             part.set_cmap(cmap)
@@ -604,7 +604,7 @@ class CategoryMapCanvas:
         from matplotlib.ticker import MaxNLocator
 
         norm, colormap = Normalize(vmin, vmax), plt.get_cmap(cmap)
-        self._colour_mesh(colormap, norm)
+        self._color_mesh(colormap, norm)
         self.mesh.set_array(np.ma.masked_invalid(values2d))
         self.pixels.show(values2d, colormap, norm)
         ticks = MaxNLocator(6).tick_values(vmin, vmax)
@@ -630,7 +630,7 @@ class CategoryMapCanvas:
         if self.dots is not None or uncertain is not None:
             self.mark(uncertain)
         cmap, norm = ListedColormap(colors), BoundaryNorm(np.arange(-0.5, k + 0.5), k)
-        self._colour_mesh(cmap, norm)
+        self._color_mesh(cmap, norm)
         categories = np.ma.masked_less(labels2d, 0)
         self.mesh.set_array(categories)
         self.pixels.show(categories, cmap, norm)
