@@ -586,7 +586,7 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
     from tomoclust.joint import variable_blocks
     from tomoclust.maps import CategoryMapCanvas, MapStyle, category_labels
     from tomoclust.plotting import plt, save_figure
-    from tomoclust.profile_plots import plot_cluster_profiles, value_range_of
+    from tomoclust.profile_plots import CenterOverview, plot_cluster_profiles, value_range_of
 
     fit_params = {
         "engine": "sklearn",
@@ -605,13 +605,23 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
     lat, lon = profiles_ds["latitude"].values, profiles_ds["longitude"].values
     thresholds = {"margin": 0.1, "coassignment": 0.75}
     out = Path(tempfile.mkdtemp(prefix="tomoclust-figures-"))
-    rows: dict[str, list[float]] = {"set-up": [], "map": [], "confidence": [], "profiles6": [], "profiles20": []}
+    rows: dict[str, list[float]] = {
+        "set-up": [],
+        "map": [],
+        "confidence": [],
+        "overview set-up": [],
+        "profiles6": [],
+        "profiles20": [],
+    }
     values, blocks = profiles_ds["profiles"].values, variable_blocks(profiles_ds)
     panel_ranges = [value_range_of(block.values(values)) for block in blocks]
     for _ in range(repeats):
         start = time.perf_counter()
         canvas = CategoryMapCanvas(lat, lon, MapStyle(overlays=["us_states"]))
         rows["set-up"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        overview = CenterOverview(blocks)
+        rows["overview set-up"].append(time.perf_counter() - start)
         for k, fit in fits.items():
             labels2d, uncertain = (
                 labels_on_grid(profiles_ds, fit["labels"].values),
@@ -644,17 +654,20 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
                 member_std=fit["member_std"].values,
                 member_quantiles=fit["member_quantiles"].values,
                 value_ranges=panel_ranges,
+                overview=overview,
             )
-            save_figure(figure, out / f"profiles{k}.png", bbox_inches=None)
+            save_figure(figure, out / f"profiles{k}.png", close=figure is not overview.fig, bbox_inches=None)
             rows[f"profiles{k}"].append(time.perf_counter() - start)
         canvas.close()
+        plt.close(overview.fig)
     shutil.rmtree(out, ignore_errors=True)
     names = {
         "set-up": "map canvas set-up (projection, basemap, layout; once per job)",
         "map": "category map redrawn on the canvas, PNG 200 dpi (k = 6 and 20)",
         "confidence": "confidence map redrawn on the same canvas, PNG 200 dpi (k = 6 and 20)",
         "profiles6": "profile figure, k = 6 (a panel per category), PNG 200 dpi",
-        "profiles20": "profile figure, k = 20 (the overview), PNG 200 dpi",
+        "overview set-up": "profile overview figure set-up (axes, colour bars, layout; once per job)",
+        "profiles20": "profile figure, k = 20 (the overview, redrawn on its figure), PNG 200 dpi",
     }
     return {f"{label}: {names[key]}": times for key, times in rows.items()}
 

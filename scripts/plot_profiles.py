@@ -7,7 +7,7 @@ from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.plotting import figure_paths, save_figure
 from tomoclust.preprocess import preprocessing_label
-from tomoclust.profile_plots import plot_cluster_profiles, value_range_of
+from tomoclust.profile_plots import MAX_PANELS, CenterOverview, plot_cluster_profiles, value_range_of
 
 
 def main(snakemake):
@@ -18,7 +18,10 @@ def main(snakemake):
     )
     values, blocks = profiles["profiles"].values, variable_blocks(profiles)
     panel_ranges = [value_range_of(block.values(values)) for block in blocks]
-    for k, paths in figure_paths(snakemake.output).items():
+    paths_of_k = figure_paths(snakemake.output)
+    # One overview figure for the chunk's k beyond MAX_PANELS, laid out once and redrawn for each.
+    overview = CenterOverview(blocks) if max(paths_of_k) > MAX_PANELS else None
+    for k, paths in paths_of_k.items():
         fit = fits[k]
         figure = plot_cluster_profiles(
             values,
@@ -33,17 +36,19 @@ def main(snakemake):
             member_std=fit["member_std"].values,
             member_quantiles=fit["member_quantiles"].values,
             value_ranges=panel_ranges,
+            overview=overview,
         )
         save_figure(
             figure,
             *paths,
+            close=k <= MAX_PANELS,
             bbox_inches=None,  # laid out with margins in inches
             citation=snakemake.params.citation,
             title=f"{model}: cluster profiles, k = {k}",
         )
     log.info(
         "profile figures of k = %s written; %s",
-        sorted(figure_paths(snakemake.output)),
+        sorted(paths_of_k),
         color_source(snakemake.params.colors),
     )
 

@@ -337,6 +337,45 @@ def test_many_categories_get_an_overview_instead_of_a_panel_each():
     assert all(c.get_rasterized() for ax in fig.axes for c in ax.collections if len(c.get_paths()) > 10)
 
 
+@pytest.mark.parametrize("variables", [1, 2], ids=["one variable", "two variables"])
+def test_an_overview_redrawn_for_another_k_equals_one_drawn_afresh(tmp_path, variables):
+    """A job's overview figure, redrawn from k = 30 (absolute velocities) to k = 20 (perturbations), holds no trace
+    of k = 30: its image, bars, limits, colour bar and title are those of a figure made for k = 20 alone; and the
+    colour bars' labels stay inside the figure."""
+    from matplotlib.image import imread
+
+    from tomoclust.profile_plots import CenterOverview
+
+    rng = np.random.default_rng(1)
+    depth = np.linspace(50.0, 600.0, 12)
+    blocks = [
+        VariableBlock(f"v{i}", slice(12 * i, 12 * (i + 1)), depth, 1.0, "%" if i == 0 else "km/s")
+        for i in range(variables)
+    ]
+
+    def draw(overview, k, path, offset):
+        centers = rng.normal(size=(k, 12 * variables)) + offset
+        overview.draw(centers, k, f"k = {k}\nsecond line", category_colors(k), np.full(k, 100.0 / k))
+        save_figure(overview.fig, tmp_path / path, close=False, bbox_inches=None)
+        return centers
+
+    reused = CenterOverview(blocks)
+    draw(reused, 30, "first.png", offset=4.0)
+    rng = np.random.default_rng(2)
+    draw(reused, 20, "reused.png", offset=0.0)
+    rng = np.random.default_rng(2)
+    centers = draw(CenterOverview(blocks), 20, "fresh.png", offset=0.0)
+    np.testing.assert_array_equal(imread(tmp_path / "reused.png"), imread(tmp_path / "fresh.png"))
+    assert not np.array_equal(imread(tmp_path / "first.png"), imread(tmp_path / "fresh.png"))
+    assert len(reused.fig.axes) == 3 * variables, "the centres, their image and its colour bar per variable"
+    assert len(reused.fig.axes[0].collections[0].get_segments()) == 20
+    assert reused.rows[0]["colorbar"].mappable.norm.vmin == -np.abs(centers[:, :12]).max(), "centred on zero"
+    assert {ax.get_xlim() for ax in [reused.share_ax] + [row["image_ax"] for row in reused.rows]} == {(-0.5, 19.5)}
+    drawn = reused.fig.get_tightbbox(reused.fig.canvas.get_renderer())
+    frame = reused.fig.bbox_inches
+    assert drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= frame.x1 and drawn.y1 <= frame.y1, "colour bars inside"
+
+
 def test_per_k_figure_paths_are_grouped_by_k():
     from tomoclust.plotting import figure_paths
 

@@ -116,12 +116,16 @@ def plot_cluster_profiles(
     area_percent=None,
     envelopes=ENVELOPES,
     value_ranges=None,
+    overview: CenterOverview | None = None,
 ):
     """The panels of every category, one band of rows per variable of ``blocks`` (tomoclust.joint.variable_blocks:
     one block for a single variable). ``value_ranges``: each block's (low, high) from :func:`value_range_of` (once per
-    job)."""
+    job). Beyond ``MAX_PANELS`` categories, the overview, redrawn on ``overview`` when given (kept open)."""
     if k > MAX_PANELS:
-        return plot_center_overview(centers, blocks, k, title, colors, area_percent, labels)
+        if overview is None:
+            return plot_center_overview(centers, blocks, k, title, colors, area_percent, labels)
+        overview.draw(centers, k, title, category_colors(k) if colors is None else colors, area_percent)
+        return overview.fig
     n_cols = min(k, max_columns)
     n_rows = math.ceil(k / n_cols)
     band_height = 2.3 * n_rows + (0.45 if len(blocks) > 1 else 0.0)
@@ -209,64 +213,100 @@ def set_margins(fig, left: float, right: float, bottom: float, top: float, wspac
 
 def plot_center_overview(centers, blocks, k, title, colors=None, area_percent=None, labels=None):
     """Many categories: all centres on one depth axis, and the centres as a category x depth image; a row of both
-    per variable of ``blocks``."""
-    colors = category_colors(k) if colors is None else colors
+    per variable of ``blocks``. The figure of :class:`CenterOverview`, drawn once."""
     if area_percent is None:
         sizes = np.bincount(labels, minlength=k)
         area_percent = 100.0 * sizes / max(int(sizes.sum()), 1)
-    fig, axes = plt.subplots(
-        len(blocks), 2, figsize=(7.6, 4.4 * len(blocks)), gridspec_kw={"width_ratios": [1.0, 1.7]}, squeeze=False
-    )
-    for row, (block, (lines_ax, image_ax)) in enumerate(zip(blocks, axes)):
-        draw_center_overview(
-            lines_ax, image_ax, block.values(centers), block.depth, k, axis_label(block, len(blocks)), colors
+    overview = CenterOverview(blocks)
+    overview.draw(centers, k, title, category_colors(k) if colors is None else colors, area_percent)
+    return overview.fig
+
+
+class CenterOverview:
+    """The overview figure laid out once and redrawn for every k of a job (k > ``MAX_PANELS``).
+
+    Axes, colour bars, margins and labels are made once; each k swaps the centres' lines, the image, the area-share
+    bars, the axis limits and the title. A figure made afresh for each k would build its axes and their ticks again.
+    """
+
+    def __init__(self, blocks):
+        self.blocks = blocks
+        self.fig, axes = plt.subplots(
+            len(blocks), 2, figsize=(7.6, 4.4 * len(blocks)), gridspec_kw={"width_ratios": [1.0, 1.7]}, squeeze=False
         )
-        if row == 0:
-            share_ax = image_ax.inset_axes([0.0, 1.06, 1.0, 0.14], sharex=image_ax)
-            share_ax.bar(np.arange(k), area_percent, color=colors, width=0.85)
-            share_ax.set_ylabel("%", fontsize=7)
-            share_ax.tick_params(labelbottom=False, labelsize=6)
-            share_ax.spines[["top", "right"]].set_visible(False)
-            share_ax.set_title("each category: share of the area (bars), centre profile (image)", fontsize=8)
-    fig.suptitle(title, fontsize=10)
-    set_margins(fig, left=0.7, right=0.2, bottom=0.55, top=1.35, wspace=0.25, hspace=0.0 if len(blocks) == 1 else 0.35)
-    return fig
-
-
-def draw_center_overview(lines_ax, image_ax, centers, depth, k, units, colors):
-    """Every centre on one depth axis (``lines_ax``), and the centres as a category x depth image (``image_ax``)."""
-    segments = np.stack([centers, np.broadcast_to(depth, centers.shape)], axis=-1)
-    lines_ax.add_collection(LineCollection(segments, colors=colors, linewidths=1.0))
-    pad = 0.05 * (centers.max() - centers.min())
-    lines_ax.set_xlim(centers.min() - pad, centers.max() + pad)
-    lines_ax.set_ylim(depth.max(), depth.min())
-    lines_ax.set_xlabel(units)
-    lines_ax.set_ylabel("depth (km)")
-    lines_ax.set_title("centres (colour as on the map)", fontsize=8)
-    lines_ax.grid(alpha=0.25, lw=0.4)
-
-    limit = float(np.abs(centers).max()) if centers.min() < 0.0 < centers.max() else None
-    edges = (
-        np.concatenate(
-            [
-                [depth[0] - 0.5 * (depth[1] - depth[0])],
-                0.5 * (depth[1:] + depth[:-1]),
-                [depth[-1] + 0.5 * (depth[-1] - depth[-2])],
-            ]
+        self.rows = []
+        for block, (lines_ax, image_ax) in zip(blocks, axes):
+            units = axis_label(block, len(blocks))
+            lines_ax.set_xlabel(units)
+            lines_ax.set_ylabel("depth (km)")
+            lines_ax.set_title("centres (colour as on the map)", fontsize=8)
+            lines_ax.grid(alpha=0.25, lw=0.4)
+            lines = LineCollection([], linewidths=1.0)
+            lines_ax.add_collection(lines)
+            image_ax.set_xlabel("category (0 = slowest)")
+            image_ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+            depth_edges = _cell_edges(block.depth)
+            image_ax.set_ylim(depth_edges[-1], depth_edges[0])
+            lines_ax.set_ylim(block.depth.max(), block.depth.min())
+            colorbar = self.fig.colorbar(_image_mappable(-1.0, 1.0), ax=image_ax, label=units, fraction=0.05, pad=0.02)
+            self.rows.append({"lines": lines, "image_ax": image_ax, "edges": depth_edges, "colorbar": colorbar})
+        first_image_ax = self.rows[0]["image_ax"]
+        self.share_ax = first_image_ax.inset_axes([0.0, 1.06, 1.0, 0.14], sharex=first_image_ax)
+        self.share_ax.set_ylabel("%", fontsize=7)
+        self.share_ax.tick_params(labelbottom=False, labelsize=6)
+        self.share_ax.spines[["top", "right"]].set_visible(False)
+        self.share_ax.set_title("each category: share of the area (bars), centre profile (image)", fontsize=8)
+        self.title = self.fig.suptitle("", fontsize=10)
+        set_margins(
+            self.fig, left=0.7, right=0.8, bottom=0.55, top=1.35, wspace=0.25, hspace=0.0 if len(blocks) == 1 else 0.35
         )
-        if depth.size > 1
-        else np.array([depth[0] - 1, depth[0] + 1])
+        self.drawn = []  # this k's image meshes and bars, removed before the next k
+
+    def draw(self, centers, k: int, title: str, colors, area_percent) -> None:
+        for artist in self.drawn:
+            artist.remove()
+        self.drawn = []
+        for block, row in zip(self.blocks, self.rows):
+            block_centers, depth = block.values(centers), block.depth
+            row["lines"].set_segments(np.stack([block_centers, np.broadcast_to(depth, block_centers.shape)], axis=-1))
+            row["lines"].set_color(colors)
+            pad = 0.05 * (block_centers.max() - block_centers.min())
+            row["lines"].axes.set_xlim(block_centers.min() - pad, block_centers.max() + pad)
+            # Centred on zero for perturbations (white where the model is its reference), the data's range otherwise.
+            if block_centers.min() < 0.0 < block_centers.max():
+                limit = float(np.abs(block_centers).max())
+                vmin, vmax = -limit, limit
+            else:
+                vmin, vmax = float(block_centers.min()), float(block_centers.max())
+            mappable = _image_mappable(vmin, vmax)
+            image = row["image_ax"].pcolormesh(
+                np.arange(k + 1) - 0.5, row["edges"], block_centers.T, cmap=mappable.cmap, norm=mappable.norm
+            )
+            image.set_rasterized(True)
+            row["colorbar"].update_normal(mappable)
+            row["image_ax"].set_xlim(-0.5, k - 0.5)  # the bars' axes share the first row's
+            self.drawn.append(image)
+        self.drawn.append(self.share_ax.bar(np.arange(k), area_percent, color=colors, width=0.85))
+        self.share_ax.relim()
+        self.share_ax.autoscale_view(scalex=False)
+        self.title.set_text(title)
+
+
+def _image_mappable(vmin: float, vmax: float):
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    return ScalarMappable(norm=Normalize(vmin, vmax), cmap="RdYlBu")
+
+
+def _cell_edges(depth: np.ndarray) -> np.ndarray:
+    """The edges of the depth cells of an image whose cells are centred on ``depth``."""
+    if depth.size == 1:
+        return np.array([depth[0] - 1, depth[0] + 1])
+    return np.concatenate(
+        [
+            [depth[0] - 0.5 * (depth[1] - depth[0])],
+            0.5 * (depth[1:] + depth[:-1]),
+            [depth[-1] + 0.5 * (depth[-1] - depth[-2])],
+        ]
     )
-    image = image_ax.pcolormesh(
-        np.arange(k + 1) - 0.5,
-        edges,
-        centers.T,
-        cmap="RdYlBu",
-        vmin=-limit if limit else None,
-        vmax=limit,
-        rasterized=True,
-    )
-    image_ax.set_ylim(edges[-1], edges[0])
-    image_ax.set_xlabel("category (0 = slowest)")
-    image_ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    image_ax.figure.colorbar(image, ax=image_ax, label=units, fraction=0.05, pad=0.02)
