@@ -369,6 +369,12 @@ def test_an_overview_redrawn_for_another_k_equals_one_drawn_afresh(tmp_path, var
     assert not np.array_equal(imread(tmp_path / "first.png"), imread(tmp_path / "fresh.png"))
     assert len(reused.fig.axes) == 3 * variables, "the centres, their image and its colour bar per variable"
     assert len(reused.fig.axes[0].collections[0].get_segments()) == 20
+    labels = np.arange(200) % 20
+    blocks_figure = plot_cluster_profiles(
+        np.zeros((200, 12 * variables)), labels, centers, blocks, 20, "t", None, None, overview=reused
+    )
+    assert blocks_figure is reused.fig, "the overview redrawn, with each category's share of the profiles"
+    np.testing.assert_allclose([bar.get_height() for bar in reused.share_ax.patches], 5.0)
     assert reused.rows[0]["colorbar"].mappable.norm.vmin == -np.abs(centers[:, :12]).max(), "centred on zero"
     assert {ax.get_xlim() for ax in [reused.share_ax] + [row["image_ax"] for row in reused.rows]} == {(-0.5, 19.5)}
     drawn = reused.fig.get_tightbbox(reused.fig.canvas.get_renderer())

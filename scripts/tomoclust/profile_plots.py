@@ -124,6 +124,7 @@ def plot_cluster_profiles(
     if k > MAX_PANELS:
         if overview is None:
             return plot_center_overview(centers, blocks, k, title, colors, area_percent, labels)
+        area_percent = _share_of_profiles(labels, k) if area_percent is None else area_percent
         overview.draw(centers, k, title, category_colors(k) if colors is None else colors, area_percent)
         return overview.fig
     n_cols = min(k, max_columns)
@@ -214,9 +215,7 @@ def set_margins(fig, left: float, right: float, bottom: float, top: float, wspac
 def plot_center_overview(centers, blocks, k, title, colors=None, area_percent=None, labels=None):
     """Many categories: all centres on one depth axis, and the centres as a category x depth image; a row of both
     per variable of ``blocks``. The figure of :class:`CenterOverview`, drawn once."""
-    if area_percent is None:
-        sizes = np.bincount(labels, minlength=k)
-        area_percent = 100.0 * sizes / max(int(sizes.sum()), 1)
+    area_percent = _share_of_profiles(labels, k) if area_percent is None else area_percent
     overview = CenterOverview(blocks)
     overview.draw(centers, k, title, category_colors(k) if colors is None else colors, area_percent)
     return overview.fig
@@ -290,6 +289,12 @@ class CenterOverview:
         self.share_ax.relim()
         self.share_ax.autoscale_view(scalex=False)
         self.title.set_text(title)
+
+
+def _share_of_profiles(labels, k: int) -> np.ndarray:
+    """Each category's share of the profiles (%), where no areas are given."""
+    sizes = np.bincount(labels, minlength=k)
+    return 100.0 * sizes / max(int(sizes.sum()), 1)
 
 
 def _image_mappable(vmin: float, vmax: float):
