@@ -35,8 +35,7 @@ SLOW, FAST = 0, 1  # categories at k = 2
 @pytest.fixture(scope="module")
 def example_run(tmp_path_factory):
     """examples/global_mantle.yaml as documented, with fewer k and maps so the suite stays short (three k per job,
-    so that only k = 2..4 are fitted: the last chunk is fitted whole), and without the explore pages, which no test
-    here reads (tests/test_explore.py opens them, on the demo).
+    so that only k = 2..4 are fitted: the last chunk is fitted whole).
 
     Its models come by URL: a local HTTP server stands in for the download host, serving the ../shared copies at
     the example's URL paths, so the example's download, file names and sha256 are what is checked.
@@ -65,15 +64,7 @@ def example_run(tmp_path_factory):
                 }
             )
         )
-        snakemake(
-            workdir,
-            "--configfile",
-            "global_mantle_local.yaml",
-            "fewer_k.yaml",
-            "--omit-from",
-            "explore_model",
-            "explore_comparison",
-        )
+        snakemake(workdir, "--configfile", "global_mantle_local.yaml", "fewer_k.yaml")
     assert len(requested) == 2, f"each model file downloaded once: {requested}"
     return workdir / "results"
 
