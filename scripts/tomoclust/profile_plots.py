@@ -271,7 +271,8 @@ class CenterOverview:
             row["lines"].set_color(colors)
             pad = 0.05 * (block_centers.max() - block_centers.min())
             row["lines"].axes.set_xlim(block_centers.min() - pad, block_centers.max() + pad)
-            # Centred on zero for perturbations (white where the model is its reference), the data's range otherwise.
+            # Centred on zero for perturbations (the colour map's middle where the model is its reference), the data's
+            # range otherwise.
             if block_centers.min() < 0.0 < block_centers.max():
                 limit = float(np.abs(block_centers).max())
                 vmin, vmax = -limit, limit
