@@ -41,7 +41,7 @@ def main(snakemake):
         save_figure(
             figure,
             *paths,
-            close=k <= MAX_PANELS,
+            close=overview is None or figure is not overview.fig,
             bbox_inches=None,  # laid out with margins in inches
             citation=snakemake.params.citation,
             title=f"{model}: cluster profiles, k = {k}",

@@ -15,7 +15,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
+from matplotlib.colors import Normalize
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from .colors import category_colors
@@ -120,10 +122,9 @@ def plot_cluster_profiles(
 ):
     """The panels of every category, one band of rows per variable of ``blocks`` (tomoclust.joint.variable_blocks:
     one block for a single variable). ``value_ranges``: each block's (low, high) from :func:`value_range_of` (once per
-    job). Beyond ``MAX_PANELS`` categories, the overview, redrawn on ``overview`` when given (kept open)."""
+    job). Beyond ``MAX_PANELS`` categories, the overview: on a new figure, or redrawn on ``overview`` (kept open)."""
     if k > MAX_PANELS:
-        if overview is None:
-            return plot_center_overview(centers, blocks, k, title, colors, area_percent, labels)
+        overview = CenterOverview(blocks) if overview is None else overview
         area_percent = _share_of_profiles(labels, k) if area_percent is None else area_percent
         overview.draw(centers, k, title, category_colors(k) if colors is None else colors, area_percent)
         return overview.fig
@@ -212,15 +213,6 @@ def set_margins(fig, left: float, right: float, bottom: float, top: float, wspac
     )
 
 
-def plot_center_overview(centers, blocks, k, title, colors=None, area_percent=None, labels=None):
-    """Many categories: all centres on one depth axis, and the centres as a category x depth image; a row of both
-    per variable of ``blocks``. The figure of :class:`CenterOverview`, drawn once."""
-    area_percent = _share_of_profiles(labels, k) if area_percent is None else area_percent
-    overview = CenterOverview(blocks)
-    overview.draw(centers, k, title, category_colors(k) if colors is None else colors, area_percent)
-    return overview.fig
-
-
 class CenterOverview:
     """The overview figure laid out once and redrawn for every k of a job (k > ``MAX_PANELS``).
 
@@ -298,10 +290,7 @@ def _share_of_profiles(labels, k: int) -> np.ndarray:
     return 100.0 * sizes / max(int(sizes.sum()), 1)
 
 
-def _image_mappable(vmin: float, vmax: float):
-    from matplotlib.cm import ScalarMappable
-    from matplotlib.colors import Normalize
-
+def _image_mappable(vmin: float, vmax: float) -> ScalarMappable:
     return ScalarMappable(norm=Normalize(vmin, vmax), cmap="RdYlBu")
 
 
