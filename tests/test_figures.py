@@ -322,6 +322,39 @@ def test_a_map_redrawn_for_another_k_equals_a_map_drawn_afresh(tmp_path, inputs)
     assert drawn.x1 <= frame.x1 + 0.02 and drawn.y1 <= frame.y1 + 0.02, "colour bar labels and title inside the figure"
 
 
+@pytest.mark.parametrize("inputs", [_small_map_inputs, _global_map_inputs], ids=["region", "globe"])
+def test_the_png_dots_sit_where_the_pdf_draws_its_markers(tmp_path, inputs):
+    """The PNG's dots on uncertain cells are pixels of the looked-up mesh; the PDF draws a marker per cell. Both put
+    about as much dot on the same cells, and no dot stays once the next map marks nothing."""
+    from matplotlib.image import imread
+    from scipy.ndimage import binary_dilation
+
+    lat, lon, labels = inputs()
+    canvas = CategoryMapCanvas(lat, lon, MapStyle(overlays=[]))
+    uncertain = labels == 1
+
+    def dark(path):
+        return (imread(path)[..., :3] < 0.12).all(axis=-1)
+
+    def render(name, marked):
+        canvas.draw(labels, 3, category_colors(3), None, "k = 3", uncertain=marked)
+        canvas.save(tmp_path / f"{name}_lookup.png")
+        canvas._show_static(vector=True)  # the mesh and markers, as the PDF draws them
+        canvas.fig.savefig(tmp_path / f"{name}_mesh.png", dpi=canvas.DPI)
+        canvas._show_static(vector=False)
+        return dark(tmp_path / f"{name}_lookup.png"), dark(tmp_path / f"{name}_mesh.png")
+
+    lookup_dots, mesh_dots = render("dots", uncertain)
+    lookup_bare, mesh_bare = render("bare", None)
+    lookup_dots, mesh_dots = lookup_dots & ~lookup_bare, mesh_dots & ~mesh_bare  # the coastline is dark too
+    assert mesh_dots.sum() > 3 * uncertain.sum(), "a marker on every uncertain cell"
+    assert 0.7 < lookup_dots.sum() / mesh_dots.sum() < 1.3, (lookup_dots.sum(), mesh_dots.sum())
+    near = binary_dilation(mesh_dots, iterations=2)
+    assert lookup_dots[near].sum() > 0.95 * lookup_dots.sum(), "the PNG's dots sit on the markers' cells"
+    _, _ = render("again", None)
+    np.testing.assert_array_equal(imread(tmp_path / "again_lookup.png"), imread(tmp_path / "bare_lookup.png"))
+
+
 def test_many_categories_get_an_overview_instead_of_a_panel_each():
     from tomoclust.profile_plots import MAX_PANELS
 

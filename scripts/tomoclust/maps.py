@@ -380,18 +380,56 @@ class MeshPixels(PixelOverlay):
 
     Which cell lies under which pixel is worked out once per canvas (the projection inverted at every pixel); each
     map is then a lookup of its cells' colours, at the cost of the figure's pixels whatever the grid's size (Agg would
-    draw every cell of the mesh). Pixels off the map, or over a cell without a value, stay transparent.
+    draw every cell of the mesh). Pixels off the map, or over a cell without a value, stay transparent. The dots on
+    marked cells are pixels of the same image (:meth:`show_dots`), at the same cost: a marker per cell would cost as
+    many markers as the grid has marked cells.
     """
 
     def __init__(self, cells: np.ndarray, shape: tuple[int, int]):
         """``cells``: the flat index of the grid cell under each pixel, rows from the top, -1 off the grid."""
-        super().__init__(np.zeros((*shape, 4), dtype=np.uint8), zorder=1)  # where the mesh is: under the dots
-        self.on_grid = cells[::-1].reshape(-1) >= 0  # in the renderer's row order, as the image is
-        self.grid_cells = cells[::-1].reshape(-1)[self.on_grid]
+        super().__init__(np.zeros((*shape, 4), dtype=np.uint8), zorder=1)  # where the mesh is: under the basemap
+        self.width = shape[1]
+        in_row_order = cells[::-1].reshape(-1)  # the renderer's row order, as the image is
+        self.grid_pixels = np.flatnonzero(in_row_order >= 0)
+        self.grid_cells = in_row_order[self.grid_pixels]
+        self.shown = self.rgba.reshape(-1, 4)[self.grid_pixels]  # the cells' colours, under any dots
+        self._dots = None  # (pixels, their cells, coverage) of every cell's dot, in grid_pixels' order
+        self._dotted = np.zeros(0, dtype=np.intp)  # which of them show a dot now
+
+    def pixel_centers(self) -> np.ndarray:
+        """The display coordinates (pixels from the bottom left) of the centres of the on-grid pixels, in order."""
+        return np.column_stack([self.grid_pixels % self.width + 0.5, self.grid_pixels // self.width + 0.5])
+
+    def set_dot_pixels(self, coverage: np.ndarray) -> None:
+        """How much of each on-grid pixel (in :meth:`pixel_centers`' order) its cell's dot covers, 0 to 1."""
+        index = np.flatnonzero(coverage > 0)
+        self._dots = index, self.grid_cells[index], coverage[index, None].astype(np.float32)
+
+    @property
+    def has_dot_pixels(self) -> bool:
+        return self._dots is not None
 
     def show(self, values2d, cmap, norm) -> None:
         values = np.ma.masked_invalid(np.ma.asarray(values2d).ravel()[self.grid_cells])
-        self.rgba.reshape(-1, 4)[self.on_grid] = cmap(norm(values), bytes=True)
+        self.shown = cmap(norm(values), bytes=True)
+        self.rgba.reshape(-1, 4)[self.grid_pixels] = self.shown
+        self._dotted = np.zeros(0, dtype=np.intp)
+        self.stale = True
+
+    def show_dots(self, points2d, color) -> None:
+        """Dots of ``color`` on the cells where ``points2d`` is true, over the colours last shown; None: no dots."""
+        from matplotlib.colors import to_rgba
+
+        flat = self.rgba.reshape(-1, 4)
+        flat[self.grid_pixels[self._dotted]] = self.shown[self._dotted]
+        self._dotted = np.zeros(0, dtype=np.intp)
+        if points2d is not None:
+            pixels, cells, coverage = self._dots
+            chosen = np.asarray(points2d, dtype=bool).ravel()[cells]
+            self._dotted, coverage = pixels[chosen], coverage[chosen]
+            dot = np.array(to_rgba(color), dtype=np.float32) * 255
+            blended = (1 - coverage) * self.shown[self._dotted] + coverage * dot  # the dot's edge antialiased
+            flat[self.grid_pixels[self._dotted]] = np.round(blended).astype(np.uint8)
         self.stale = True
 
 
@@ -441,7 +479,9 @@ class CategoryMapCanvas:
             axis.set_visible(False)
         self._overlay = None
         self.colorbar = None
-        self.dots = None
+        self.dots = None  # the markers of a PDF (_vector_dots)
+        self._marked = None  # (cells, colour) of the last mark()
+        self._mesh_data = None  # what the mesh shows in a PDF; set on it only when one is drawn
         self._cell_xy = None
         self.map_width_in = map_width
         self.pixels = self.ax.add_artist(self._mesh_pixels())
@@ -513,8 +553,11 @@ class CategoryMapCanvas:
         self.ax.spines["geo"].set_visible(vector)
         if self._overlay is not None:
             self._overlay.set_visible(not vector)
-        # The mesh's cells: drawn by the mesh in a PDF, looked up pixel by pixel in a PNG.
-        for part in self.mesh_parts:
+        # The mesh's cells and the dots: drawn by the mesh and markers in a PDF, looked up pixel by pixel in a PNG.
+        if vector and self._mesh_data is not None:
+            self.mesh.set_array(self._mesh_data)
+            self._vector_dots()
+        for part in [*self.mesh_parts, *([self.dots] if self.dots is not None else [])]:
             part.set_visible(vector)
         self.pixels.set_visible(not vector)
 
@@ -557,8 +600,29 @@ class CategoryMapCanvas:
     def mark(self, points2d, color: str = "0.05"):
         """Dots on the grid cells where ``points2d`` is true (uncertain points); None or all false: no dots.
 
-        Cell centres are projected once per canvas; each k only picks which of them get a dot.
+        In the PNG a dot is the pixels its disc covers around its cell's centre (:func:`dot_size`), found once per
+        canvas; in a PDF, a marker per cell (:meth:`_vector_dots`). Call it after the data of the map are drawn.
         """
+        self._marked = None if points2d is None else (np.asarray(points2d, dtype=bool), color)
+        if self._marked is not None and not self.pixels.has_dot_pixels:
+            self.pixels.set_dot_pixels(self._dot_pixels())
+        self.pixels.show_dots(points2d, color)
+
+    def _dot_pixels(self) -> np.ndarray:
+        """Once per canvas: how much of each on-grid pixel of the PNG the dot of its cell covers (a disc around the
+        pixel at the cell's centre, its edge antialiased, as Agg draws a marker)."""
+        import cartopy.crs as ccrs
+
+        cells = self.pixels.grid_cells
+        lon, lat = self.lon[cells % self.lon.size], self.lat[cells // self.lon.size]
+        projected = self.ax.projection.transform_points(ccrs.PlateCarree(), lon, lat)[:, :2]
+        centers = np.floor(self.ax.transData.transform(projected)) + 0.5  # on a pixel's centre, as Agg snaps markers
+        radius = 0.5 * np.sqrt(dot_size(self.lon.size, self.map_width_in)) * self.DPI / 72.0  # marker width, pt
+        distance = np.sqrt(np.sum((self.pixels.pixel_centers() - centers) ** 2, axis=1))
+        return np.clip(radius + 0.5 - distance, 0.0, 1.0)
+
+    def _vector_dots(self) -> None:
+        """The dots of the last :meth:`mark` as markers (a PDF): cell centres projected once per canvas."""
         if self._cell_xy is None:
             import cartopy.crs as ccrs
 
@@ -566,8 +630,8 @@ class CategoryMapCanvas:
             self._cell_xy = self.ax.projection.transform_points(ccrs.PlateCarree(), lon2d, lat2d)[..., :2]
             size = dot_size(self.lon.size, self.map_width_in)
             self.dots = self.ax.scatter([], [], s=size, marker="o", linewidths=0, zorder=3, rasterized=True)
+        chosen, color = self._marked if self._marked is not None else (np.zeros(self._cell_xy.shape[:2], bool), "k")
         self.dots.set_color(color)
-        chosen = np.zeros(self._cell_xy.shape[:2], dtype=bool) if points2d is None else np.asarray(points2d, dtype=bool)
         self.dots.set_offsets(self._cell_xy[chosen & np.isfinite(self._cell_xy).all(axis=-1)])
 
     def _color_mesh(self, cmap, norm) -> None:
@@ -605,8 +669,9 @@ class CategoryMapCanvas:
 
         norm, colormap = Normalize(vmin, vmax), plt.get_cmap(cmap)
         self._color_mesh(colormap, norm)
-        self.mesh.set_array(np.ma.masked_invalid(values2d))
+        self._mesh_data = np.ma.masked_invalid(values2d)
         self.pixels.show(values2d, colormap, norm)
+        self._marked = None  # dots: mark() after
         ticks = MaxNLocator(6).tick_values(vmin, vmax)
         ticks = ticks[(ticks >= vmin) & (ticks <= vmax)]
         self._colorbar(norm, colormap, ticks, [f"{t:g}" for t in ticks], colorbar_label, first_on_top=False)
@@ -627,13 +692,11 @@ class CategoryMapCanvas:
     ):
         """The categories of k (and dots on the ``uncertain`` cells, when given; ``ordered_by``: see
         :func:`category_ticks`)."""
-        if self.dots is not None or uncertain is not None:
-            self.mark(uncertain)
         cmap, norm = ListedColormap(colors), BoundaryNorm(np.arange(-0.5, k + 0.5), k)
         self._color_mesh(cmap, norm)
-        categories = np.ma.masked_less(labels2d, 0)
-        self.mesh.set_array(categories)
-        self.pixels.show(categories, cmap, norm)
+        self._mesh_data = np.ma.masked_less(labels2d, 0)
+        self.pixels.show(self._mesh_data, cmap, norm)
+        self.mark(uncertain)
         ticks, labels, label = category_ticks(k, names, colorbar_label, ordered_by)
         self._colorbar(norm, cmap, ticks, labels, label, first_on_top, fontsize=7 if k <= MAX_NAMED_CATEGORIES else 6)
         self.ax.set_title(title, fontsize=10)
