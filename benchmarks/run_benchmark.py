@@ -19,6 +19,7 @@ Needs ../shared/data/models for SEMum (skipped when absent).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -577,7 +578,8 @@ def fit_job_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float
 
 def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]]:
     """What a figure costs once its job is set up: the canvas set-up, a category map and its confidence map
-    redrawn on it, and a profile figure (k = 6, panels; k = 20, the overview), PNG at the default 200 dpi."""
+    redrawn on it, and a profile figure (k = 6 and 9, panels; k = 20, the overview), on a new figure and redrawn on
+    a job's figure of its layout, PNG at the default 200 dpi."""
     import numpy as np
 
     from tomoclust.confidence import uncertain_on_grid
@@ -586,7 +588,7 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
     from tomoclust.joint import variable_blocks
     from tomoclust.maps import CategoryMapCanvas, MapStyle, category_labels
     from tomoclust.plotting import plt, save_figure
-    from tomoclust.profile_plots import MAX_PANELS, CenterOverview, plot_cluster_profiles, value_range_of
+    from tomoclust.profile_plots import ProfileFigures, plot_cluster_profiles, value_range_of
 
     fit_params = {
         "engine": "sklearn",
@@ -601,7 +603,8 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
         {"silhouette_sample": 3000, "random_state": 0},
         {"restarts": 0, "subsample": 10, "random_state": 0},
     )
-    fits = {k: fit_profiles(profiles_ds, k, fit_params, criteria, stability) for k in (6, 20)}
+    fits = {k: fit_profiles(profiles_ds, k, fit_params, criteria, stability) for k in (6, 9, 20)}
+    map_k = (6, 20)
     lat, lon = profiles_ds["latitude"].values, profiles_ds["longitude"].values
     thresholds = {"margin": 0.1, "coassignment": 0.75}
     out = Path(tempfile.mkdtemp(prefix="tomoclust-figures-"))
@@ -611,20 +614,39 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
         "confidence": [],
         "overview set-up": [],
         "profiles6": [],
+        "profiles9 afresh": [],
+        "profiles9": [],
         "profiles20 afresh": [],
         "profiles20": [],
     }
     values, blocks = profiles_ds["profiles"].values, variable_blocks(profiles_ds)
     panel_ranges = [value_range_of(block.values(values)) for block in blocks]
-    # One overview for all repetitions, as a job keeps one for its k: after the first, each is a redraw.
+    # One set of figures for all repetitions, as a job keeps one per layout for its k: each is a redraw.
+    job_figures = ProfileFigures(blocks)
     start = time.perf_counter()
-    overview = CenterOverview(blocks)
+    job_figures.overview()
     rows["overview set-up"].append(time.perf_counter() - start)
+    fit9 = fits[9]  # k = 9's layout on the job's figures, drawn and saved once before the redraws are timed
+    warm_up = plot_cluster_profiles(
+        values,
+        fit9["labels"].values,
+        fit9["centers"].values,
+        blocks,
+        9,
+        "k = 9",
+        member_std=fit9["member_std"].values,
+        member_quantiles=fit9["member_quantiles"].values,
+        value_ranges=panel_ranges,
+        figures=job_figures,
+    )
+    save_figure(warm_up, out / "profiles9.png", close=False, bbox_inches=None)
     for _ in range(repeats):
+        gc.collect()  # the last repetition's figures collected before these timings, not during them
         start = time.perf_counter()
         canvas = CategoryMapCanvas(lat, lon, MapStyle(overlays=["us_states"]))
         rows["set-up"].append(time.perf_counter() - start)
-        for k, fit in fits.items():
+        for k in map_k:
+            fit = fits[k]
             labels2d, uncertain = (
                 labels_on_grid(profiles_ds, fit["labels"].values),
                 uncertain_on_grid(profiles_ds, fit, thresholds),
@@ -645,8 +667,13 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
             canvas.mark(uncertain, color="white")
             canvas.save(out / f"confidence{k}.png")
             rows["confidence"].append(time.perf_counter() - start)
+        canvas.close()
+        gc.collect()  # the canvas's garbage collected before the next timings, not during them
+        # The profile figures after the maps, as they run in jobs of their own.
+        for k, fit in fits.items():
+            # k = 6 takes a layout of its own in a job (one row of six); k = 9 shares 7..12's; k = 20 the overview.
             on_figures = (
-                {f"profiles{k}": None} if k <= MAX_PANELS else {f"profiles{k} afresh": None, f"profiles{k}": overview}
+                {f"profiles{k}": None} if k == 6 else {f"profiles{k} afresh": None, f"profiles{k}": job_figures}
             )
             for row, on_figure in on_figures.items():
                 start = time.perf_counter()
@@ -660,18 +687,19 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
                     member_std=fit["member_std"].values,
                     member_quantiles=fit["member_quantiles"].values,
                     value_ranges=panel_ranges,
-                    overview=on_figure,
+                    figures=on_figure,
                 )
                 save_figure(figure, out / f"profiles{k}.png", close=on_figure is None, bbox_inches=None)
                 rows[row].append(time.perf_counter() - start)
-        canvas.close()
-    plt.close(overview.fig)
+    job_figures.close()
     shutil.rmtree(out, ignore_errors=True)
     names = {
         "set-up": "map canvas set-up (projection, basemap, layout; once per job)",
         "map": "category map redrawn on the canvas, PNG 200 dpi (k = 6 and 20)",
         "confidence": "confidence map redrawn on the same canvas, PNG 200 dpi (k = 6 and 20)",
         "profiles6": "profile figure, k = 6 (a panel per category), PNG 200 dpi",
+        "profiles9 afresh": "profile figure, k = 9 (a panel per category), on a new figure, PNG 200 dpi",
+        "profiles9": "profile figure, k = 9, redrawn on a job's figure of its layout (k = 7..12), PNG 200 dpi",
         "overview set-up": "profile overview figure set-up (axes, colour bars, layout; once per job)",
         "profiles20 afresh": "profile figure, k = 20 (the overview), on a new figure, PNG 200 dpi",
         "profiles20": "profile figure, k = 20 (the overview), redrawn on a job's overview figure, PNG 200 dpi",

@@ -7,7 +7,7 @@ from tomoclust.logs import log_path_of, setup_logging
 from tomoclust.mock import snakemake_from_command_line
 from tomoclust.plotting import figure_paths, save_figure
 from tomoclust.preprocess import preprocessing_label
-from tomoclust.profile_plots import MAX_PANELS, CenterOverview, plot_cluster_profiles, value_range_of
+from tomoclust.profile_plots import ProfileFigures, plot_cluster_profiles, value_range_of
 
 
 def main(snakemake):
@@ -19,8 +19,8 @@ def main(snakemake):
     values, blocks = profiles["profiles"].values, variable_blocks(profiles)
     panel_ranges = [value_range_of(block.values(values)) for block in blocks]
     paths_of_k = figure_paths(snakemake.output)
-    # One overview figure for the chunk's k beyond MAX_PANELS, laid out once and redrawn for each.
-    overview = CenterOverview(blocks) if max(paths_of_k) > MAX_PANELS else None
+    # The chunk's figures, each laid out once and redrawn for every k of its layout (and the overview beyond).
+    figures = ProfileFigures(blocks)
     for k, paths in paths_of_k.items():
         fit = fits[k]
         figure = plot_cluster_profiles(
@@ -36,16 +36,17 @@ def main(snakemake):
             member_std=fit["member_std"].values,
             member_quantiles=fit["member_quantiles"].values,
             value_ranges=panel_ranges,
-            overview=overview,
+            figures=figures,
         )
         save_figure(
             figure,
             *paths,
-            close=overview is None or figure is not overview.fig,
+            close=False,
             bbox_inches=None,  # laid out with margins in inches
             citation=snakemake.params.citation,
             title=f"{model}: cluster profiles, k = {k}",
         )
+    figures.close()
     log.info(
         "profile figures of k = %s written; %s",
         sorted(paths_of_k),

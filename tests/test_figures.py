@@ -23,8 +23,8 @@ from tomoclust.maps import (
     choose_projection,
     natural_earth_file,
 )
-from tomoclust.plotting import save_figure
-from tomoclust.profile_plots import plot_cluster_profiles
+from tomoclust.plotting import plt, save_figure
+from tomoclust.profile_plots import ProfileFigures, plot_cluster_profiles
 from tomoclust.summary import choose_figure_k
 
 
@@ -392,7 +392,8 @@ def test_an_overview_redrawn_for_another_k_equals_one_drawn_afresh(tmp_path, var
         save_figure(overview.fig, tmp_path / path, close=False, bbox_inches=None)
         return centers
 
-    reused = CenterOverview(blocks)
+    figures = ProfileFigures(blocks)  # a job's
+    reused = figures.overview()
     draw(reused, 30, "first.png", offset=4.0)
     rng = np.random.default_rng(2)
     draw(reused, 20, "reused.png", offset=0.0)
@@ -404,7 +405,7 @@ def test_an_overview_redrawn_for_another_k_equals_one_drawn_afresh(tmp_path, var
     assert len(reused.fig.axes[0].collections[0].get_segments()) == 20
     labels = np.arange(200) % 20
     blocks_figure = plot_cluster_profiles(
-        np.zeros((200, 12 * variables)), labels, centers, blocks, 20, "t", None, None, overview=reused
+        np.zeros((200, 12 * variables)), labels, centers, blocks, 20, "t", None, None, figures=figures
     )
     assert blocks_figure is reused.fig, "the overview redrawn, with each category's share of the profiles"
     np.testing.assert_allclose([bar.get_height() for bar in reused.share_ax.patches], 5.0)
@@ -413,6 +414,61 @@ def test_an_overview_redrawn_for_another_k_equals_one_drawn_afresh(tmp_path, var
     drawn = reused.fig.get_tightbbox(reused.fig.canvas.get_renderer())
     frame = reused.fig.bbox_inches
     assert drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= frame.x1 and drawn.y1 <= frame.y1, "colour bars inside"
+
+
+@pytest.mark.parametrize("variables", [1, 2], ids=["one variable", "two variables"])
+def test_a_panel_figure_redrawn_for_another_k_equals_one_drawn_afresh(tmp_path, variables):
+    """A job's figure of panels, redrawn from k = 12 to k = 8 (the same two rows of six), holds no trace of k = 12:
+    its members, bands, centres, legend, value-axis labels, hidden panels and title are those of a figure made for
+    k = 8 alone. Another layout (k = 5, one row) gets its own figure, and the one left is closed."""
+    from matplotlib.image import imread
+
+    rng = np.random.default_rng(3)
+    depth = np.linspace(50.0, 600.0, 12)
+    blocks = [
+        VariableBlock(f"v{i}", slice(12 * i, 12 * (i + 1)), depth, 1.0, "%" if i == 0 else "km/s")
+        for i in range(variables)
+    ]
+    profiles = rng.normal(size=(600, 12 * variables))
+
+    def draw(figures, k, path, offset):
+        labels = np.arange(600) % k
+        centers = np.stack([profiles[labels == c].mean(axis=0) for c in range(k)]) + offset
+        figure = plot_cluster_profiles(
+            profiles + offset,
+            labels,
+            centers,
+            blocks,
+            k,
+            f"k = {k}\nsecond line",
+            member_std=np.stack([profiles[labels == c].std(axis=0) for c in range(k)]),
+            member_quantiles=np.stack(
+                [np.percentile(profiles[labels == c], [5, 25, 75, 95], axis=0) for c in range(k)]
+            ),
+            value_ranges=[(-3.0 + offset, 3.0 + offset)] * variables,
+            figures=figures,
+        )
+        save_figure(figure, tmp_path / path, close=False, bbox_inches=None)
+        return figure
+
+    job = ProfileFigures(blocks)
+    first = draw(job, 12, "first.png", offset=2.0)
+    reused = draw(job, 8, "reused.png", offset=0.0)
+    fresh_figures = ProfileFigures(blocks)
+    draw(fresh_figures, 8, "fresh.png", offset=0.0)
+    assert reused is first, "k = 8 and k = 12 share the layout, and the figure"
+    np.testing.assert_array_equal(imread(tmp_path / "reused.png"), imread(tmp_path / "fresh.png"))
+    assert not np.array_equal(imread(tmp_path / "first.png"), imread(tmp_path / "fresh.png"))
+    shown = [ax for ax in reused.axes if ax.get_visible()]
+    assert len(shown) == 8 * variables and len(reused.axes) == 12 * variables
+    assert sum(ax.get_legend() is not None for ax in reused.axes) == variables, "one legend per variable's band"
+    assert all(len(ax.collections) == 3 for ax in shown), "members and two bands, once"
+    assert sum(bool(ax.get_xlabel()) for ax in shown) == 6 * variables, "the last panel of each column"
+    other = draw(job, 5, "five.png", offset=0.0)
+    assert other is not reused and not plt.fignum_exists(reused.number), "the layout left is closed"
+    job.close()
+    fresh_figures.close()
+    assert not plt.fignum_exists(other.number)
 
 
 def test_per_k_figure_paths_are_grouped_by_k():

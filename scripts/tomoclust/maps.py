@@ -410,9 +410,19 @@ class MeshPixels(PixelOverlay):
         return self._dots is not None
 
     def show(self, values2d, cmap, norm) -> None:
-        values = np.ma.masked_invalid(np.ma.asarray(values2d).ravel()[self.grid_cells])
-        self.shown = cmap(norm(values), bytes=True)
-        self.rgba.reshape(-1, 4)[self.grid_pixels] = self.shown
+        """A field's values (NaN: no value) in ``cmap`` through ``norm``."""
+        self._show(cmap(norm(np.ma.masked_invalid(np.asarray(values2d).ravel()[self.grid_cells])), bytes=True))
+
+    def show_categories(self, labels2d, cmap, norm, k: int) -> None:
+        """Categories 0..k-1 (negative: no profile) in ``cmap``: each pixel indexes the k colours (and the colour
+        of no value), with no masked array and no norm on every pixel."""
+        colors = cmap(norm(np.ma.masked_less(np.arange(-1, k), 0)), bytes=True)  # [no value, 0, ..., k - 1]
+        labels = np.asarray(labels2d).ravel()[self.grid_cells]
+        self._show(colors[np.clip(labels, -1, k - 1) + 1])
+
+    def _show(self, colors) -> None:
+        self.shown = colors
+        self.rgba.reshape(-1, 4)[self.grid_pixels] = colors
         self._dotted = np.zeros(0, dtype=np.intp)
         self.stale = True
 
@@ -428,8 +438,10 @@ class MeshPixels(PixelOverlay):
             chosen = np.asarray(points2d, dtype=bool).ravel()[cells]
             self._dotted, coverage = pixels[chosen], coverage[chosen]
             dot = np.array(to_rgba(color), dtype=np.float32) * 255
-            blended = (1 - coverage) * self.shown[self._dotted] + coverage * dot  # the dot's edge antialiased
-            flat[self.grid_pixels[self._dotted]] = np.round(blended).astype(np.uint8)
+            flat[self.grid_pixels[self._dotted]] = np.round(dot).astype(np.uint8)
+            edge = coverage[:, 0] < 1  # antialiased: the dot's colour blended with the cell's
+            blended = (1 - coverage[edge]) * self.shown[self._dotted[edge]] + coverage[edge] * dot
+            flat[self.grid_pixels[self._dotted[edge]]] = np.round(blended).astype(np.uint8)
         self.stale = True
 
 
@@ -481,7 +493,7 @@ class CategoryMapCanvas:
         self.colorbar = None
         self.dots = None  # the markers of a PDF (_vector_dots)
         self._marked = None  # (cells, colour) of the last mark()
-        self._mesh_data = None  # what the mesh shows in a PDF; set on it only when one is drawn
+        self._mesh_data = None  # makes what the mesh shows in a PDF, only when one is drawn
         self._cell_xy = None
         self.map_width_in = map_width
         self.pixels = self.ax.add_artist(self._mesh_pixels())
@@ -555,7 +567,7 @@ class CategoryMapCanvas:
             self._overlay.set_visible(not vector)
         # The mesh's cells and the dots: drawn by the mesh and markers in a PDF, looked up pixel by pixel in a PNG.
         if vector and self._mesh_data is not None:
-            self.mesh.set_array(self._mesh_data)
+            self.mesh.set_array(self._mesh_data())
             self._vector_dots()
         for part in [*self.mesh_parts, *([self.dots] if self.dots is not None else [])]:
             part.set_visible(vector)
@@ -669,7 +681,7 @@ class CategoryMapCanvas:
 
         norm, colormap = Normalize(vmin, vmax), plt.get_cmap(cmap)
         self._color_mesh(colormap, norm)
-        self._mesh_data = np.ma.masked_invalid(values2d)
+        self._mesh_data = lambda: np.ma.masked_invalid(values2d)
         self.pixels.show(values2d, colormap, norm)
         self._marked = None  # dots: mark() after
         ticks = MaxNLocator(6).tick_values(vmin, vmax)
@@ -694,8 +706,8 @@ class CategoryMapCanvas:
         :func:`category_ticks`)."""
         cmap, norm = ListedColormap(colors), BoundaryNorm(np.arange(-0.5, k + 0.5), k)
         self._color_mesh(cmap, norm)
-        self._mesh_data = np.ma.masked_less(labels2d, 0)
-        self.pixels.show(self._mesh_data, cmap, norm)
+        self._mesh_data = lambda: np.ma.masked_less(labels2d, 0)
+        self.pixels.show_categories(labels2d, cmap, norm, k)
         self.mark(uncertain)
         ticks, labels, label = category_ticks(k, names, colorbar_label, ordered_by)
         self._colorbar(norm, cmap, ticks, labels, label, first_on_top, fontsize=7 if k <= MAX_NAMED_CATEGORIES else 6)

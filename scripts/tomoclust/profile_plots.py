@@ -97,7 +97,6 @@ def draw_cluster_profiles(
             ax.axvline(0.0, color="0.5", lw=0.5, ls=":")
         # y given: the title sits at the top of its panel, with no layout pass to dodge tick labels.
         ax.set_title(f"{c}: n = {sizes[c]}\n{area_percent[c]:.0f}% of the area", fontsize=8, color="k", y=1.0, pad=4)
-        ax.grid(alpha=0.25, lw=0.4)
     if envelopes:
         axes[0].legend(fontsize=5.5, loc="lower left", frameon=False, handlelength=1.4)
     axes[0].set_ylim(depth.max(), depth.min())  # depth increases downward
@@ -118,74 +117,156 @@ def plot_cluster_profiles(
     area_percent=None,
     envelopes=ENVELOPES,
     value_ranges=None,
-    overview: CenterOverview | None = None,
+    figures: ProfileFigures | None = None,
 ):
     """The panels of every category, one band of rows per variable of ``blocks`` (tomoclust.joint.variable_blocks:
     one block for a single variable). ``value_ranges``: each block's (low, high) from :func:`value_range_of` (once per
-    job). Beyond ``MAX_PANELS`` categories, the overview: on a new figure, or redrawn on ``overview`` (kept open)."""
+    job). Beyond ``MAX_PANELS`` categories, the overview. Drawn on a new figure, or redrawn on the figure of ``figures``
+    (a job's, kept open) that has this k's layout."""
+    figures = ProfileFigures(blocks, max_columns) if figures is None else figures
     if k > MAX_PANELS:
-        overview = CenterOverview(blocks) if overview is None else overview
+        overview = figures.overview()
         area_percent = _share_of_profiles(labels, k) if area_percent is None else area_percent
         overview.draw(centers, k, title, category_colors(k) if colors is None else colors, area_percent)
         return overview.fig
-    n_cols = min(k, max_columns)
-    n_rows = math.ceil(k / n_cols)
-    band_height = 2.3 * n_rows + (0.45 if len(blocks) > 1 else 0.0)
-    fig, axes = plt.subplots(
-        n_rows * len(blocks), n_cols, figsize=(1.35 * n_cols + 0.8, band_height * len(blocks) + 0.6), squeeze=False
-    )
     if value_ranges is None:
         value_ranges = [value_range_of(block.values(profiles)) for block in blocks]
-    for band, (block, (low, high)) in enumerate(zip(blocks, value_ranges)):
-        band_axes = axes[band * n_rows : (band + 1) * n_rows]
-        flat = band_axes.ravel()
-        block_centers, depth, label = block.values(centers), block.depth, axis_label(block, len(blocks))
-        pad = 0.05 * (high - low)
-        x_range = (min(low, block_centers.min()) - pad, max(high, block_centers.max()) + pad)
-        # Limits and ticks fixed on every panel before drawing: no autoscaling after every band and line, and no
-        # shared axes to keep in step.
-        x_ticks = MaxNLocator(4).tick_values(*x_range)
-        depth_ticks = MaxNLocator(5).tick_values(depth.min(), depth.max())
-        for ax in flat:
-            ax.set_xlim(*x_range)
-            ax.set_ylim(depth.max(), depth.min())
-            ax.xaxis.set_major_locator(FixedLocator(x_ticks))
-            ax.yaxis.set_major_locator(FixedLocator(depth_ticks))
-            ax.set_autoscale_on(False)
-        draw_cluster_profiles(
-            flat,
-            block.values(profiles),
-            labels,
-            block_centers,
-            depth,
-            k,
-            label,
-            block.values(member_std),
-            block.values(member_quantiles),
-            colors=colors,
-            area_percent=area_percent,
-            envelopes=envelopes,
-            value_range=(low, high),
-        )
-        for c, ax in enumerate(flat):
-            # The last visible panel of each column carries the value axis; the first column the depth axis.
-            # (Tick labels are on by default: only those to hide are touched, each touch costs a tick update.)
-            if c >= k:
-                ax.set_visible(False)
-            elif c + n_cols >= k:
-                ax.set_xlabel(label)
-            else:
-                ax.xaxis.set_tick_params(labelbottom=False)
-            if c % n_cols == 0:
-                ax.set_ylabel("depth (km)")
-            else:
-                ax.yaxis.set_tick_params(labelleft=False)
-    fig.suptitle(title, fontsize=10)
-    # Several variables: a wider gap between rows, for the value axis that closes each variable's band.
-    set_margins(
-        fig, left=0.65, right=0.15, bottom=0.5, top=1.05, wspace=0.12, hspace=0.75 if len(blocks) == 1 else 0.95
+    panels = figures.panels(k)
+    panels.draw(
+        profiles, labels, centers, k, title, member_std, member_quantiles, colors, area_percent, envelopes, value_ranges
     )
-    return fig
+    return panels.fig
+
+
+class ProfileFigures:
+    """A job's profile figures, each laid out once and redrawn for every k that takes it: the figure of panels of the
+    current layout (k = 2..6: one row of k; k = 7..12: two rows of six) and the overview (k > ``MAX_PANELS``).
+
+    The k of a job come in increasing order, so a panel layout once left is not needed again: its figure is closed
+    when the next layout's is made. A figure returned stays open until then, or until :meth:`close`.
+    """
+
+    def __init__(self, blocks, max_columns: int = 6):
+        self.blocks, self.max_columns = blocks, max_columns
+        self._panels: ProfilePanels | None = None
+        self._overview: CenterOverview | None = None
+
+    def layout(self, k: int) -> tuple[int, int]:
+        """Rows and columns of the panels of k categories (per variable)."""
+        n_cols = min(k, self.max_columns)
+        return math.ceil(k / n_cols), n_cols
+
+    def panels(self, k: int) -> ProfilePanels:
+        if self._panels is None or (self._panels.n_rows, self._panels.n_cols) != self.layout(k):
+            if self._panels is not None:
+                plt.close(self._panels.fig)
+            self._panels = ProfilePanels(self.blocks, *self.layout(k))
+        return self._panels
+
+    def overview(self) -> CenterOverview:
+        if self._overview is None:
+            self._overview = CenterOverview(self.blocks)
+        return self._overview
+
+    def close(self) -> None:
+        for figure in (self._panels, self._overview):
+            if figure is not None:
+                plt.close(figure.fig)
+
+
+class ProfilePanels:
+    """The figure of a panel per category for one layout (``n_rows`` × ``n_cols`` per variable), laid out once and
+    redrawn for each k that takes it.
+
+    The axes, their ticks, grid and depth labels and the margins are made once; each k removes the previous k's lines,
+    bands and legend and draws its own, with its limits, value-axis labels and title. Panels beyond k are hidden.
+    """
+
+    def __init__(self, blocks, n_rows: int, n_cols: int):
+        self.blocks, self.n_rows, self.n_cols = blocks, n_rows, n_cols
+        band_height = 2.3 * n_rows + (0.45 if len(blocks) > 1 else 0.0)
+        self.fig, self.axes = plt.subplots(
+            n_rows * len(blocks), n_cols, figsize=(1.35 * n_cols + 0.8, band_height * len(blocks) + 0.6), squeeze=False
+        )
+        for ax in self.axes.flat:
+            ax.grid(alpha=0.25, lw=0.4)
+            ax.set_autoscale_on(False)
+        # The first column carries the depth axis. (Tick labels are on by default: only those to hide are touched,
+        # each touch costs a tick update; the value axis's are touched per k, where they change.)
+        for ax in self.axes[:, 0]:
+            ax.set_ylabel("depth (km)")
+        for ax in self.axes[:, 1:].flat:
+            ax.yaxis.set_tick_params(labelleft=False)
+        self.value_labels_on = np.ones(self.axes.shape, dtype=bool)
+        self.title = self.fig.suptitle("", fontsize=10)
+        # Several variables: a wider gap between rows, for the value axis that closes each variable's band.
+        set_margins(
+            self.fig,
+            left=0.65,
+            right=0.15,
+            bottom=0.5,
+            top=1.05,
+            wspace=0.12,
+            hspace=0.75 if len(blocks) == 1 else 0.95,
+        )
+
+    def draw(
+        self,
+        profiles,
+        labels,
+        centers,
+        k,
+        title,
+        member_std,
+        member_quantiles,
+        colors,
+        area_percent,
+        envelopes,
+        value_ranges,
+    ) -> None:
+        for ax in self.axes.flat:
+            for artist in [*ax.lines, *ax.collections, *ax.patches, *([ax.get_legend()] if ax.get_legend() else [])]:
+                artist.remove()
+        for band, (block, (low, high)) in enumerate(zip(self.blocks, value_ranges)):
+            band_axes = self.axes[band * self.n_rows : (band + 1) * self.n_rows]
+            flat = band_axes.ravel()
+            block_centers, depth, label = block.values(centers), block.depth, axis_label(block, len(self.blocks))
+            pad = 0.05 * (high - low)
+            x_range = (min(low, block_centers.min()) - pad, max(high, block_centers.max()) + pad)
+            # Limits and ticks fixed on every panel before drawing: no autoscaling after every band and line, and no
+            # shared axes to keep in step.
+            x_ticks = MaxNLocator(4).tick_values(*x_range)
+            depth_ticks = MaxNLocator(5).tick_values(depth.min(), depth.max())
+            for ax in flat:
+                ax.set_xlim(*x_range)
+                ax.set_ylim(depth.max(), depth.min())
+                ax.xaxis.set_major_locator(FixedLocator(x_ticks))
+                ax.yaxis.set_major_locator(FixedLocator(depth_ticks))
+            draw_cluster_profiles(
+                flat,
+                block.values(profiles),
+                labels,
+                block_centers,
+                depth,
+                k,
+                label,
+                block.values(member_std),
+                block.values(member_quantiles),
+                colors=colors,
+                area_percent=area_percent,
+                envelopes=envelopes,
+                value_range=(low, high),
+            )
+            labels_on = self.value_labels_on[band * self.n_rows : (band + 1) * self.n_rows].reshape(-1)
+            for c, ax in enumerate(flat):
+                # The last visible panel of each column carries the value axis.
+                ax.set_visible(c < k)
+                last_in_column = c < k <= c + self.n_cols
+                ax.set_xlabel(label if last_in_column else "")
+                if c < k and labels_on[c] != last_in_column:
+                    ax.xaxis.set_tick_params(labelbottom=last_in_column)
+                    labels_on[c] = last_in_column
+        self.title.set_text(title)
 
 
 def axis_label(block, n_blocks: int) -> str:
