@@ -629,7 +629,8 @@ class CategoryMapCanvas:
         lon, lat = self.lon[cells % self.lon.size], self.lat[cells // self.lon.size]
         projected = self.ax.projection.transform_points(ccrs.PlateCarree(), lon, lat)[:, :2]
         centers = np.floor(self.ax.transData.transform(projected)) + 0.5  # on a pixel's centre, as Agg snaps markers
-        radius = 0.5 * np.sqrt(dot_size(self.lon.size, self.map_width_in)) * self.DPI / 72.0  # marker width, pt
+        # Half the marker's width (the square root of its size in pt²), in pixels.
+        radius = 0.5 * np.sqrt(dot_size(self.lon.size, self.map_width_in)) * self.DPI / 72.0
         distance = np.sqrt(np.sum((self.pixels.pixel_centers() - centers) ** 2, axis=1))
         return np.clip(radius + 0.5 - distance, 0.0, 1.0)
 
