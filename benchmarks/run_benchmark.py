@@ -626,19 +626,23 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
     start = time.perf_counter()
     job_figures.overview()
     rows["overview set-up"].append(time.perf_counter() - start)
-    fit9 = fits[9]  # k = 9's layout on the job's figures, drawn and saved once before the redraws are timed
-    warm_up = plot_cluster_profiles(
-        values,
-        fit9["labels"].values,
-        fit9["centers"].values,
-        blocks,
-        9,
-        "k = 9",
-        member_std=fit9["member_std"].values,
-        member_quantiles=fit9["member_quantiles"].values,
-        value_ranges=panel_ranges,
-        figures=job_figures,
-    )
+
+    def draw_profiles(k, figures):
+        fit = fits[k]
+        return plot_cluster_profiles(
+            values,
+            fit["labels"].values,
+            fit["centers"].values,
+            blocks,
+            k,
+            f"k = {k}",
+            member_std=fit["member_std"].values,
+            member_quantiles=fit["member_quantiles"].values,
+            value_ranges=panel_ranges,
+            figures=figures,
+        )
+
+    warm_up = draw_profiles(9, job_figures)  # k = 9's layout on the job's figures, drawn and saved before the timings
     save_figure(warm_up, out / "profiles9.png", close=False, bbox_inches=None)
     for _ in range(repeats):
         gc.collect()  # the last repetition's figures collected before these timings, not during them
@@ -670,25 +674,14 @@ def figure_costs(profiles_ds, label: str, repeats: int) -> dict[str, list[float]
         canvas.close()
         gc.collect()  # the canvas's garbage collected before the next timings, not during them
         # The profile figures after the maps, as they run in jobs of their own.
-        for k, fit in fits.items():
+        for k in fits:
             # k = 6 takes a layout of its own in a job (one row of six); k = 9 shares 7..12's; k = 20 the overview.
             on_figures = (
                 {f"profiles{k}": None} if k == 6 else {f"profiles{k} afresh": None, f"profiles{k}": job_figures}
             )
             for row, on_figure in on_figures.items():
                 start = time.perf_counter()
-                figure = plot_cluster_profiles(
-                    values,
-                    fit["labels"].values,
-                    fit["centers"].values,
-                    blocks,
-                    k,
-                    f"k = {k}",
-                    member_std=fit["member_std"].values,
-                    member_quantiles=fit["member_quantiles"].values,
-                    value_ranges=panel_ranges,
-                    figures=on_figure,
-                )
+                figure = draw_profiles(k, on_figure)
                 save_figure(figure, out / f"profiles{k}.png", close=on_figure is None, bbox_inches=None)
                 rows[row].append(time.perf_counter() - start)
     job_figures.close()

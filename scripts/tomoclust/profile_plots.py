@@ -22,6 +22,7 @@ from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from .colors import category_colors
 from .plotting import plt
+from .preprocess import cell_edges
 from .units import display_units
 
 MAX_MEMBERS_DRAWN = 150
@@ -70,7 +71,7 @@ def draw_cluster_profiles(
     std = member_std
     ranges = member_quantiles if "quantiles" in envelopes else None
     if area_percent is None:
-        area_percent = 100.0 * sizes / max(int(sizes.sum()), 1)
+        area_percent = _share_of_profiles(labels, k)
     low, high = value_range_of(profiles) if value_range is None else value_range
     spans_zero = low < 0.0 < high
     for c, members in enumerate(drawn_members(labels, k, seed)):
@@ -317,7 +318,7 @@ class CenterOverview:
             lines_ax.add_collection(lines)
             image_ax.set_xlabel("category (0 = slowest)")
             image_ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-            depth_edges = _cell_edges(block.depth)
+            depth_edges = cell_edges(block.depth)
             image_ax.set_ylim(depth_edges[-1], depth_edges[0])
             lines_ax.set_ylim(block.depth.max(), block.depth.min())
             colorbar = self.fig.colorbar(_image_mappable(-1.0, 1.0), ax=image_ax, label=units, fraction=0.05, pad=0.02)
@@ -373,16 +374,3 @@ def _share_of_profiles(labels, k: int) -> np.ndarray:
 
 def _image_mappable(vmin: float, vmax: float) -> ScalarMappable:
     return ScalarMappable(norm=Normalize(vmin, vmax), cmap="RdYlBu")
-
-
-def _cell_edges(depth: np.ndarray) -> np.ndarray:
-    """The edges of the depth cells of an image whose cells are centred on ``depth``."""
-    if depth.size == 1:
-        return np.array([depth[0] - 1, depth[0] + 1])
-    return np.concatenate(
-        [
-            [depth[0] - 0.5 * (depth[1] - depth[0])],
-            0.5 * (depth[1:] + depth[:-1]),
-            [depth[-1] + 0.5 * (depth[-1] - depth[-2])],
-        ]
-    )
