@@ -29,6 +29,9 @@ def test_both_engines_recover_the_planted_provinces_and_agree(demo_extracted, de
     for engine in ("tslearn", "sklearn"):
         fit = fit_profiles(demo_extracted, 6, {**FIT, "engine": engine}, CRITERIA, NO_RESTARTS)
         assert fit.attrs["fit_engine"] == engine
+        assert fit.attrs["title"].startswith(
+            {"tslearn": "tslearn TimeSeriesKMeans", "sklearn": "scikit-learn KMeans"}[engine]
+        )
         labels[engine] = fit["labels"].values
         assert adjusted_rand_score(truth, labels[engine]) >= 0.9, engine
     assert adjusted_rand_score(labels["tslearn"], labels["sklearn"]) >= 0.9

@@ -235,6 +235,10 @@ CRITERIA_DESCRIPTIONS = {
 }
 
 
+# A fit file's title names the class that fitted it (fit.engine).
+ENGINE_TITLES = {"tslearn": "tslearn TimeSeriesKMeans", "sklearn": "scikit-learn KMeans"}
+
+
 def fit_dataset(
     result: FitResult,
     profiles_ds: xr.Dataset,
@@ -329,7 +333,8 @@ def fit_dataset(
             "profile_longitude": profiles_ds["profile_longitude"],
         },
         attrs={
-            "title": f"TimeSeriesKMeans fit of model {profiles_ds.attrs.get('model', '?')} at k={k}",
+            "title": f"{ENGINE_TITLES.get(params.get('engine', 'tslearn'), 'k-means')} fit of model "
+            f"{profiles_ds.attrs.get('model', '?')} at k={k}",
             "model": profiles_ds.attrs.get("model", ""),
             "Conventions": "CF-1.8",
             **{f"fit_{name}": str(value) for name, value in params.items()},
