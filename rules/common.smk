@@ -88,10 +88,24 @@ def script_modules(script):
     """The tomoclust source files a script of scripts/ runs (tomoclust.codedeps), as a rule's input: editing one
     marks outdated the outputs of exactly the rules whose scripts run it, as editing the script does.
 
-    The workflow's own files wherever it is (a clone, or a module of another workflow), relative to the working
+    An input function, so that a script is read only when the DAG holds a job that runs it. Otherwise every
+    Snakemake command would first read the scripts of every stage (the comparisons, the classification...).
+    """
+    return lambda wildcards: modules_of_script(script)
+
+
+MODULES_OF_SCRIPT = {}  # read once per script and Snakemake process
+
+
+def modules_of_script(script):
+    """The workflow's own files wherever it is (a clone, or a module of another workflow), relative to the working
     directory: a finished run moved or renamed with its clone keeps the same inputs, and reruns nothing.
     """
-    return [os.path.relpath(path) for path in module_files(WORKFLOW_SCRIPTS / script)]
+    if script not in MODULES_OF_SCRIPT:
+        MODULES_OF_SCRIPT[script] = [
+            os.path.relpath(path) for path in module_files(WORKFLOW_SCRIPTS / script)
+        ]
+    return MODULES_OF_SCRIPT[script]
 
 
 def model_path(wildcards):
