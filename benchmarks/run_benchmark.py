@@ -327,19 +327,7 @@ def growth_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engi
     make_demo_model().drop_vars("province").to_netcdf(model)
     (workdir / "bigger.yaml").write_text(json.dumps({"k": {"min": 2, "max": 25}}))
     python = sys.executable
-    variants = {
-        "notebook (serial loop), k = 2..20": [
-            python,
-            str(PROJECT / "benchmarks" / "notebook_recipe.py"),
-            str(model),
-            "dvs",
-            str(workdir / "notebook_out"),
-            "--k-min",
-            "2",
-            "--k-max",
-            "20",
-        ]
-    }
+    variants = {"notebook (serial loop), k = 2..20": _notebook_command(workdir, str(model), "dvs", 2, 20)}
     growth = {}
     for engine in engines:
         (workdir / f"engine_{engine}.yaml").write_text(json.dumps({"fit": {"engine": engine}}))
@@ -375,6 +363,139 @@ def growth_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engi
     (out / "growth.md").write_text(text)
     (out / "growth.json").write_text(json.dumps(results, indent=1))
     return text
+
+
+def _notebook_command(workdir: Path, model: str, variable: str, k_min: int, k_max: int) -> list[str]:
+    return [
+        sys.executable,
+        str(PROJECT / "benchmarks" / "notebook_recipe.py"),
+        model,
+        variable,
+        str(workdir / "notebook_out"),
+        "--k-min",
+        str(k_min),
+        "--k-max",
+        str(k_max),
+    ]
+
+
+def _restore(snapshot: Path, workdir: Path) -> None:
+    """A finished run's results and Snakemake metadata put back, file times kept (so nothing looks outdated)."""
+    clean(workdir)
+    for item in ("results", ".snakemake"):
+        shutil.copytree(snapshot / item, workdir / item, copy_function=shutil.copy2, symlinks=True)
+
+
+def floor_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engines: list[str]) -> str:
+    """What any run costs before its per-k work, against the notebook's whole job: the fixed costs of the stage chain.
+
+    SEMum (the notebook's job, k = 3..50): the workflow asked for the notebook's outputs of a single k (k = 3, one k
+    per job: extraction, one fit, the gathering, one map job, the choosing-k figures), then the same command with
+    nothing left to do, then k.max 3 -> 4 (one more fit, the gathering again, one more map, the elbow again), and
+    everything the config makes for a single k. A run of k = 3..50 runs at least the same chain of jobs, each with at
+    least as much to do, so these are lower bounds of the runs of the goals. The default config (demo, k = 2..20):
+    after its whole run, nothing left to do, and k.max 20 -> 25 asking for the elbow only (the least a larger k.max
+    reruns: the gathering and the figure that shows every k).
+    """
+    sys.path.insert(0, str(PROJECT / "scripts"))
+    from tomoclust.demo import make_demo_model
+
+    snakemake = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--quiet", "all"]
+    rows = []
+    raw: dict[str, dict] = {}
+    sources = model_sources(["semum"], root)
+    if sources:
+        source = sources["semum"]
+        workdir, _ = prepare_workflow(root, "semum", source, 3, 50)
+        (workdir / "one_k.yaml").write_text(json.dumps({"k": {"min": 3, "max": 3}, "k_per_job": 1}))
+        (workdir / "one_more_k.yaml").write_text(json.dumps({"k": {"min": 3, "max": 4}, "k_per_job": 1}))
+        outputs = ["results/semum/figures/elbow.png", "results/semum/figures/maps/k3.png"]
+        notebook = _notebook_command(workdir, source["path"], source["variable"], 3, 50)
+        sequences = {"notebook (serial loop), k = 3..50": [("notebook (serial loop), k = 3..50", notebook)]}
+        for engine in engines:
+            config = ["--configfile", "bench.yaml", f"engine_{engine}.yaml"]
+            sequences[f"{engine}, notebook's outputs"] = [
+                (f"workflow {engine}, notebook's outputs of k = 3 only", snakemake + outputs + config + ["one_k.yaml"]),
+                (f"workflow {engine}, the same command, nothing to do", snakemake + outputs + config + ["one_k.yaml"]),
+                (
+                    f"workflow {engine}, k.max 3 -> 4 (one more fit and map)",
+                    snakemake + outputs + ["results/semum/figures/maps/k4.png"] + config + ["one_more_k.yaml"],
+                ),
+            ]
+            sequences[f"{engine}, everything"] = [
+                (f"workflow {engine}, everything the config makes, k = 3 only", snakemake + config + ["one_k.yaml"])
+            ]
+        results: dict[str, list] = {label: [] for steps in sequences.values() for label, _ in steps}
+        stages: dict[str, list] = {label: [] for label in results if "only" in label}
+        names = list(sequences)
+        for rep in range(repeats):
+            for name in names[rep % len(names) :] + names[: rep % len(names)]:
+                clean(workdir)
+                for label, command in sequences[name]:
+                    results[label].append(measure(command, workdir, env))
+                    if label in stages:
+                        stages[label].append(rule_times(workdir, "semum"))
+                    print(f"floor semum rep={rep + 1} {label}: {results[label][-1]}", file=sys.stderr)
+        rows += _floor_rows("SEMum", results, "notebook (serial loop), k = 3..50")
+        raw["semum"] = {
+            "runs": results,
+            "workflow_stage_sum_s": {
+                label: {stage: statistics.median(run.get(stage, 0.0) for run in runs) for stage in runs[0]}
+                for label, runs in stages.items()
+            },
+        }
+    workdir = _copy_workflow(root / "workflow_floor_default")
+    model = workdir / "demo_model.nc"
+    make_demo_model().drop_vars("province").to_netcdf(model)
+    (workdir / "bigger.yaml").write_text(json.dumps({"k": {"min": 2, "max": 25}}))
+    subprocess.run(snakemake, cwd=workdir, env=env, check=True, stdout=subprocess.DEVNULL)
+    snapshot = root / "floor_default_snapshot"
+    for item in ("results", ".snakemake"):
+        shutil.copytree(workdir / item, snapshot / item, copy_function=shutil.copy2, symlinks=True)
+    variants = {
+        "notebook (serial loop), k = 2..20": _notebook_command(workdir, str(model), "dvs", 2, 20),
+        "workflow, default config, nothing to do after its run": snakemake,
+        "workflow, default config, k.max 20 -> 25, the elbow only": snakemake
+        + ["results/demo/figures/elbow.png", "--configfile", "config.yaml", "bigger.yaml"],
+    }
+    results = {label: [] for label in variants}
+    labels = list(variants)
+    for rep in range(repeats):
+        for label in labels[rep % len(labels) :] + labels[: rep % len(labels)]:
+            _restore(snapshot, workdir)
+            results[label].append(measure(variants[label], workdir, env))
+            print(f"floor default rep={rep + 1} {label}: {results[label][-1]}", file=sys.stderr)
+    rows += _floor_rows("default config", results, labels[0])
+    raw["default"] = {"runs": results}
+    lines = [
+        f"The fixed costs of the stage chain, --cores {cores}, medians of {repeats} runs alternated with the "
+        "notebook; ratio = wall time / the notebook's wall time on the whole job (SEMum k = 3..50, or the default "
+        "config's k = 2..20):\n",
+        "| job | variant | wall (s) | CPU (s) | peak PSS (MB) | ratio |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {job} | {label} | {m['wall_s']:.1f} | {m['cpu_s']:.1f} | {m['peak_rss_mb']:.0f} | {ratio:.2f} |"
+        for job, label, m, ratio in rows
+    ]
+    if "semum" in raw:
+        lines.append("\nWall time of each stage's jobs, median over the runs (Snakemake benchmark files):\n")
+        for label, times in raw["semum"]["workflow_stage_sum_s"].items():
+            lines.append(f"- {label}: " + ", ".join(f"{rule} {s:.2f} s" for rule, s in times.items()))
+    text = "\n".join(lines) + "\n"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "floor.md").write_text(text)
+    (out / "floor.json").write_text(json.dumps(raw, indent=1))
+    return text
+
+
+def _floor_rows(job: str, results: dict[str, list], notebook: str) -> list[tuple]:
+    baseline = statistics.median(r["wall_s"] for r in results[notebook])
+    rows = []
+    for label, runs in results.items():
+        med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+        rows.append((job, label, med, med["wall_s"] / baseline))
+    return rows
 
 
 def dtw_runs(root: Path, out: Path, env: dict, repeats: int) -> str:
@@ -706,17 +827,7 @@ def compare_with_notebook(args, root: Path, env: dict) -> tuple[list, dict]:
     rows, raw = [], {}
     for name, source in model_sources(args.models, root).items():
         workdir, targets = prepare_workflow(root, name, source, args.k_min, args.k_max)
-        notebook = [
-            python,
-            str(PROJECT / "benchmarks" / "notebook_recipe.py"),
-            source["path"],
-            source["variable"],
-            str(workdir / "notebook_out"),
-            "--k-min",
-            str(args.k_min),
-            "--k-max",
-            str(args.k_max),
-        ]
+        notebook = _notebook_command(workdir, source["path"], source["variable"], args.k_min, args.k_max)
         bigger = json.dumps({"k": {"min": args.k_min, "max": args.k_max + 5}})
         (workdir / "bigger.yaml").write_text(bigger)
         for cores in args.cores:
@@ -882,6 +993,12 @@ def main() -> int:
         help="instead: a dtw sweep, workflow at 1 and 2 cores against the notebook's serial loop",
     )
     parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="instead: the fixed costs of the stage chain (a single k, nothing to do, one more k) against the "
+        "notebook's whole job",
+    )
+    parser.add_argument(
         "--explore",
         action="store_true",
         help="instead: how fast the SEMum explore page opens and reaches k.max in headless Chromium",
@@ -899,6 +1016,10 @@ def main() -> int:
         return 0
     if args.growth:
         print(growth_runs(root, args.out, env, max(args.cores), args.repeats, args.engines))
+        shutil.rmtree(root, ignore_errors=True)
+        return 0
+    if args.floor:
+        print(floor_runs(root, args.out, env, max(args.cores), args.repeats, args.engines))
         shutil.rmtree(root, ignore_errors=True)
         return 0
     if args.scale:
