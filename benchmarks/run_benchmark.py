@@ -400,7 +400,9 @@ def floor_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engin
     sys.path.insert(0, str(PROJECT / "scripts"))
     from tomoclust.demo import make_demo_model
 
-    snakemake = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--quiet", "all"]
+    # Targets before the options: --quiet and --configfile take every word after them.
+    snakemake = [sys.executable, "-m", "snakemake"]
+    options = ["--cores", str(cores), "--quiet", "all"]
     rows = []
     raw: dict[str, dict] = {}
     sources = model_sources(["semum"], root)
@@ -413,7 +415,7 @@ def floor_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engin
         notebook = _notebook_command(workdir, source["path"], source["variable"], 3, 50)
         sequences = {"notebook (serial loop), k = 3..50": [("notebook (serial loop), k = 3..50", notebook)]}
         for engine in engines:
-            config = ["--configfile", "bench.yaml", f"engine_{engine}.yaml"]
+            config = [*options, "--configfile", "bench.yaml", f"engine_{engine}.yaml"]
             sequences[f"{engine}, notebook's outputs"] = [
                 (f"workflow {engine}, notebook's outputs of k = 3 only", snakemake + outputs + config + ["one_k.yaml"]),
                 (f"workflow {engine}, the same command, nothing to do", snakemake + outputs + config + ["one_k.yaml"]),
@@ -448,15 +450,15 @@ def floor_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engin
     model = workdir / "demo_model.nc"
     make_demo_model().drop_vars("province").to_netcdf(model)
     (workdir / "bigger.yaml").write_text(json.dumps({"k": {"min": 2, "max": 25}}))
-    subprocess.run(snakemake, cwd=workdir, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(snakemake + options, cwd=workdir, env=env, check=True, stdout=subprocess.DEVNULL)
     snapshot = root / "floor_default_snapshot"
     for item in ("results", ".snakemake"):
         shutil.copytree(workdir / item, snapshot / item, copy_function=shutil.copy2, symlinks=True)
     variants = {
         "notebook (serial loop), k = 2..20": _notebook_command(workdir, str(model), "dvs", 2, 20),
-        "workflow, default config, nothing to do after its run": snakemake,
+        "workflow, default config, nothing to do after its run": snakemake + options,
         "workflow, default config, k.max 20 -> 25, the elbow only": snakemake
-        + ["results/demo/figures/elbow.png", "--configfile", "config.yaml", "bigger.yaml"],
+        + ["results/demo/figures/elbow.png", *options, "--configfile", "config.yaml", "bigger.yaml"],
     }
     results = {label: [] for label in variants}
     labels = list(variants)
