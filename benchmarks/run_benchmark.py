@@ -389,13 +389,14 @@ def _restore(snapshot: Path, workdir: Path) -> None:
 def floor_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engines: list[str]) -> str:
     """What any run costs before its per-k work, against the notebook's whole job: the fixed costs of the stage chain.
 
-    SEMum (the notebook's job, k = 3..50): the workflow asked for the notebook's outputs of a single k (k = 3, one k
-    per job: extraction, one fit, the gathering, one map job, the choosing-k figures), then the same command with
-    nothing left to do, then k.max 3 -> 4 (one more fit, the gathering again, one more map, the elbow again), and
-    everything the config makes for a single k. A run of k = 3..50 runs at least the same chain of jobs, each with at
-    least as much to do, so these are lower bounds of the runs of the goals. The default config (demo, k = 2..20):
-    after its whole run, nothing left to do, and k.max 20 -> 25 asking for the elbow only (the least a larger k.max
-    reruns: the gathering and the figure that shows every k).
+    SEMum (the notebook's job, k = 3..50): the workflow asked for the notebook's outputs of two k (k = 3, 4 in one
+    chunk, ``k_per_job: 2``: the extraction, one fit job, the gathering, one map job, the choosing-k figures), then
+    the same command with nothing left to do, then k.max 4 -> 5 (a new chunk: its fit job and map job, the gathering
+    and the choosing-k figures again), and everything the config makes for two k. A run of k = 3..50 runs at least
+    the same chain of jobs, each with at least as much to do (chunks of 12 k), so these are lower bounds of the runs
+    of the goals. Two k, not one: with one k per job every map is also written as a PDF. The default config (demo,
+    k = 2..20): after its whole run, nothing left to do, and k.max 20 -> 25 asking for the elbow only (the least a
+    larger k.max reruns: the gathering and the figure that shows every k).
     """
     sys.path.insert(0, str(PROJECT / "scripts"))
     from tomoclust.demo import make_demo_model
@@ -409,23 +410,26 @@ def floor_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engin
     if sources:
         source = sources["semum"]
         workdir, _ = prepare_workflow(root, "semum", source, 3, 50)
-        (workdir / "one_k.yaml").write_text(json.dumps({"k": {"min": 3, "max": 3}, "k_per_job": 1}))
-        (workdir / "one_more_k.yaml").write_text(json.dumps({"k": {"min": 3, "max": 4}, "k_per_job": 1}))
-        outputs = ["results/semum/figures/elbow.png", "results/semum/figures/maps/k3.png"]
+        (workdir / "two_k.yaml").write_text(json.dumps({"k": {"min": 3, "max": 4}, "k_per_job": 2}))
+        (workdir / "one_more_k.yaml").write_text(json.dumps({"k": {"min": 3, "max": 5}, "k_per_job": 2}))
+        outputs = ["results/semum/figures/elbow.png"] + [f"results/semum/figures/maps/k{k}.png" for k in (3, 4)]
         notebook = _notebook_command(workdir, source["path"], source["variable"], 3, 50)
         sequences = {"notebook (serial loop), k = 3..50": [("notebook (serial loop), k = 3..50", notebook)]}
         for engine in engines:
             config = [*options, "--configfile", "bench.yaml", f"engine_{engine}.yaml"]
             sequences[f"{engine}, notebook's outputs"] = [
-                (f"workflow {engine}, notebook's outputs of k = 3 only", snakemake + outputs + config + ["one_k.yaml"]),
-                (f"workflow {engine}, the same command, nothing to do", snakemake + outputs + config + ["one_k.yaml"]),
                 (
-                    f"workflow {engine}, k.max 3 -> 4 (one more fit and map)",
-                    snakemake + outputs + ["results/semum/figures/maps/k4.png"] + config + ["one_more_k.yaml"],
+                    f"workflow {engine}, notebook's outputs of k = 3, 4 only",
+                    snakemake + outputs + config + ["two_k.yaml"],
+                ),
+                (f"workflow {engine}, the same command, nothing to do", snakemake + outputs + config + ["two_k.yaml"]),
+                (
+                    f"workflow {engine}, k.max 4 -> 5 (a new chunk's fit job and map job)",
+                    snakemake + outputs + ["results/semum/figures/maps/k5.png"] + config + ["one_more_k.yaml"],
                 ),
             ]
             sequences[f"{engine}, everything"] = [
-                (f"workflow {engine}, everything the config makes, k = 3 only", snakemake + config + ["one_k.yaml"])
+                (f"workflow {engine}, everything the config makes, k = 3, 4 only", snakemake + config + ["two_k.yaml"])
             ]
         results: dict[str, list] = {label: [] for steps in sequences.values() for label, _ in steps}
         stages: dict[str, list] = {label: [] for label in results if "only" in label}
