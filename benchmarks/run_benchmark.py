@@ -287,7 +287,7 @@ def scale_runs(root: Path, out: Path, env: dict, cores: int, engine: str, repeat
                 "20",
             ]
         runs = run_alternating(variants, workdir, env, repeats if n_target == 1_000_000 else 1, f"scale {n_target}")
-        run = {key: statistics.median(r[key] for r in runs["workflow"]) for key in runs["workflow"][0]}
+        run = _medians(runs["workflow"])
         if "notebook" in runs:
             notebook = statistics.median(r["wall_s"] for r in runs["notebook"])
             notebook_lines.append(
@@ -353,7 +353,7 @@ def growth_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engi
         "|---|---|---|---|---|",
     ]
     for label, runs in results.items():
-        med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+        med = _medians(runs)
         lines.append(
             f"| {label} | {med['wall_s']:.1f} | {med['cpu_s']:.1f} | {med['peak_rss_mb']:.0f} | "
             f"{med['wall_s'] / baseline:.2f} |"
@@ -363,6 +363,11 @@ def growth_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engi
     (out / "growth.md").write_text(text)
     (out / "growth.json").write_text(json.dumps(results, indent=1))
     return text
+
+
+def _medians(runs: list[dict]) -> dict[str, float]:
+    """The median of each key over the runs (a key missing in a run, a stage that did not run, counts 0)."""
+    return {key: statistics.median(run.get(key, 0.0) for run in runs) for key in runs[0]}
 
 
 def _notebook_command(workdir: Path, model: str, variable: str, k_min: int, k_max: int) -> list[str]:
@@ -379,11 +384,10 @@ def _notebook_command(workdir: Path, model: str, variable: str, k_min: int, k_ma
     ]
 
 
-def _restore(snapshot: Path, workdir: Path) -> None:
-    """A finished run's results and Snakemake metadata put back, file times kept (so nothing looks outdated)."""
-    clean(workdir)
+def _copy_run(source: Path, dest: Path) -> None:
+    """A run's results and Snakemake metadata copied, file times kept (so that nothing looks outdated there)."""
     for item in ("results", ".snakemake"):
-        shutil.copytree(snapshot / item, workdir / item, copy_function=shutil.copy2, symlinks=True)
+        shutil.copytree(source / item, dest / item, copy_function=shutil.copy2, symlinks=True)
 
 
 def floor_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engines: list[str]) -> str:
@@ -445,10 +449,7 @@ def floor_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engin
         rows += _floor_rows("SEMum", results, "notebook (serial loop), k = 3..50")
         raw["semum"] = {
             "runs": results,
-            "workflow_stage_sum_s": {
-                label: {stage: statistics.median(run.get(stage, 0.0) for run in runs) for stage in runs[0]}
-                for label, runs in stages.items()
-            },
+            "workflow_stage_sum_s": {label: _medians(runs) for label, runs in stages.items()},
         }
     workdir = _copy_workflow(root / "workflow_floor_default")
     model = workdir / "demo_model.nc"
@@ -456,8 +457,7 @@ def floor_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engin
     (workdir / "bigger.yaml").write_text(json.dumps({"k": {"min": 2, "max": 25}}))
     subprocess.run(snakemake + options, cwd=workdir, env=env, check=True, stdout=subprocess.DEVNULL)
     snapshot = root / "floor_default_snapshot"
-    for item in ("results", ".snakemake"):
-        shutil.copytree(workdir / item, snapshot / item, copy_function=shutil.copy2, symlinks=True)
+    _copy_run(workdir, snapshot)
     variants = {
         "notebook (serial loop), k = 2..20": _notebook_command(workdir, str(model), "dvs", 2, 20),
         "workflow, default config, nothing to do after its run": snakemake + options,
@@ -468,7 +468,8 @@ def floor_runs(root: Path, out: Path, env: dict, cores: int, repeats: int, engin
     labels = list(variants)
     for rep in range(repeats):
         for label in labels[rep % len(labels) :] + labels[: rep % len(labels)]:
-            _restore(snapshot, workdir)
+            clean(workdir)
+            _copy_run(snapshot, workdir)
             results[label].append(measure(variants[label], workdir, env))
             print(f"floor default rep={rep + 1} {label}: {results[label][-1]}", file=sys.stderr)
     rows += _floor_rows("default config", results, labels[0])
@@ -499,7 +500,7 @@ def _floor_rows(job: str, results: dict[str, list], notebook: str) -> list[tuple
     baseline = statistics.median(r["wall_s"] for r in results[notebook])
     rows = []
     for label, runs in results.items():
-        med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+        med = _medians(runs)
         rows.append((job, label, med, med["wall_s"] / baseline))
     return rows
 
@@ -877,14 +878,11 @@ def compare_with_notebook(args, root: Path, env: dict) -> tuple[list, dict]:
                         )
             baseline = statistics.median(r["wall_s"] for r in results["notebook (serial loop)"])
             for label, runs in results.items():
-                med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+                med = _medians(runs)
                 rows.append((name, cores, label, med, med["wall_s"] / baseline))
             raw[f"{name}/cores{cores}"] = {
                 "runs": results,
-                "workflow_stage_sum_s": {
-                    label: {stage: statistics.median(run.get(stage, 0.0) for run in runs) for stage in runs[0]}
-                    for label, runs in stages.items()
-                },
+                "workflow_stage_sum_s": {label: _medians(runs) for label, runs in stages.items()},
             }
     return rows, raw
 
@@ -939,7 +937,7 @@ def explore_load(root: Path, out: Path, env: dict, repeats: int, k_min: int, k_m
             driver.quit()
         runs.append({"first_k_s": first / 1000, "k_max_s": last / 1000, "move_s": (last - first) / 1000})
         print(f"explore rep {rep + 1}: {runs[-1]}", file=sys.stderr)
-    median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    median = _medians(runs)
     size_mb = page.stat().st_size / 1e6
     text = (
         f"SEMum explore page ({size_mb:.1f} MB, k = {k_min}..{k_max}), headless Chromium, network off, "

@@ -1,5 +1,6 @@
 # Config validation and what every stage shares: the models and k, path templates and helpers. The helpers of a
 # single stage sit in rules/functions/<stage>.smk, included at the top of rules/<stage>.smk.
+import functools
 import os
 import sys
 from pathlib import Path
@@ -94,18 +95,12 @@ def script_modules(script):
     return lambda wildcards: modules_of_script(script)
 
 
-MODULES_OF_SCRIPT = {}  # read once per script and Snakemake process
-
-
+@functools.cache  # read once per script and Snakemake process
 def modules_of_script(script):
     """The workflow's own files wherever it is (a clone, or a module of another workflow), relative to the working
     directory: a finished run moved or renamed with its clone keeps the same inputs, and reruns nothing.
     """
-    if script not in MODULES_OF_SCRIPT:
-        MODULES_OF_SCRIPT[script] = [
-            os.path.relpath(path) for path in module_files(WORKFLOW_SCRIPTS / script)
-        ]
-    return MODULES_OF_SCRIPT[script]
+    return [os.path.relpath(path) for path in module_files(WORKFLOW_SCRIPTS / script)]
 
 
 def model_path(wildcards):
